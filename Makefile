@@ -1,0 +1,51 @@
+# parkmap: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PARKMAP_HOST ?= 127.0.0.1
+export PARKMAP_PORT ?= 5000
+
+.PHONY: run test data sample bench lint clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## data: build the GeoPackage store from data/layers/*.toml and the files they name
+data: $(VENV)/.runtime
+	$(BIN)/flask --app webmap build
+
+## sample: regenerate the committed sample shapefiles and tables (deterministic)
+sample: $(VENV)/.runtime
+	$(BIN)/python scripts/make_sample_data.py
+
+## run: install, build the sample store, serve http://$(PARKMAP_HOST):$(PARKMAP_PORT)
+run: data
+	$(BIN)/python -m webmap
+
+## system-deps: Debian packages the tests use (installed only when root and missing)
+system-deps:
+	@bash scripts/install_system_deps.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## test: lint, then the whole suite
+test: $(VENV)/.dev system-deps lint
+	$(BIN)/python -m pytest -n 2 -q
+
+## bench: the speed figures the issues ask for
+bench: $(VENV)/.dev
+	$(BIN)/python scripts/bench_build.py
+
+clean:
+	rm -rf $(VENV) data/build .pytest_cache .ruff_cache

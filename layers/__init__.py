@@ -1,0 +1,1 @@
+"""Layer specs, the build (files → validated, joined GeoPackage) and the stores."""

@@ -1,0 +1,268 @@
+"""GeoPackage store: one file that QGIS opens and the web service queries.
+
+Writing goes through pyogrio (GDAL) into a temporary file that replaces the old one
+only when complete. Reading uses SQLite directly: the R-tree the GeoPackage carries
+for each layer answers bbox queries, and geometries are decoded from the GeoPackage
+binary header + WKB with shapely, which keeps requests free of GDAL overhead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+
+from geo.io import atomic_output
+from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
+from layers.store.base import MAX_LIMIT, BBox, Feature, LayerInfo, Page, Store
+
+logger = logging.getLogger(__name__)
+
+GEOM = "geom"
+META_LAYERS = "parkmap_layers"
+META_BUILD = "parkmap_build"
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def quote(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def decode_gpkg_geometry(blob: bytes) -> shapely.Geometry:
+    """Decode a GeoPackage geometry blob (header, optional envelope, WKB)."""
+    if blob[:2] != b"GP":
+        raise ValueError("not a GeoPackage geometry blob")
+    flags = blob[3]
+    header = 8 + _ENVELOPE_BYTES[(flags >> 1) & 0b111]
+    return shapely.from_wkb(blob[header:])
+
+
+def _register_attributes_table(con: sqlite3.Connection, table: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier) "
+        "VALUES (?, 'attributes', ?)",
+        (table, table),
+    )
+
+
+def write_gpkg(
+    path: Path,
+    frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
+    report: dict[str, Any],
+) -> None:
+    """Write all layers and their metadata to ``path`` atomically.
+
+    Args:
+        path: the GeoPackage to create or replace.
+        frames: (metadata, GeoDataFrame in EPSG:4326) per layer, in order.
+        report: the build report, stored in the ``parkmap_build`` table.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path) as tmp:
+        for info, gdf in frames:
+            logger.info("writing %s (%d features)", info.name, len(gdf))
+            pyogrio.write_dataframe(
+                gdf,
+                tmp,
+                layer=info.name,
+                driver="GPKG",
+                layer_options={"GEOMETRY_NAME": GEOM, "SPATIAL_INDEX": "YES"},
+            )
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute(
+                f"CREATE TABLE {META_LAYERS} "
+                "(pos INTEGER, name TEXT PRIMARY KEY, info TEXT)"
+            )
+            con.execute(f"CREATE TABLE {META_BUILD} (key TEXT PRIMARY KEY, value TEXT)")
+            for pos, (info, _) in enumerate(frames):
+                con.execute(
+                    f"INSERT INTO {META_LAYERS} VALUES (?, ?, ?)",
+                    (pos, info.name, info.to_json()),
+                )
+                _index_fields(con, info)
+            con.execute(
+                f"INSERT INTO {META_BUILD} VALUES ('report', ?)",
+                (json.dumps(report, ensure_ascii=False),),
+            )
+            _register_attributes_table(con, META_LAYERS)
+            _register_attributes_table(con, META_BUILD)
+            con.commit()
+        finally:
+            con.close()
+
+
+def _index_fields(con: sqlite3.Connection, info: LayerInfo) -> None:
+    table = quote(info.name)
+    con.execute(
+        f"CREATE UNIQUE INDEX {quote('ux_' + info.name + '_id')} "
+        f"ON {table} ({quote(info.id_field)})"
+    )
+    for f in info.fields:
+        if f.name != info.id_field and (f.allowed or f.name.endswith("_id")):
+            con.execute(
+                f"CREATE INDEX {quote('ix_' + info.name + '_' + f.name)} "
+                f"ON {table} ({quote(f.name)})"
+            )
+
+
+class GpkgStore(Store):
+    """Read-only access to a built GeoPackage; reopens when the file is rebuilt."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._infos: dict[str, LayerInfo] | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._check_file()
+
+    def _check_file(self) -> tuple[int, int]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise StoreUnavailable(
+                f"no store at {self.path}: run 'flask --app webmap build' first"
+            ) from None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def _con(self) -> sqlite3.Connection:
+        stamp = self._check_file()
+        con = getattr(self._local, "con", None)
+        if con is None or getattr(self._local, "stamp", None) != stamp:
+            if con is not None:
+                con.close()
+            uri = f"file:{self.path}?mode=ro"
+            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.con, self._local.stamp = con, stamp
+            with self._lock:
+                if self._stamp != stamp:
+                    self._infos, self._stamp = None, stamp
+        return con
+
+    def layers(self) -> list[LayerInfo]:
+        """Every layer, in build order."""
+        con = self._con()
+        with self._lock:
+            if self._infos is None:
+                try:
+                    rows = con.execute(
+                        f"SELECT name, info FROM {META_LAYERS} ORDER BY pos"
+                    ).fetchall()
+                except sqlite3.DatabaseError as exc:
+                    raise StoreUnavailable(
+                        f"{self.path} is not a parkmap store: {exc}"
+                    ) from exc
+                self._infos = {name: LayerInfo.from_json(text) for name, text in rows}
+            return list(self._infos.values())
+
+    def layer(self, name: str) -> LayerInfo:
+        """One layer's metadata; raise LayerNotFound."""
+        self.layers()
+        assert self._infos is not None
+        try:
+            return self._infos[name]
+        except KeyError:
+            raise LayerNotFound(name) from None
+
+    def build_report(self) -> dict[str, Any]:
+        """The report of the build that wrote this store."""
+        row = (
+            self._con()
+            .execute(f"SELECT value FROM {META_BUILD} WHERE key='report'")
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else {}
+
+    def _where(self, info: LayerInfo, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        for name, value in filters.items():
+            clauses.append(f"t.{quote(name)} = ?")
+            params.append(int(value) if isinstance(value, bool) else value)
+        return (" AND ".join(clauses) or "1"), params
+
+    def _matching_fids(
+        self, info: LayerInfo, bbox: BBox | None, filters: dict[str, Any]
+    ) -> list[int]:
+        table = quote(info.name)
+        where, params = self._where(info, filters)
+        if bbox is None:
+            sql = f"SELECT t.fid FROM {table} t WHERE {where} ORDER BY t.fid"
+            return [r[0] for r in self._con().execute(sql, params)]
+        rtree = quote(f"rtree_{info.name}_{GEOM}")
+        sql = (
+            f"SELECT t.fid, t.{GEOM} FROM {table} t JOIN {rtree} r ON t.fid = r.id "
+            "WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? "
+            f"AND {where} "
+            "ORDER BY t.fid"
+        )
+        minx, miny, maxx, maxy = bbox
+        rows = self._con().execute(sql, [maxx, minx, maxy, miny, *params]).fetchall()
+        if not rows:
+            return []
+        geoms = np.array([decode_gpkg_geometry(r[1]) for r in rows], dtype=object)
+        hit = shapely.intersects(geoms, shapely.box(minx, miny, maxx, maxy))
+        return [r[0] for r, h in zip(rows, hit, strict=True) if h]
+
+    def _features(self, info: LayerInfo, fids: list[int]) -> list[Feature]:
+        if not fids:
+            return []
+        cols = [f.name for f in info.fields]
+        select = ", ".join(["t.fid", f"t.{GEOM}", *(f"t.{quote(c)}" for c in cols)])
+        marks = ",".join("?" * len(fids))
+        sql = f"SELECT {select} FROM {quote(info.name)} t WHERE t.fid IN ({marks})"
+        rows = {r[0]: r for r in self._con().execute(sql, fids)}
+        bools = {f.name for f in info.fields if f.type == "bool"}
+        out = []
+        for fid in fids:
+            row = rows[fid]
+            props = dict(zip(cols, row[2:], strict=True))
+            for b in bools:
+                if props[b] is not None:
+                    props[b] = bool(props[b])
+            out.append(
+                Feature(str(props[info.id_field]), decode_gpkg_geometry(row[1]), props)
+            )
+        return out
+
+    def query(
+        self,
+        layer: str,
+        bbox: BBox | None = None,
+        filters: dict[str, str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Page:
+        """Features intersecting ``bbox`` whose fields equal ``filters``."""
+        info = self.layer(layer)
+        if not 0 <= limit <= MAX_LIMIT or offset < 0:
+            raise ValueError("limit must be 0..10000 and offset ≥ 0")
+        fids = self._matching_fids(info, bbox, self.parse_filters(info, filters))
+        return Page(self._features(info, fids[offset : offset + limit]), len(fids))
+
+    def get(self, layer: str, feature_id: str) -> Feature:
+        """One feature by id."""
+        info = self.layer(layer)
+        sql = f"SELECT fid FROM {quote(info.name)} WHERE {quote(info.id_field)} = ?"
+        row = self._con().execute(sql, (feature_id,)).fetchone()
+        if row is None:
+            raise FeatureNotFound(layer, feature_id)
+        return self._features(info, [row[0]])[0]
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None

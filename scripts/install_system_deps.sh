@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, when running as root and missing.
+# Non-root machines must have them already; the tests that need them say so.
+set -euo pipefail
+packages=(gdal-bin)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "warning: missing Debian packages ${missing[*]} (not root, not installing)" >&2
+  exit 0
+fi
+echo "installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,62 @@
+"""The app factory: configuration, errors, the index page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webmap import create_app
+from webmap.config import ConfigError
+
+
+def test_env_settings_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PARKMAP_STORE", str(tmp_path / "s.gpkg"))
+    monkeypatch.setenv("PARKMAP_PORT", "8080")
+    app = create_app()
+    assert app.config["STORE"] == str(tmp_path / "s.gpkg")
+    assert app.config["PORT"] == 8080
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("PARKMAP_STORE", "PARKMAP_DATA_DIR", "PARKMAP_PORT", "PARKMAP_HOST"):
+        monkeypatch.delenv(key, raising=False)
+    app = create_app()
+    assert app.config["HOST"] == "127.0.0.1" and app.config["PORT"] == 5000
+    assert app.config["STORE"].endswith("data/build/parkmap.gpkg")
+
+
+@pytest.mark.parametrize("port", ["http", "70000"])
+def test_bad_port_names_the_key(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    monkeypatch.setenv("PARKMAP_PORT", port)
+    with pytest.raises(ConfigError, match="PARKMAP_PORT"):
+        create_app()
+
+
+def test_bad_language_names_the_key() -> None:
+    with pytest.raises(ConfigError, match="PARKMAP_DEFAULT_LANGUAGE"):
+        create_app({"DEFAULT_LANGUAGE": "fr"})
+
+
+def test_healthz(client) -> None:
+    assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_index_lists_layers(client) -> None:
+    body = client.get("/").get_data(as_text=True)
+    assert "parcels" in body and "KCN" not in body  # layer names, not features
+    assert "Khu công nghiệp" in body
+
+
+def test_store_not_built_is_503_problem(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "STORE": str(tmp_path / "missing.gpkg")})
+    resp = app.test_client().get("/")
+    assert resp.status_code == 503
+    assert resp.mimetype == "application/problem+json"
+    assert "build" in resp.json["detail"]
+
+
+def test_unknown_route_is_404_problem(client) -> None:
+    resp = client.get("/nowhere")
+    assert resp.status_code == 404
+    assert resp.json["status"] == 404

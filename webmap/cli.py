@@ -1,0 +1,14 @@
+"""``flask --app webmap build|check|layers add`` (the layer tools under Flask)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from layers.cli import build_command, check_command, layers_group
+
+
+def register(app: Flask) -> None:
+    """Add the layer tools to the app's CLI."""
+    app.cli.add_command(build_command)
+    app.cli.add_command(check_command)
+    app.cli.add_command(layers_group)
