@@ -2,7 +2,7 @@
 # Install the Debian packages the test suite needs, when running as root and missing.
 # Non-root machines must have them already; the tests that need them say so.
 set -euo pipefail
-packages=(gdal-bin)
+packages=(gdal-bin chromium wrk fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

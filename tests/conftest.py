@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from layers.build import build
 from tests.factories import make_dataset
@@ -44,3 +47,45 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped Hai Phong sample data (data/) built once per test session."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("sample") / "parkmap.gpkg"
+    build(root / "data", out, progress=lambda _msg: None)
+    return out
+
+
+@pytest.fixture
+def sample_app(sample_store: Path):
+    """An app over the sample store."""
+    root = Path(__file__).resolve().parents[1]
+    return create_app(
+        {"TESTING": True, "DATA_DIR": str(root / "data"), "STORE": str(sample_store)}
+    )
+
+
+def serve(app) -> Iterator[str]:
+    """Run ``app`` on 127.0.0.1 on a free port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The tiny-store app served over real HTTP on 127.0.0.1."""
+    yield from serve(app)
+
+
+@pytest.fixture
+def sample_server(sample_app) -> Iterator[str]:
+    """The sample-store app served over real HTTP on 127.0.0.1."""
+    yield from serve(sample_app)
