@@ -34,6 +34,7 @@ def configure_logging(level: int = logging.INFO) -> None:
             format="%(asctime)s %(levelname)s %(message)s",
         )
     root.setLevel(level)
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)  # one line per layer written
 
 
 def current_settings() -> Settings:

@@ -1,0 +1,1 @@
+"""Sample-data builders and benchmarks; the packages never import these."""
