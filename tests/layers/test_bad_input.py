@@ -17,6 +17,17 @@ from layers.errors import BuildFailed
 from tests.factories import parcels_frame, write_csv, write_shapefile
 
 
+def parks_csv(data_dir: Path, *rows: tuple[str, str, str]) -> None:
+    """Rewrite parks.csv with (park_id, status, total_ha) rows."""
+    write_csv(
+        data_dir / "attributes" / "parks.csv",
+        [
+            {"park_id": p, "status": s, "total_ha": t, "occupancy_pct": "", "eco": ""}
+            for p, s, t in rows
+        ],
+    )
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -99,31 +110,11 @@ def test_duplicate_ids_listed(data_dir: Path, built: Path) -> None:
 
 
 def test_join_keys_unmatched_both_sides_all_listed(data_dir: Path, built: Path) -> None:
-    write_csv(
-        data_dir / "attributes" / "parks.csv",
-        [
-            {
-                "park_id": "a",
-                "status": "established",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-            {
-                "park_id": "x",
-                "status": "planned",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-            {
-                "park_id": "y",
-                "status": "planned",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-        ],
+    parks_csv(
+        data_dir,
+        ("a", "established", "1"),
+        ("x", "planned", "1"),
+        ("y", "planned", "1"),
     )
     fails_with(
         data_dir,
@@ -134,50 +125,14 @@ def test_join_keys_unmatched_both_sides_all_listed(data_dir: Path, built: Path) 
 
 
 def test_value_outside_allowed_set(data_dir: Path, built: Path) -> None:
-    write_csv(
-        data_dir / "attributes" / "parks.csv",
-        [
-            {
-                "park_id": "a",
-                "status": "established",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-            {
-                "park_id": "b",
-                "status": "closed",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-        ],
-    )
+    parks_csv(data_dir, ("a", "established", "1"), ("b", "closed", "1"))
     fails_with(
         data_dir, built, "parks.csv, row 2, field 'status'", "'closed' is not one of"
     )
 
 
 def test_text_in_numeric_field(data_dir: Path, built: Path) -> None:
-    write_csv(
-        data_dir / "attributes" / "parks.csv",
-        [
-            {
-                "park_id": "a",
-                "status": "established",
-                "total_ha": "about 50",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-            {
-                "park_id": "b",
-                "status": "planned",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-        ],
-    )
+    parks_csv(data_dir, ("a", "established", "about 50"), ("b", "planned", "1"))
     fails_with(
         data_dir,
         built,
@@ -210,25 +165,7 @@ def test_unknown_parent_is_an_error(data_dir: Path, built: Path) -> None:
 
 def test_many_problems_reported_together(data_dir: Path, built: Path) -> None:
     (data_dir / "shapefiles" / "landmarks.prj").unlink()
-    write_csv(
-        data_dir / "attributes" / "parks.csv",
-        [
-            {
-                "park_id": "a",
-                "status": "bad",
-                "total_ha": "x",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-            {
-                "park_id": "b",
-                "status": "planned",
-                "total_ha": "1",
-                "occupancy_pct": "",
-                "eco": "",
-            },
-        ],
-    )
+    parks_csv(data_dir, ("a", "bad", "x"), ("b", "planned", "1"))
     message = fails_with(data_dir, built, "landmarks", "'status'", "'total_ha'")
     assert "3 problem(s)" in message
 
