@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PARKMAP_HOST ?= 127.0.0.1
 export PARKMAP_PORT ?= 5000
 
-.PHONY: run test data sample bench lint clean system-deps
+.PHONY: run test data sample bench lint clean system-deps assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,23 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 ## data: build the GeoPackage store from data/layers/*.toml and the files they name
 data: $(VENV)/.runtime
 	$(BIN)/flask --app webmap build
+	$(BIN)/flask --app webmap vr generate
+	$(BIN)/flask --app webmap raster sample
 
 ## sample: regenerate the committed sample shapefiles and tables (deterministic)
 sample: $(VENV)/.runtime
 	$(BIN)/python scripts/make_sample_data.py
 
+## assets: the map pages' JS/CSS/fonts from npm (package-lock.json), served by the app
+NODE_STAMP := node_modules/.parkmap-stamp
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+assets: $(NODE_STAMP)
+
 ## run: install, build the sample store, serve http://$(PARKMAP_HOST):$(PARKMAP_PORT)
-run: data
+run: data $(NODE_STAMP)
 	$(BIN)/python -m webmap
 
 ## system-deps: Debian packages the tests use (installed only when root and missing)
@@ -40,12 +50,16 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 ## test: lint, then the whole suite
-test: $(VENV)/.dev system-deps lint
+test: $(VENV)/.dev system-deps $(NODE_STAMP) lint
 	$(BIN)/python -m pytest -n 2 -q
 
 ## bench: the speed figures the issues ask for
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev $(NODE_STAMP)
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_tiles.py
+	$(BIN)/python scripts/bench_api.py
+	$(BIN)/python scripts/bench_raster.py
+	$(BIN)/python scripts/bench_map.py
 
 clean:
 	rm -rf $(VENV) data/build .pytest_cache .ruff_cache

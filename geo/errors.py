@@ -74,3 +74,23 @@ class CRSError(GeoError):
 
 class GeometryError(GeoError):
     """A geometry is null, empty, of the wrong type or unusable."""
+
+
+class InvalidTile(ValueError):
+    """A tile address (z/x/y) is not an integer or out of range.
+
+    Attributes:
+        parameter: ``"z"``, ``"x"`` or ``"y"``, the first bad one.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Keep the parameter when pickled."""
+        return (type(self), (self.parameter, str(self)))
+
+
+class RasterError(SourceFileError):
+    """A raster cannot be imported: corrupt, too large or of an unsupported layout."""

@@ -17,6 +17,7 @@ from geo.io import atomic_output
 from layers.build import build
 from layers.errors import BuildFailed
 from layers.inspect import check_file, draft_spec
+from layers.rastercli import raster_group, sync_rasters
 from layers.registry import SPEC_DIR
 from layers.settings import Settings
 from layers.spec import dump_spec
@@ -70,6 +71,7 @@ def build_command() -> None:
     click.echo(
         f"built {len(report['layers'])} layers, {total} features, {warnings} warning(s)"
     )
+    sync_rasters()  # every GeoTIFF in data/rasters/, into the raster registry
 
 
 @click.command("check")
@@ -126,3 +128,4 @@ def main(ctx: click.Context) -> None:
 main.add_command(build_command)
 main.add_command(check_command)
 main.add_command(layers_group)
+main.add_command(raster_group)

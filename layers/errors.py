@@ -58,3 +58,23 @@ class InvalidFilter(ValueError):
 
 class StoreUnavailable(RuntimeError):
     """The store cannot be opened (not built yet, unreadable, unreachable)."""
+
+
+class RasterNotFound(LookupError):
+    """No raster of that name in the imagery registry."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"unknown raster '{name}'")
+
+
+class InvalidRasterMetadata(ValueError):
+    """A raster's name is not a URL-safe slug, or its date not YYYY-MM[-DD].
+
+    Attributes:
+        parameter: ``"name"`` or ``"date"``.
+    """
+
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        super().__init__(message)

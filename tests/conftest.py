@@ -89,3 +89,25 @@ def live_server(app) -> Iterator[str]:
 def sample_server(sample_app) -> Iterator[str]:
     """The sample-store app served over real HTTP on 127.0.0.1."""
     yield from serve(sample_app)
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny data set built once per test module, for tests that only read it."""
+    root = tmp_path_factory.mktemp("tiny")
+    out = root / "build" / "parkmap.gpkg"
+    build(make_dataset(root), out, progress=lambda _msg: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shared_client(shared_store: Path):
+    """A test client of an app over ``shared_store`` (read-only tests)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(shared_store.parents[1] / "data"),
+            "STORE": str(shared_store),
+        }
+    )
+    return app.test_client()

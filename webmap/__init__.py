@@ -7,8 +7,12 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import cli, config, errors
+from webmap import cli, config, errors, mapview
+from webmap.views import api as api_views
 from webmap.views import pages
+from webmap.views import rasters as raster_views
+from webmap.views import tiles as tile_views
+from webmap.views import vr as vr_views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -26,4 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     app.register_blueprint(pages.bp)
+    mapview.init_app(app)  # map, embed, vendor assets, languages
+    app.register_blueprint(api_views.bp)
+    app.register_blueprint(tile_views.bp)
+    app.register_blueprint(raster_views.bp)
+    app.register_blueprint(vr_views.bp)  # after mapview: uses its languages
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from layers.cli import build_command, check_command, layers_group
+from layers.panorama_cli import vr_group
+from layers.rastercli import raster_group
 
 
 def register(app: Flask) -> None:
@@ -12,3 +14,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(build_command)
     app.cli.add_command(check_command)
     app.cli.add_command(layers_group)
+    app.cli.add_command(vr_group)
+    app.cli.add_command(raster_group)

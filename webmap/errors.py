@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
+from geo.errors import InvalidTile
+from geo.panorama import PanoramaError
 from layers.errors import (
     FeatureNotFound,
     InvalidFilter,
+    InvalidRasterMetadata,
     LayerNotFound,
+    RasterNotFound,
     StoreUnavailable,
 )
+from layers.panorama_upload import PhotoTooLarge, UploadRejected
+from layers.panoramas import ManifestError, SceneNotFound
+from webmap.ogc.documents import exception_members
+from webmap.ogc.operations import PREFIX as API_PREFIX
+from webmap.ogc.params import InvalidParameter
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +31,15 @@ STATUS: dict[type[Exception], int] = {
     FeatureNotFound: 404,
     InvalidFilter: 400,
     StoreUnavailable: 503,
+    InvalidTile: 400,
+    InvalidParameter: 400,
+    RasterNotFound: 404,
+    InvalidRasterMetadata: 400,
+    SceneNotFound: 404,
+    PhotoTooLarge: 413,
+    UploadRejected: 400,
+    PanoramaError: 400,
+    ManifestError: 422,
 }
 
 
@@ -39,11 +57,18 @@ def problem(exc: Exception) -> Response:
     for attr in ("field", "parameter"):
         if getattr(exc, attr, None):
             body[attr] = getattr(exc, attr)
-    return Response(
+    if has_request_context() and f"{request.path}/".startswith(f"{API_PREFIX}/"):
+        body.update(exception_members(exc, status, detail))  # OGC API style
+    resp = Response(
         json.dumps(body, ensure_ascii=False),
         status,
         mimetype="application/problem+json",
     )
+    if isinstance(exc, HTTPException):  # keep e.g. Allow on 405
+        for key, value in exc.get_headers():
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+    return resp
 
 
 def register(app: Flask) -> None:

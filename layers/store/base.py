@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import abc
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.mvt import TileFeatures, encode_layer, encode_tile, stable_id
+from geo.tiles import (
+    bounds_to_wgs84,
+    lonlat_to_mercator_coords,
+    parse_tile,
+    tile_bounds_3857,
+)
 from layers.errors import InvalidFilter, LayerNotFound
 from layers.values import coerce
 
@@ -69,6 +78,12 @@ class LayerInfo:
         )
         data["bbox"] = tuple(data["bbox"]) if data["bbox"] else None
         return cls(**data)
+
+    def tile_fields(self) -> list[str]:
+        """The fields shipped in vector tiles: the id field, then display fields."""
+        return [self.id_field] + [
+            f.name for f in self.fields if f.display and f.name != self.id_field
+        ]
 
 
 @dataclass(slots=True)
@@ -166,3 +181,164 @@ class Store(abc.ABC):
                 raise InvalidFilter(name, "empty value")
             parsed[name] = value
         return parsed
+
+    def query_geojson(
+        self,
+        layer: str,
+        bbox: BBox | None = None,
+        filters: dict[str, str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> GeoJSONPage:
+        """Like ``query`` but with each feature already serialised as GeoJSON text.
+
+        The default serialises ``query()``'s features; a backend overrides it with a
+        faster path that answers the same texts (see ``features_json``).
+
+        Args:
+            layer: layer name.
+            bbox: (min lon, min lat, max lon, max lat) or None for all.
+            filters: field name → value as text (see ``query``).
+            limit: page size, 0 ≤ limit ≤ MAX_LIMIT.
+            offset: features to skip, in the same stable order as ``query``.
+
+        Returns:
+            The page's Feature texts and the number of matching features.
+
+        Raises:
+            LayerNotFound: unknown layer.
+            InvalidFilter: unknown field or a value of the wrong type.
+        """
+        page = self.query(layer, bbox, filters, limit, offset)
+        return GeoJSONPage(
+            features_json(
+                [f.id for f in page.features],
+                [f.geometry for f in page.features],
+                [f.properties for f in page.features],
+            ),
+            page.number_matched,
+        )
+
+    def get_geojson(self, layer: str, feature_id: str) -> str:
+        """One feature as GeoJSON Feature text; raise LayerNotFound/FeatureNotFound."""
+        return feature_json(self.get(layer, feature_id))
+
+    def build_id(self) -> str | None:
+        """An id that changes whenever the stored data changes (for ETags), or None."""
+        return None
+
+    def tile_features(self, layer: str, bbox_3857: BBox) -> TileFeatures:
+        """The features that ``query`` finds in a bbox, ready for a vector tile.
+
+        The default pages through ``query`` with the bbox in WGS84 (the same area:
+        see ``geo.tiles.bounds_to_wgs84``); a backend overrides it with a faster
+        path that must select the same features.
+
+        Args:
+            layer: layer name.
+            bbox_3857: (min x, min y, max x, max y) in EPSG:3857 metres.
+
+        Returns:
+            Stable integer ids, geometries in EPSG:3857 and, per feature, only the
+            id field and the display fields (``LayerInfo.tile_fields``).
+
+        Raises:
+            LayerNotFound: unknown layer.
+        """
+        names = self.layer(layer).tile_fields()
+        ids: list[int] = []
+        geoms: list[BaseGeometry] = []
+        props: list[dict[str, Any]] = []
+        bbox = bounds_to_wgs84(bbox_3857)
+        while True:
+            page = self.query(layer, bbox=bbox, limit=MAX_LIMIT, offset=len(ids))
+            for f in page.features:
+                ids.append(stable_id(f.id))
+                geoms.append(f.geometry)
+                props.append({n: f.properties.get(n) for n in names})
+            if not page.features or len(ids) >= page.number_matched:
+                break
+        projected = shapely.transform(
+            np.asarray(geoms, dtype=object), lonlat_to_mercator_coords
+        )
+        return TileFeatures.from_properties(ids, projected, props, names)
+
+    def tile(self, layer: str, z: int, x: int, y: int) -> bytes:
+        """One Mapbox Vector Tile (MVT 2.1) of ``layer`` in Web Mercator.
+
+        The tile holds one layer named like ``layer`` with every feature that
+        intersects the tile (see ``geo.mvt`` for what tiny features are dropped).
+
+        Args:
+            layer: layer name.
+            z: zoom, 0..22.
+            x: column, 0 ≤ x < 2**z.
+            y: row from the north, 0 ≤ y < 2**z.
+
+        Returns:
+            The encoded tile; b"" when no feature is in it.
+
+        Raises:
+            LayerNotFound: unknown layer.
+            InvalidTile: z, x or y out of range.
+        """
+        tile = parse_tile(z, x, y)
+        info = self.layer(layer)
+        bounds = tile_bounds_3857(tile.z, tile.x, tile.y)
+        features = self.tile_features(info.name, bounds)
+        return encode_tile([encode_layer(info.name, features, bounds)])
+
+
+@dataclass(frozen=True, slots=True)
+class GeoJSONPage:
+    """A page of features already serialised as GeoJSON Feature texts.
+
+    Attributes:
+        features: one GeoJSON Feature object per item, as compact JSON text.
+        number_matched: how many features match the query in all.
+    """
+
+    features: list[str]
+    number_matched: int
+
+
+COORDINATE_DECIMALS = 7  # 1e-7° ≈ 1 cm: finer than any survey the data comes from
+
+
+def features_json(
+    ids: Sequence[str],
+    geometries: Sequence[BaseGeometry] | np.ndarray,
+    properties: Sequence[dict[str, Any]],
+) -> list[str]:
+    """Serialise features as GeoJSON Feature texts, the one format the API serves.
+
+    Coordinates are rounded to ``COORDINATE_DECIMALS`` and polygon rings oriented by
+    the right-hand rule (RFC 7946 §3.1.6). Every store's fast path and the default
+    ``Store.query_geojson`` go through this function, so they answer the same bytes.
+
+    Args:
+        ids: feature ids.
+        geometries: WGS84 geometries, one per id.
+        properties: property dicts of JSON-compatible values, one per id.
+
+    Returns:
+        One compact JSON text per feature.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    if not len(geoms):
+        return []
+    geoms = shapely.orient_polygons(
+        shapely.transform(geoms, lambda c: np.round(c, COORDINATE_DECIMALS))
+    )
+    texts = shapely.to_geojson(geoms)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return [
+        f'{{"type":"Feature","id":{dumps(fid)},"geometry":{geom},'
+        f'"properties":{dumps(props)}}}'
+        for fid, geom, props in zip(ids, texts, properties, strict=True)
+    ]
+
+
+def feature_json(feature: Feature) -> str:
+    """One feature as GeoJSON Feature text (see ``features_json``)."""
+    return features_json([feature.id], [feature.geometry], [feature.properties])[0]

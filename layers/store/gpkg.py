@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,37 +24,43 @@ import pyogrio
 import shapely
 
 from geo.io import atomic_output
+from geo.mvt import TileFeatures
+from geo.tiles import bounds_to_wgs84, lonlat_to_mercator_coords
 from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
-from layers.store.base import MAX_LIMIT, BBox, Feature, LayerInfo, Page, Store
+from layers.store.base import (
+    MAX_LIMIT,
+    BBox,
+    Feature,
+    GeoJSONPage,
+    LayerInfo,
+    Page,
+    Store,
+)
+from layers.store.gpkg_format import (
+    GEOM,
+    decode_gpkg_geometry,
+    quote,
+)
+from layers.store.gpkg_format import (
+    register_attributes_table as _register_attributes_table,
+)
+from layers.store.gpkg_format import wkb_part as _wkb
+from layers.store.gpkg_geojson import (
+    GEOJSON_PREFIX,
+    bbox_fids,
+    first_texts,
+    geojson_tables,
+    text_by_id,
+    texts,
+    write_geojson_table,
+)
+from layers.store.tileprops import TileProperties
 
 logger = logging.getLogger(__name__)
 
-GEOM = "geom"
 META_LAYERS = "parkmap_layers"
 META_BUILD = "parkmap_build"
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-
-
-def quote(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def decode_gpkg_geometry(blob: bytes) -> shapely.Geometry:
-    """Decode a GeoPackage geometry blob (header, optional envelope, WKB)."""
-    if blob[:2] != b"GP":
-        raise ValueError("not a GeoPackage geometry blob")
-    flags = blob[3]
-    header = 8 + _ENVELOPE_BYTES[(flags >> 1) & 0b111]
-    return shapely.from_wkb(blob[header:])
-
-
-def _register_attributes_table(con: sqlite3.Connection, table: str) -> None:
-    con.execute(
-        "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier) "
-        "VALUES (?, 'attributes', ?)",
-        (table, table),
-    )
+MMAP_BYTES = 1 << 30
 
 
 def write_gpkg(
@@ -92,6 +99,10 @@ def write_gpkg(
                     (pos, info.name, info.to_json()),
                 )
                 _index_fields(con, info)
+                write_geojson_table(con, info)
+            con.execute(
+                f"INSERT INTO {META_BUILD} VALUES ('build_id', ?)", (uuid.uuid4().hex,)
+            )
             con.execute(
                 f"INSERT INTO {META_BUILD} VALUES ('report', ?)",
                 (json.dumps(report, ensure_ascii=False),),
@@ -126,6 +137,8 @@ class GpkgStore(Store):
         self._lock = threading.Lock()
         self._infos: dict[str, LayerInfo] | None = None
         self._stamp: tuple[int, int] | None = None
+        self._tile_lock = threading.Lock()  # builds TileProperties, one at a time
+        self._tile_props: dict[str, tuple[str | None, TileProperties]] = {}
         self._check_file()
 
     def _check_file(self) -> tuple[int, int]:
@@ -145,6 +158,9 @@ class GpkgStore(Store):
                 con.close()
             uri = f"file:{self.path}?mode=ro"
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Read-only: map the file, so page reads are memory reads shared by all
+            # worker processes instead of a pread() each into a small private cache.
+            con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self._local.con, self._local.stamp = con, stamp
             with self._lock:
                 if self._stamp != stamp:
@@ -266,3 +282,116 @@ class GpkgStore(Store):
         if con is not None:
             con.close()
             self._local.con = None
+
+    # Fast path for the API: feature texts pre-rendered at build time (see
+    # ``write_geojson_table``), candidates from the R-tree, exact tests only on the
+    # features whose envelope straddles the bbox edge.
+
+    def build_id(self) -> str | None:
+        """The id written by the build (the file's identity for older stores)."""
+        con = self._con()
+        cached = getattr(self._local, "build_id", None)
+        if cached is not None and cached[0] == self._local.stamp:
+            return cached[1]
+        try:
+            row = con.execute(
+                f"SELECT value FROM {META_BUILD} WHERE key='build_id'"
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        ino, mtime = self._local.stamp
+        value = row[0] if row else f"{ino:x}-{mtime:x}"
+        self._local.build_id = (self._local.stamp, value)
+        return value
+
+    def _geojson_table(self, con: sqlite3.Connection, info: LayerInfo) -> str | None:
+        """The layer's pre-rendered table (None in stores built before it existed)."""
+        cache = getattr(self._local, "geojson", None)
+        if cache is None or cache[0] != self._local.stamp:
+            cache = (self._local.stamp, geojson_tables(con))
+            self._local.geojson = cache
+        table = GEOJSON_PREFIX + info.name
+        return table if table in cache[1] else None
+
+    def query_geojson(
+        self,
+        layer: str,
+        bbox: BBox | None = None,
+        filters: dict[str, str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> GeoJSONPage:
+        """Features as GeoJSON texts, from the pre-rendered table when there is one."""
+        info = self.layer(layer)
+        if not 0 <= limit <= MAX_LIMIT or offset < 0:
+            raise ValueError("limit must be 0..10000 and offset ≥ 0")
+        parsed = self.parse_filters(info, filters)
+        con = self._con()
+        table = self._geojson_table(con, info)
+        if table is None:
+            return super().query_geojson(layer, bbox, filters, limit, offset)
+        if bbox is None and not parsed:
+            return GeoJSONPage(first_texts(con, table, limit, offset), info.count)
+        if bbox is None:
+            fids = self._matching_fids(info, None, parsed)
+        else:
+            fids = bbox_fids(con, info, bbox, self._where(info, parsed))
+        return GeoJSONPage(texts(con, table, fids[offset : offset + limit]), len(fids))
+
+    def get_geojson(self, layer: str, feature_id: str) -> str:
+        """One feature's GeoJSON text by id."""
+        info = self.layer(layer)
+        con = self._con()
+        table = self._geojson_table(con, info)
+        if table is None:
+            return super().get_geojson(layer, feature_id)
+        text = text_by_id(con, info, table, feature_id)
+        if text is None:
+            raise FeatureNotFound(layer, feature_id)
+        return text
+
+    def tile_features(self, layer: str, bbox_3857: BBox) -> TileFeatures:
+        """Features for a vector tile: the same set as ``query``, found the same way.
+
+        Candidates come from the R-tree; envelopes inside the bbox need no test,
+        the others are tested exactly in WGS84. Properties come from the layer's
+        ``TileProperties``, built on first use and kept for this build.
+        """
+        info = self.layer(layer)
+        props = self._tile_properties(info)
+        minx, miny, maxx, maxy = bounds_to_wgs84(bbox_3857)
+        sql = (
+            f"SELECT r.id, r.minx, r.maxx, r.miny, r.maxy, t.{GEOM} "
+            f"FROM {quote(f'rtree_{info.name}_{GEOM}')} r "
+            f"JOIN {quote(info.name)} t ON t.fid = r.id "
+            "WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? "
+            "ORDER BY r.id"
+        )
+        rows = self._con().execute(sql, (maxx, minx, maxy, miny)).fetchall()
+        if not rows:
+            return props.features(np.zeros(0, np.int64), np.zeros(0, object))
+        env = np.array([r[1:5] for r in rows])
+        hit = (env[:, 0] >= minx) & (env[:, 1] <= maxx)
+        hit &= (env[:, 2] >= miny) & (env[:, 3] <= maxy)
+        geoms = shapely.from_wkb([_wkb(r[5]) for r in rows])
+        edge = np.flatnonzero(~hit)
+        if len(edge):
+            box = shapely.box(minx, miny, maxx, maxy)
+            hit[edge] = shapely.intersects(geoms[edge], box)
+        fids = np.array([r[0] for r in rows], dtype=np.int64)[hit]
+        projected = shapely.transform(geoms[hit], lonlat_to_mercator_coords)
+        return props.features(fids, projected)
+
+    def _tile_properties(self, info: LayerInfo) -> TileProperties:
+        """The layer's TileProperties for the current build, built once."""
+        build = self.build_id()
+        with self._tile_lock:
+            found = self._tile_props.get(info.name)
+            if found is None or found[0] != build:
+                cols = ", ".join(quote(n) for n in info.tile_fields())
+                rows = self._con().execute(
+                    f"SELECT fid, {cols} FROM {quote(info.name)} ORDER BY fid"
+                )
+                found = (build, TileProperties.from_rows(info, rows))
+                self._tile_props[info.name] = found
+            return found[1]

@@ -42,10 +42,11 @@ def test_healthz(client) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-def test_index_lists_layers(client) -> None:
+def test_index_is_the_map_with_every_layer(client) -> None:
     body = client.get("/").get_data(as_text=True)
-    assert "parcels" in body and "KCN" not in body  # layer names, not features
-    assert "Khu công nghiệp" in body
+    assert 'class="folium-map"' in body
+    assert "Khu công nghiệp" in body  # the parks layer's Vietnamese title
+    assert "/tiles/parcels/{z}/{x}/{y}.mvt" in body
 
 
 def test_store_not_built_is_503_problem(tmp_path: Path) -> None:

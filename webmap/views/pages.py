@@ -1,10 +1,8 @@
-"""Health check and the index page listing the layers."""
+"""Health check (the map at ``/`` lives in ``webmap/views/map.py``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-
-from webmap.store import get_store
+from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
@@ -13,9 +11,3 @@ bp = Blueprint("pages", __name__)
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
-
-
-@bp.get("/")
-def index() -> str:
-    """The layers in the store with their counts."""
-    return render_template("index.html", layers=get_store().layers())

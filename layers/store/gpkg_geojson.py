@@ -1,0 +1,156 @@
+"""The GeoPackage store's fast path for the API: pre-rendered GeoJSON texts.
+
+At build time every feature is serialised once (``features_json``) into a side table
+``parkmap_geojson_<layer>`` keyed by fid. At request time candidates come from the
+layer's R-tree; a feature whose stored box lies inside the bbox needs no test, only
+those straddling the bbox edge are decoded and tested exactly; the answer is joined
+from stored strings without shapely or json per feature.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import shapely
+
+from layers.store.base import BBox, LayerInfo, features_json
+from layers.store.gpkg_format import GEOM, quote, register_attributes_table, wkb_part
+
+GEOJSON_PREFIX = "parkmap_geojson_"
+CHUNK = 5000  # fids per IN (...) list, well under SQLite's variable limit
+
+
+def chunks(items: list[int], size: int = CHUNK) -> list[list[int]]:
+    """``items`` cut into lists of at most ``size``."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def write_geojson_table(con: sqlite3.Connection, info: LayerInfo) -> None:
+    """Pre-render every feature of a written layer as GeoJSON text, keyed by fid.
+
+    The texts come from the rows as stored (the same values ``GpkgStore.query``
+    reads back), through ``features_json``. The table is registered in
+    gpkg_contents as an attributes table so that GeoPackage readers accept it.
+    """
+    table = GEOJSON_PREFIX + info.name
+    con.execute(
+        f"CREATE TABLE {quote(table)} (fid INTEGER PRIMARY KEY, json TEXT NOT NULL)"
+    )
+    cols = [f.name for f in info.fields]
+    bools = [i for i, f in enumerate(info.fields) if f.type == "bool"]
+    id_pos = cols.index(info.id_field)
+    select = ", ".join(["fid", GEOM, *(quote(c) for c in cols)])
+    cursor = con.execute(f"SELECT {select} FROM {quote(info.name)} ORDER BY fid")
+    while rows := cursor.fetchmany(10_000):
+        values = [list(r[2:]) for r in rows]
+        for vals in values:
+            for i in bools:
+                if vals[i] is not None:
+                    vals[i] = bool(vals[i])
+        texts = features_json(
+            [str(v[id_pos]) for v in values],
+            shapely.from_wkb([wkb_part(r[1]) for r in rows]),
+            [dict(zip(cols, v, strict=True)) for v in values],
+        )
+        con.executemany(
+            f"INSERT INTO {quote(table)} VALUES (?, ?)",
+            zip((r[0] for r in rows), texts, strict=True),
+        )
+    register_attributes_table(con, table)
+
+
+def geojson_tables(con: sqlite3.Connection) -> set[str]:
+    """Names of the pre-rendered tables in the store."""
+    sql = "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE ?"
+    return {r[0] for r in con.execute(sql, (GEOJSON_PREFIX + "%",))}
+
+
+def bbox_fids(
+    con: sqlite3.Connection,
+    info: LayerInfo,
+    bbox: BBox,
+    where: tuple[str, list[Any]] = ("1", []),
+) -> list[int]:
+    """Fids of the features intersecting ``bbox`` and matching ``where``, in order.
+
+    SQLite's R-tree stores float32 boxes rounded outwards, so a stored box inside
+    the bbox proves the feature intersects it; only the features whose box
+    straddles the bbox edge are decoded and tested exactly.
+
+    Args:
+        con: the store's connection.
+        info: the layer.
+        bbox: (min lon, min lat, max lon, max lat), minx ≤ maxx.
+        where: an SQL condition on the layer's table aliased ``t`` and its values.
+    """
+    condition, params = where
+    rtree = quote(f"rtree_{info.name}_{GEOM}")
+    join = f"JOIN {quote(info.name)} t ON t.fid = r.id" if condition != "1" else ""
+    inside = "r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?"
+    overlaps = "r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?"
+    minx, miny, maxx, maxy = bbox
+    within = [minx, maxx, miny, maxy]
+    sql = f"SELECT r.id FROM {rtree} r {join} WHERE {inside} AND {condition}"
+    fids = [r[0] for r in con.execute(sql, [*within, *params])]
+    sql = (
+        f"SELECT r.id FROM {rtree} r {join} "
+        f"WHERE {overlaps} AND NOT ({inside}) AND {condition}"
+    )
+    edge = [r[0] for r in con.execute(sql, [maxx, minx, maxy, miny, *within, *params])]
+    if edge:
+        fids.extend(exact_hits(con, info, edge, bbox))
+    fids.sort()
+    return fids
+
+
+def exact_hits(
+    con: sqlite3.Connection, info: LayerInfo, fids: list[int], bbox: BBox
+) -> list[int]:
+    """Those of ``fids`` whose geometry intersects ``bbox``."""
+    area = shapely.box(*bbox)
+    shapely.prepare(area)
+    hits: list[int] = []
+    for chunk in chunks(fids):
+        sql = (
+            f"SELECT fid, {GEOM} FROM {quote(info.name)} "
+            f"WHERE fid IN ({','.join('?' * len(chunk))})"
+        )
+        rows = con.execute(sql, chunk).fetchall()
+        geoms = shapely.from_wkb([wkb_part(r[1]) for r in rows])
+        hit = shapely.intersects(geoms, area)
+        hits.extend(r[0] for r, h in zip(rows, hit, strict=True) if h)
+    return hits
+
+
+def texts(con: sqlite3.Connection, table: str, fids: list[int]) -> list[str]:
+    """The stored texts of ``fids``, in that order."""
+    found: dict[int, str] = {}
+    for chunk in chunks(fids):
+        sql = (
+            f"SELECT fid, json FROM {quote(table)} "
+            f"WHERE fid IN ({','.join('?' * len(chunk))})"
+        )
+        found.update(con.execute(sql, chunk).fetchall())
+    return [found[fid] for fid in fids]
+
+
+def first_texts(
+    con: sqlite3.Connection, table: str, limit: int, offset: int
+) -> list[str]:
+    """A page of the stored texts in fid order, without any filter."""
+    sql = f"SELECT json FROM {quote(table)} ORDER BY fid LIMIT ? OFFSET ?"
+    return [r[0] for r in con.execute(sql, (limit, offset))]
+
+
+def text_by_id(
+    con: sqlite3.Connection, info: LayerInfo, table: str, feature_id: str
+) -> str | None:
+    """One feature's stored text by its id field, or None."""
+    sql = (
+        f"SELECT g.json FROM {quote(info.name)} t "
+        f"JOIN {quote(table)} g ON g.fid = t.fid "
+        f"WHERE t.{quote(info.id_field)} = ?"
+    )
+    row = con.execute(sql, (feature_id,)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,306 @@
+"""Benchmark vector tiles on the synthetic 100,000-parcel data set; print a table.
+
+Targets (issue 4): an uncached z14 parcel tile in ≤ 20 ms at the median; cached tiles
+at ≥ 3,000 tiles/s under ``wrk`` with 16 connections against gunicorn with 2 workers.
+A plain Flask route answering fixed bytes, served the same way, is the ceiling and is
+measured in the same run.
+
+Run: ``python scripts/bench_tiles.py [--parcels N] [--store PATH] [--seconds S]``.
+``--store`` reuses a store built before (skips generating and building).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask import Flask, Response
+from werkzeug.test import EnvironBuilder
+
+from geo.tiles import Tile, tiles_for_bbox
+from layers.build import build
+from layers.store.gpkg import GpkgStore
+from scripts.synthetic import make_synthetic
+from webmap import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ZOOM = 14
+
+
+def baseline_app() -> Flask:
+    """A Flask app whose one route answers fixed bytes: the ceiling for any route.
+
+    ``/fixed/<n>`` answers n bytes, prepared once, so that the ceiling can be
+    measured with a body as large as the tile's.
+    """
+    app = Flask("baseline")
+    bodies: dict[int, bytes] = {}
+
+    @app.get("/fixed/<int:size>")
+    def fixed(size: int) -> Response:
+        body = bodies.setdefault(size, b"\x1a" * size)
+        return Response(body, mimetype="application/octet-stream")
+
+    return app
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def build_store(parcels: int, workdir: Path) -> Path:
+    """Generate the synthetic data set and build it; return the store."""
+    data = make_synthetic(workdir / "data", parcels)
+    store = workdir / "build" / "parkmap.gpkg"
+    started = time.perf_counter()
+    build(data, store, progress=lambda _msg: None)
+    print(f"built {store} in {time.perf_counter() - started:.1f} s")
+    return store
+
+
+def render_times(store_path: Path) -> dict[str, float]:
+    """Render every non-empty z14 parcel tile straight from the store."""
+    store = GpkgStore(store_path)
+    info = store.layer("parcels")
+    assert info.bbox is not None
+    started = time.perf_counter()
+    store.tile_features("parcels", (0.0, 0.0, 1.0, 1.0))  # builds TileProperties
+    index_s = time.perf_counter() - started
+    tiles = list(tiles_for_bbox(info.bbox, ZOOM))
+    random.Random(4).shuffle(tiles)
+    first, best, cpu, sizes, counts = [], [], [], [], []
+    for tile in tiles:
+        runs, cpu_runs = [], []
+        for _ in range(3):
+            t0, c0 = time.perf_counter(), time.process_time()
+            data = store.tile("parcels", tile.z, tile.x, tile.y)
+            runs.append((time.perf_counter() - t0) * 1000)
+            cpu_runs.append((time.process_time() - c0) * 1000)
+        if data:
+            first.append(runs[0])
+            best.append(min(runs))
+            cpu.append(min(cpu_runs))
+            sizes.append(len(data) / 1024)
+            bounds = tile.bounds_3857()
+            counts.append(len(store.tile_features("parcels", bounds)))
+    return {
+        "tiles": len(first),
+        "index_s": index_s,
+        "p50_ms": statistics.median(first),
+        "p90_ms": percentile(first, 90),
+        "max_ms": max(first),
+        "best_p50_ms": statistics.median(best),
+        "cpu_p50_ms": statistics.median(cpu),
+        "features_p50": statistics.median(counts),
+        "features_max": max(counts),
+        "kib_p50": statistics.median(sizes),
+    }
+
+
+def sample_tiles(store_path: Path) -> tuple[Tile, Tile]:
+    """Two z14 parcel tiles: the one with the median feature count, the smallest."""
+    store = GpkgStore(store_path)
+    info = store.layer("parcels")
+    assert info.bbox is not None
+    counted = [
+        (len(store.tile_features("parcels", t.bounds_3857())), t.x, t.y, t)
+        for t in tiles_for_bbox(info.bbox, ZOOM)
+    ]
+    counted = sorted(c for c in counted if c[0])
+    return counted[len(counted) // 2][3], counted[0][3]
+
+
+def wsgi_costs(store_path: Path, tile: Tile) -> dict[str, float]:
+    """Microseconds per request inside the app, best of many batches.
+
+    The minimum over batches is what one request costs on an idle core, whatever
+    else the machine is doing: a cached tile against a route of the same bytes.
+    """
+    app = create_app({"STORE": str(store_path)})
+    path = f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt"
+    plain = baseline_app()
+    client = app.test_client()
+    size = len(client.get(path).data)
+    client.get(path)  # now cached
+    environs = {
+        "tile": (app, EnvironBuilder(path=path).get_environ()),
+        "plain": (plain, EnvironBuilder(path=f"/fixed/{size}").get_environ()),
+    }
+    best = dict.fromkeys(environs, float("inf"))
+    for _ in range(30):
+        for name, (wsgi, environ) in environs.items():
+            started = time.perf_counter()
+            for _ in range(100):
+                b"".join(wsgi.wsgi_app(dict(environ), lambda *_: None))
+            best[name] = min(best[name], (time.perf_counter() - started) * 1e4)
+    return {"wsgi_tile_us": best["tile"], "wsgi_plain_us": best["plain"]}
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+WORKERS = {
+    "sync": [],  # gunicorn's default: one request at a time, no keep-alive
+    "gthread": ["-k", "gthread", "--threads", "4", "--keep-alive", "5"],
+}
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, env: dict[str, str], probe: str, kind: str) -> Iterator[str]:
+    """Serve ``app`` with 2 gunicorn workers on 127.0.0.1; yield its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    cmd += ["--log-level", "warning", *WORKERS[kind], app]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + probe, timeout=1)
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def wrk(url: str, seconds: int, *headers: str) -> float:
+    """Requests per second that ``wrk`` (2 threads, 16 connections) reaches."""
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s"]
+    for header in headers:
+        cmd += ["-H", header]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        print(f"warning: {errors.group(1)} error answers from {url}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else float("nan")
+
+
+def throughput(
+    store_path: Path, tiles: tuple[Tile, Tile], seconds: int, kind: str
+) -> dict[str, float]:
+    """Cached tiles and the same bytes from a plain route, requests per second."""
+    env = {"PARKMAP_STORE": str(store_path)}
+    paths = [f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt" for t in tiles]
+    out: dict[str, float] = {}
+    sizes = []
+    with gunicorn("webmap:create_app()", env, "/healthz", kind) as base:
+        for path in paths:
+            for _ in range(20):  # every worker renders it once, then serves it cached
+                with urllib.request.urlopen(base + path) as resp:
+                    etag, size = resp.headers["ETag"], len(resp.read())
+            sizes.append(size)
+        out["cached"] = wrk(base + paths[0], seconds)
+        out["cached_small"] = wrk(base + paths[1], seconds)
+        out["revalidated"] = wrk(base + paths[1], seconds, f"If-None-Match: {etag}")
+    app = "scripts.bench_tiles:baseline_app()"
+    with gunicorn(app, {}, "/fixed/1", kind) as base:
+        out["plain"] = wrk(f"{base}/fixed/{sizes[0]}", seconds)
+        out["plain_small"] = wrk(f"{base}/fixed/{sizes[1]}", seconds)
+    out["kib"], out["small_kib"] = sizes[0] / 1024, sizes[1] / 1024
+    return out
+
+
+def main() -> None:
+    """Build (or reuse) the store, measure, print the table."""
+    logging.basicConfig(level=logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parcels", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, help="reuse a built store")
+    parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="parkmap-bench-tiles-") as tmp:
+        store = args.store or build_store(args.parcels, Path(tmp))
+        figures = render_times(store)
+        tiles = sample_tiles(store)
+        figures |= wsgi_costs(store, tiles[1])
+        served = {}
+        if shutil.which("wrk") is None:
+            print("wrk not found (apt-get install wrk): throughput skipped")
+        else:
+            served = {k: throughput(store, tiles, args.seconds, k) for k in WORKERS}
+    print_table(figures, served, tiles)
+
+
+def print_table(
+    f: dict[str, float], served: dict[str, dict[str, float]], tiles: tuple[Tile, Tile]
+) -> None:
+    """The figures, with the targets beside them."""
+    rows = [
+        ("z14 parcel tiles drawn", f"{f['tiles']}", ""),
+        (
+            "features per tile, median / max",
+            f"{f['features_p50']:.0f} / {f['features_max']:.0f}",
+            "",
+        ),
+        ("tile size, median", f"{f['kib_p50']:.0f} KiB", ""),
+        ("first tile of the layer (reads properties)", f"{f['index_s']:.2f} s", ""),
+        ("uncached tile, p50", f"{f['p50_ms']:.1f} ms", "≤ 20 ms"),
+        ("uncached tile, p90 / max", f"{f['p90_ms']:.1f} / {f['max_ms']:.1f} ms", ""),
+        (
+            "uncached tile, p50 of each tile's best of 3",
+            f"{f['best_p50_ms']:.1f} ms",
+            "",
+        ),
+        ("uncached tile, p50 of CPU time (best of 3)", f"{f['cpu_p50_ms']:.1f} ms", ""),
+        (
+            "in-app cost: cached small tile / same bytes",
+            f"{f['wsgi_tile_us']:.0f} / {f['wsgi_plain_us']:.0f} µs",
+            "",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"\nparcels at z{ZOOM}, {os.cpu_count()} CPUs, load average {load}")
+    for name, value, target in rows:
+        print(f"{name.ljust(width)}  {value:>16}  {target}")
+    if not served:
+        return
+    any_kind = next(iter(served.values()))
+    big, small = (f"{t.z}/{t.x}/{t.y}" for t in tiles)
+    lines = [
+        (f"cached median tile {big} ({any_kind['kib']:.0f} KiB)", "cached", "≥ 3,000"),
+        ("  plain Flask route, same bytes (ceiling)", "plain", ""),
+        (
+            f"cached small tile {small} ({any_kind['small_kib']:.1f} KiB)",
+            "cached_small",
+            "≥ 3,000",
+        ),
+        ("  plain Flask route, same bytes (ceiling)", "plain_small", ""),
+        ("revalidation of the small tile, 304", "revalidated", ""),
+    ]
+    width = max(len(line[0]) for line in lines)
+    kinds = list(served)
+    print(f"\nrequests/s, wrk -t2 -c16, gunicorn -w 2 ({' | '.join(kinds)} workers)")
+    print(" " * width + "".join(f"  {k:>10}" for k in kinds) + "  target")
+    for name, key, target in lines:
+        cells = "".join(f"  {served[k][key]:>10,.0f}" for k in kinds)
+        print(f"{name.ljust(width)}{cells}  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Small 360° data for tests: photos made in memory, scenes generated quickly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from layers.panorama_build import GenerateOptions, generate
+from layers.panoramas import Manifest
+from layers.store import open_store
+
+# Coarse ground grids: a render takes milliseconds, not seconds.
+SMALL_GRIDS = ((1_500.0, 5.0), (20_000.0, 50.0))
+TOKEN = "test-admin-token-0123456789"
+
+
+def photo_bytes(
+    width: int = 1024,
+    height: int = 512,
+    *,
+    gps: tuple[float, float] | None = None,
+    heading: float | None = None,
+    fmt: str = "JPEG",
+) -> bytes:
+    """An image (a colour gradient) with optional EXIF GPS and a camera model tag."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make: must not survive the upload
+    if gps is not None:
+        lon, lat = gps
+        ifd = exif.get_ifd(0x8825)
+        ifd.update(
+            {
+                1: "N" if lat >= 0 else "S",
+                2: _dms(abs(lat)),
+                3: "E" if lon >= 0 else "W",
+                4: _dms(abs(lon)),
+            }
+        )
+        if heading is not None:
+            ifd[17] = heading
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif)
+    return out.getvalue()
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    """Degrees as (degrees, minutes, seconds)."""
+    deg = int(value)
+    minutes = int((value - deg) * 60)
+    seconds = round(((value - deg) * 60 - minutes) * 60, 4)
+    return (float(deg), float(minutes), seconds)
+
+
+def generate_small(
+    store_path: Path, source_dir: Path, out_dir: Path, width: int = 256
+) -> Manifest:
+    """Run ``vr generate`` with a small width and coarse grids."""
+    options = GenerateOptions(
+        source_dir=source_dir, out_dir=out_dir, width=width, grids=SMALL_GRIDS
+    )
+    return generate(open_store(store_path), options)

@@ -1,0 +1,114 @@
+"""Embedding rules: allowed parent origins, Content-Security-Policy, oEmbed.
+
+The map may be framed by this site and by the portal origins listed in
+``PARKMAP_EMBED_ORIGINS``; the browser enforces it through ``frame-ancestors``, and
+parkmap.js and embed.js check ``event.origin`` of every message against the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from markupsafe import Markup
+
+from webmap.mapview.settings import parse_origins
+
+OEMBED_MAX_WIDTH, OEMBED_MAX_HEIGHT = 1200, 900
+OEMBED_WIDTH, OEMBED_HEIGHT = 800, 600
+
+
+def own_base() -> str:
+    """This site's base URL: ``PARKMAP_PUBLIC_URL``, else the request's."""
+    return current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+
+
+def own_origin() -> str:
+    """The origin of this site's pages."""
+    parts = urlsplit(own_base())
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allowed_origins() -> tuple[str, ...]:
+    """This site's origin(s) first, then the configured portal origins."""
+    mine = parse_origins(f"{own_origin()} {request.host_url.rstrip('/')}")
+    return tuple(dict.fromkeys((*mine, *current_app.config["EMBED_ORIGINS"])))
+
+
+def tile_sources() -> tuple[str, ...]:
+    """CSP sources of the configured base-map tiles (``{s}`` becomes ``*``)."""
+    sources = []
+    for key in ("BASEMAP_OSM_URL", "BASEMAP_SATELLITE_URL"):
+        url = current_app.config[key]
+        if url.startswith("/"):
+            continue
+        parts = urlsplit(url.replace("{s}", "subdomain"))
+        host = parts.netloc.replace("subdomain", "*")
+        sources.append(f"{parts.scheme}://{host}")
+    return tuple(dict.fromkeys(sources))
+
+
+def csp(
+    frame_sources: tuple[str, ...] = (), script_sources: tuple[str, ...] = ()
+) -> str:
+    """The Content-Security-Policy of a map page.
+
+    Scripts, styles, fonts and data come from this site only (Folium writes inline
+    scripts and styles, hence ``'unsafe-inline'``); images may also come from the
+    base-map tile servers; framing is limited to the allowed origins.
+    """
+    ancestors = " ".join(("'self'", *current_app.config["EMBED_ORIGINS"]))
+    images = " ".join(("'self'", "data:", "blob:", *tile_sources()))
+    frames = " ".join(("'self'", *frame_sources))
+    scripts = " ".join(("'self'", "'unsafe-inline'", *script_sources))
+    return (
+        f"default-src 'self'; script-src {scripts}; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; font-src 'self' data:; connect-src 'self'; "
+        f"frame-src {frames}; frame-ancestors {ancestors}; "
+        "base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MapLink:
+    """A map URL of this site, split into the page it names and its query."""
+
+    page: str  # "map" or "embed"
+    query: str
+
+
+def own_map_link(url: str) -> MapLink | None:
+    """The map page a URL names, if it is one of this site's map URLs.
+
+    Args:
+        url: any URL (from the oEmbed request).
+
+    Returns:
+        The page (``map`` or ``embed``) and query, or None for other sites,
+        other paths and other schemes.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    base = urlsplit(own_base())
+    hosts = {base.netloc.lower(), request.host.lower()}
+    if parts.netloc.lower() not in hosts:
+        return None
+    prefix = (
+        base.path.rstrip("/") if parts.netloc.lower() == base.netloc.lower() else ""
+    )
+    path = parts.path[len(prefix) :] if parts.path.startswith(prefix) else None
+    pages = {"/": "map", "": "map", "/embed": "embed"}
+    if path not in pages:
+        return None
+    return MapLink(pages[path], parts.query)
+
+
+def iframe(src: str, title: str, width: int, height: int) -> Markup:
+    """The iframe snippet for an embed URL (every attribute escaped)."""
+    return Markup(
+        '<iframe src="{}" title="{}" width="{}" height="{}" style="border:0"'
+        ' loading="lazy" allowfullscreen referrerpolicy="origin"></iframe>'
+    ).format(src, title, width, height)

@@ -1,0 +1,96 @@
+"""Translatable labels of the layers' fields and coded values.
+
+Values not listed here (text a GIS officer typed, fields of added layers) are shown
+as they are.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "phase": _l("Stage"),
+    "zone_id": _l("Economic zone"),
+    "park_id": _l("Industrial park"),
+    "total_ha": _l("Total area"),
+    "area_ha": _l("Area"),
+    "reported_ha": _l("Reported area"),
+    "target_year": _l("Target year"),
+    "occupancy_pct": _l("Occupancy (reported)"),
+    "occupancy_computed_pct": _l("Occupancy (from parcels)"),
+    "parcel_ha": _l("Parcel area"),
+    "leased_ha": _l("Leased land"),
+    "free_ha": _l("Land available"),
+    "developer": _l("Developer"),
+    "clearance_bottleneck": _l("Site clearance is the bottleneck"),
+    "eco_candidate": _l("Eco-industrial park candidate"),
+    "clr_stage": _l("Site clearance stage"),
+    "price_usd": _l("Asking rent"),
+    "number": _l("Berth number"),
+    "status_note": _l("Note"),
+    "kind": _l("Type"),
+    "capacity": _l("Capacity (people)"),
+    "location": _l("Location"),
+    "progress": _l("Progress"),
+}
+
+UNITS = {
+    "total_ha": "ha",
+    "area_ha": "ha",
+    "reported_ha": "ha",
+    "parcel_ha": "ha",
+    "leased_ha": "ha",
+    "free_ha": "ha",
+    "occupancy_pct": "%",
+    "occupancy_computed_pct": "%",
+    "price_usd": "USD/m²",
+}
+
+VALUE_LABELS = {
+    # parks
+    "established": _l("established"),
+    "planned": _l("planned"),
+    "operating": _l("operating"),
+    "clearance": _l("site clearance under way"),
+    "infrastructure": _l("building infrastructure"),
+    # parcels
+    "leased": _l("leased"),
+    "available": _l("available"),
+    "reserved": _l("reserved"),
+    "not_started": _l("not started"),
+    "surveyed": _l("surveyed"),
+    "plan_approved": _l("compensation plan approved"),
+    "compensating": _l("compensating"),
+    "cleared": _l("cleared"),
+    "handed_over": _l("handed over"),
+    # berths
+    "under_construction": _l("under construction"),
+    "approved": _l("approved, preparing construction"),
+    "appraisal": _l("investment policy under appraisal"),
+    # zones
+    "existing": _l("existing"),
+    "proposed": _l("proposed"),
+    # housing
+    "preparing": _l("investment being prepared"),
+    "permitted": _l("permitted"),
+    "in_use": _l("in use"),
+    "worker": _l("worker housing"),
+    "social": _l("social housing"),
+    "dormitory": _l("dormitory"),
+    "urban": _l("urban–service area"),
+    # landmarks
+    "port": _l("seaport"),
+    "airport": _l("airport"),
+    "city": _l("city centre"),
+    "junction": _l("expressway junction"),
+    # sources
+    "HEZA report 10/2023": _l("HEZA report 10/2023"),
+    "illustrative": _l("illustrative (made up for the demonstration)"),
+}
+
+
+def value_label(value: str) -> str:
+    """A coded value's label in the request's language, or the value itself."""
+    label = VALUE_LABELS.get(value)
+    return str(label) if label is not None else value

@@ -1,0 +1,268 @@
+"""Build the Folium map of a view: base maps, overlays, controls, client settings.
+
+``render_map`` returns the three parts Folium renders (header, map div, script) so
+that the Flask templates put them in a page with its own chrome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import xyzservices
+from flask import current_app, request, url_for
+from flask_babel import gettext
+from folium.map import CustomPane
+from markupsafe import Markup, escape
+
+from layers.errors import FeatureNotFound, LayerNotFound
+from layers.store import Store
+from webmap.mapview import layers as overlays_mod
+from webmap.mapview.controls import ParkMap, ParkmapClient, ParkSearch, fullscreen
+from webmap.mapview.embedding import allowed_origins
+from webmap.mapview.i18n import as_of, display_name
+from webmap.mapview.layers import POINTS_PANE, TILES_PANE, BuildContext, Overlay
+from webmap.mapview.popups import Lookups, popup_html
+from webmap.mapview.state import ViewState
+from webmap.mapview.styles import Legend
+from webmap.mapview.texts import client_texts
+from webmap.store import get_store
+
+LatLngBounds = list[list[float]]
+
+
+@dataclass(frozen=True, slots=True)
+class MapParts:
+    """A rendered map: what goes in <head>, the map's <div>, its <script>."""
+
+    header: Markup
+    html: Markup
+    script: Markup
+    legends: tuple[Legend, ...]
+
+
+def tile_url(layer: str) -> str:
+    """This app's vector-tile URL template for ``layer``."""
+    return f"{request.script_root}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt"
+
+
+def _bounds(bbox: tuple[float, float, float, float]) -> LatLngBounds:
+    minx, miny, maxx, maxy = bbox
+    return [[miny, minx], [maxy, maxx]]
+
+
+def default_bounds(store: Store) -> LatLngBounds:
+    """The extent of every layer in the store (Hai Phong if the store is empty)."""
+    boxes = [info.bbox for info in store.layers() if info.bbox]
+    if not boxes:
+        return [[20.6, 106.4], [21.0, 107.05]]
+    return _bounds(
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    )
+
+
+def feature_view(
+    store: Store, layer: str, feature_id: str, lookups: Lookups
+) -> dict[str, Any] | None:
+    """A feature's popup, name, anchor point and bounds, or None if it is absent."""
+    try:
+        info = store.layer(layer)
+        feature = store.get(layer, feature_id)
+    except (LayerNotFound, FeatureNotFound):
+        return None
+    point = feature.geometry.representative_point()
+    return {
+        "layer": layer,
+        "id": feature.id,
+        "name": display_name(feature.properties, lookups.lang, feature.id),
+        "html": str(popup_html(info, feature.id, feature.properties, lookups)),
+        "center": [point.y, point.x],
+        "bounds": _bounds(feature.geometry.bounds),
+    }
+
+
+def initial_view(
+    state: ViewState,
+    store: Store,
+    selected: dict[str, Any] | None,
+    focus: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Centre and zoom, else the bounds to fit: bbox, park, selection, all data."""
+    if state.center is not None and state.zoom is not None:
+        return {"center": list(state.center), "zoom": state.zoom}
+    if state.bbox is not None:
+        return {"bounds": _bounds(state.bbox)}
+    if focus is not None:
+        return {"bounds": focus["bounds"]}
+    if selected is not None:
+        return {"bounds": selected["bounds"], "maxZoom": 16}
+    return {"bounds": default_bounds(store)}
+
+
+def tile_layer(key: str, title: str, show: bool) -> folium.TileLayer:
+    """A configured base map (a TileProvider: Folium then skips its name lookup)."""
+    cfg = current_app.config
+    url = cfg[f"BASEMAP_{key.upper()}_URL"]
+    provider = xyzservices.TileProvider(
+        name=key,
+        url=url,
+        attribution=cfg[f"BASEMAP_{key.upper()}_ATTRIBUTION"],
+        subdomains="abc",
+    )
+    return folium.TileLayer(
+        tiles=provider,
+        attr=provider.attribution,
+        name=str(escape(title)),
+        overlay=False,
+        show=show,
+        max_zoom=19,
+    )
+
+
+def base_layers(m: folium.Map, base: str) -> list[tuple[str, str]]:
+    """OpenStreetMap, satellite and "no base map", the chosen one shown."""
+    blank = folium.FeatureGroup(
+        name=str(escape(gettext("No base map"))), overlay=False, show=base == "none"
+    )
+    pairs = [
+        ("osm", tile_layer("osm", gettext("Map (OpenStreetMap)"), base == "osm")),
+        (
+            "satellite",
+            tile_layer("satellite", gettext("Satellite"), base == "satellite"),
+        ),
+        ("none", blank),
+    ]
+    for _, layer in pairs:
+        layer.add_to(m)
+    return [(key, layer.get_name()) for key, layer in pairs]
+
+
+def client_config(
+    state: ViewState,
+    *,
+    embed: bool,
+    overlays: list[Overlay],
+    view: dict[str, Any],
+    selected: dict[str, Any] | None,
+    focus: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything parkmap.js needs, as plain JSON."""
+    cfg = current_app.config
+    return {
+        "lang": state.lang,
+        "embed": embed,
+        "legend": state.legend,
+        "layers": list(state.layers),
+        "base": state.base,
+        "park": focus["id"] if focus else None,
+        "view": view,
+        "overlays": overlays_mod.overlay_meta(overlays),
+        "bases": {
+            key: {"url": cfg[f"BASEMAP_{key.upper()}_URL"]}
+            for key in ("osm", "satellite")
+        },
+        "selected": selected,
+        "featureUrl": url_for("map.feature"),
+        "origins": list(allowed_origins()),
+        "texts": client_texts(),
+        "attribution": str(data_attribution()),
+    }
+
+
+def data_attribution() -> Markup:
+    """The figures' source and date, and the sample geometry caveat (escaped)."""
+    configured = current_app.config["DATA_ATTRIBUTION"]
+    if configured:
+        return escape(configured)
+    return escape(
+        gettext(
+            "Figures: HEZA report %(date)s · sample geometry approximate",
+            date=as_of(current_app.config["FIGURES_AS_OF"]),
+        )
+    )
+
+
+def add_controls(m: folium.Map, items: list[Overlay], embed: bool) -> None:
+    """Search over the parks, fullscreen and the layer switcher."""
+    parks = next((o for o in items if o.name == "parks" and not o.tiled), None)
+    if parks is not None:
+        ParkSearch(
+            parks.element,
+            placeholder=gettext("Search industrial parks…"),
+            not_found=gettext("No park of that name"),
+            cancel=gettext("Cancel"),
+        ).add_to(m)
+    fullscreen(gettext("Full screen"), gettext("Exit full screen")).add_to(m)
+    folium.LayerControl(position="topright", collapsed=embed).add_to(m)
+
+
+def render_map(state: ViewState, embed: bool = False) -> MapParts:
+    """The map of ``state`` rendered by Folium, ready for a page template.
+
+    Args:
+        state: the view asked for (already validated).
+        embed: the iframe variant (collapsed switcher, cooperative gestures).
+
+    Returns:
+        Folium's header, map div and script, and the legends of the overlays.
+
+    Raises:
+        StoreUnavailable: the store is not built.
+    """
+    store = get_store()
+    lookups = Lookups.cached(store, state.lang)
+    selected = feature_view(store, *state.selected, lookups) if state.selected else None
+    focus = feature_view(store, "parks", state.park, lookups) if state.park else None
+    view = initial_view(state, store, selected, focus)
+    m = ParkMap(
+        location=view.get("center") or _centre(view["bounds"]),
+        zoom_start=view.get("zoom", 10),
+        tiles=None,
+        control_scale=True,
+        # Fixed limits: without them Leaflet would lift the map's minimum zoom to the
+        # parcels layer's (tiles start at zoom 12) and zoom everyone in.
+        minZoom=3,
+        maxZoom=19,
+    )
+    CustomPane(TILES_PANE, z_index=450, pointer_events=True).add_to(m)
+    CustomPane(POINTS_PANE, z_index=500, pointer_events=True).add_to(m)
+    bases = base_layers(m, state.base)
+    ctx = BuildContext(
+        store=store,
+        lookups=lookups,
+        lang=state.lang,
+        visible=state.layers,
+        inline_max=current_app.config["INLINE_MAX_FEATURES"],
+        tile_url=tile_url,
+    )
+    items = overlays_mod.build_overlays(ctx)
+    for item in items:
+        item.element.add_to(m)
+    add_controls(m, items, embed)
+    config = client_config(
+        state, embed=embed, overlays=items, view=view, selected=selected, focus=focus
+    )
+    ParkmapClient(
+        overlays_mod.dumps(config),
+        [(o.name, o.element.get_name()) for o in items],
+        bases,
+    ).add_to(m)
+    root = m.get_root()
+    root.render()
+    return MapParts(
+        Markup(root.header.render()),
+        Markup(root.html.render()),
+        Markup(root.script.render()),
+        tuple(o.legend for o in items if o.legend is not None),
+    )
+
+
+def _centre(bounds: LatLngBounds) -> list[float]:
+    (south, west), (north, east) = bounds
+    return [(south + north) / 2, (west + east) / 2]

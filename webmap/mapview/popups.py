@@ -1,0 +1,224 @@
+"""Popup and tooltip HTML for a feature, in the request's language, escaped.
+
+Folium (and Leaflet) insert popup and tooltip HTML as it is, so every value that
+comes from the data goes through ``markupsafe.escape`` here, and only the HTML built
+here reaches the browser. A park named ``<script>…`` shows as text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from layers.store import LayerInfo, Store
+from webmap.mapview.cache import memo
+from webmap.mapview.i18n import display_name, number
+from webmap.mapview.labels import FIELD_LABELS, UNITS, value_label
+
+# The fields each known layer shows, in order; other layers show all their fields.
+POPUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "zones": ("status", "reported_ha", "area_ha", "target_year"),
+    "parks": (
+        "status",
+        "phase",
+        "zone_id",
+        "total_ha",
+        "occupancy_pct",
+        "occupancy_computed_pct",
+        "leased_ha",
+        "free_ha",
+        "developer",
+        "clearance_bottleneck",
+        "eco_candidate",
+    ),
+    "parcels": ("park_id", "status", "area_ha", "clr_stage", "price_usd"),
+    "berths": ("number", "status", "status_note"),
+    "housing": (
+        "kind",
+        "status",
+        "capacity",
+        "area_ha",
+        "location",
+        "park_id",
+        "progress",
+    ),
+    "landmarks": ("kind",),
+}
+HIDDEN = {"name_vi", "name_en", "name", "source", "occupancy_source", "fid_stable"}
+REFERENCES = {"park_id": "parks", "zone_id": "zones"}
+
+
+@dataclass(slots=True)
+class Lookups:
+    """Names of features other features refer to: parks, zones and landmarks."""
+
+    lang: str
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # landmark id → kind
+
+    @classmethod
+    def load(cls, store: Store, lang: str) -> Lookups:
+        """Read the referenced layers that exist in ``store`` (they are small)."""
+        lookups = cls(lang)
+        present = {info.name: info for info in store.layers()}
+        for layer in ("parks", "zones", "landmarks"):
+            info = present.get(layer)
+            if info is None or info.count > 5000:
+                continue
+            page = store.query(layer, limit=info.count)
+            lookups.names[layer] = {
+                f.id: display_name(f.properties, lang, f.id) for f in page.features
+            }
+            if layer == "landmarks":
+                lookups.kinds = {
+                    f.id: str(f.properties.get("kind") or "") for f in page.features
+                }
+        return lookups
+
+    @classmethod
+    def cached(cls, store: Store, lang: str) -> Lookups:
+        """``load`` once per store build and language."""
+        return memo(store, ("lookups", lang), lambda: cls.load(store, lang))
+
+    def name(self, layer: str, feature_id: str) -> str:
+        """The display name of a feature of ``layer``, or its id."""
+        return self.names.get(layer, {}).get(feature_id, feature_id)
+
+
+def format_value(name: str, value: Any, lookups: Lookups) -> str | None:
+    """A field's value as display text (not yet escaped), or None when empty."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if name in REFERENCES and isinstance(value, str):
+        return lookups.name(REFERENCES[name], value)
+    if isinstance(value, int | float):
+        unit = UNITS.get(name)
+        text = number(value, 0 if isinstance(value, int) or name == "number" else 2)
+        return f"{text} {unit}" if unit else text
+    return value_label(str(value))
+
+
+def field_label(name: str) -> str:
+    """The label of a field in the request's language (the name if unknown)."""
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
+def _rows(info: LayerInfo, props: Mapping[str, Any], lookups: Lookups) -> Markup:
+    names = POPUP_FIELDS.get(info.name) or tuple(
+        f.name for f in info.fields if f.display
+    )
+    rows = []
+    for name in names:
+        if name in HIDDEN or name == info.id_field or name.startswith("dist_"):
+            continue
+        text = format_value(name, props.get(name), lookups)
+        if text is not None:
+            rows.append(
+                Markup("<tr><th>{}</th><td>{}</td></tr>").format(
+                    field_label(name), text
+                )
+            )
+    return Markup("").join(rows)
+
+
+NEAREST = {"port": _l("Nearest seaport"), "airport": _l("Nearest airport")}
+
+
+def _distances(props: Mapping[str, Any], lookups: Lookups) -> Markup:
+    """The nearest seaport and airport, then every landmark in a fold."""
+    found = []
+    for key, value in props.items():
+        if key.startswith("dist_") and key.endswith("_km") and value is not None:
+            landmark = key[len("dist_") : -len("_km")]
+            found.append((float(value), landmark))
+    if not found:
+        return Markup("")
+    found.sort()
+    nearest = []
+    for kind, label in NEAREST.items():
+        km, landmark = next(
+            ((k, i) for k, i in found if lookups.kinds.get(i) == kind), (None, None)
+        )
+        if landmark is not None:
+            nearest.append(
+                Markup("<tr><th>{}</th><td>{} · {} km</td></tr>").format(
+                    str(label), lookups.name("landmarks", landmark), number(km, 1)
+                )
+            )
+    rows = Markup("").join(
+        Markup("<tr><th>{}</th><td>{} km</td></tr>").format(
+            lookups.name("landmarks", landmark), number(km, 1)
+        )
+        for km, landmark in found
+    )
+    return Markup(
+        '<table class="pm-near">{}</table><details class="pm-dist"><summary>{}'
+        "</summary><table>{}</table></details>"
+    ).format(Markup("").join(nearest), gettext("All distances (straight line)"), rows)
+
+
+def _source(props: Mapping[str, Any]) -> Markup:
+    source = props.get("occupancy_source") or props.get("source")
+    if not source:
+        return Markup("")
+    return Markup('<p class="pm-source">{}: {}</p>').format(
+        gettext("Source"), value_label(str(source))
+    )
+
+
+def popup_html(
+    info: LayerInfo, feature_id: str, props: Mapping[str, Any], lookups: Lookups
+) -> Markup:
+    """The popup of one feature: its name, joined figures, distances and source.
+
+    Args:
+        info: the feature's layer.
+        feature_id: its id.
+        props: its properties, as the store holds them (not trusted).
+        lookups: names of parks, zones and landmarks, in the UI language.
+
+    Returns:
+        HTML in which every value from the data is escaped.
+    """
+    title = display_name(dict(props), lookups.lang, feature_id)
+    return Markup(
+        '<div class="pm-popup" data-layer="{}" data-id="{}">'
+        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}</div>'
+    ).format(
+        info.name,
+        feature_id,
+        info.label(lookups.lang),
+        title,
+        _rows(info, props, lookups),
+        _distances(props, lookups),
+        _source(props),
+    )
+
+
+def tooltip_html(
+    info: LayerInfo, feature_id: str, props: Mapping[str, Any], lang: str
+) -> Markup:
+    """The hover text of one feature: its name (and occupancy for parks)."""
+    name = escape(display_name(dict(props), lang, feature_id))
+    occupancy = occupancy_of(props)
+    if info.name == "parks" and occupancy is not None:
+        return Markup("{} · {} %").format(name, number(occupancy, 1))
+    return name
+
+
+def occupancy_of(props: Mapping[str, Any]) -> float | None:
+    """The occupancy to colour a park by: reported, else recomputed from parcels."""
+    for key in ("occupancy_pct", "occupancy_computed_pct"):
+        value = props.get(key)
+        if isinstance(value, int | float) and not math.isnan(value):
+            return float(value)
+    return None

@@ -1,0 +1,60 @@
+"""Reading a map request: the view it asks for and the page's shared context."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import current_app, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from webmap.mapview import figures
+from webmap.mapview.embedding import own_base
+from webmap.mapview.i18n import AUTONYMS, LANGUAGES, as_of, current_language
+from webmap.mapview.layers import MAP_ORDER
+from webmap.mapview.state import ViewState, parse_view
+from webmap.store import get_store
+
+
+def view_state(query: str | None = None) -> ViewState:
+    """The view a query asks for (default: this request's), malformed parts dropped.
+
+    Args:
+        query: a map URL's query string; None reads the request's own.
+    """
+    names = sorted(
+        (info.name for info in get_store().layers()),
+        key=lambda name: MAP_ORDER.get(name, len(MAP_ORDER)),
+    )
+    args = request.args if query is None else MultiDict(parse_qsl(query))
+    asked = str(args.get("lang", "")).lower()
+    return parse_view(
+        args,
+        lang=asked if asked in LANGUAGES else current_language(),
+        known_layers=names,
+        default_base=current_app.config["DEFAULT_BASEMAP"],
+    )
+
+
+def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
+    """What every map template needs besides the map itself."""
+    page_url = own_base() + url_for(endpoint) + "?" + state.query()
+    return {
+        "lang": state.lang,
+        "state": state,
+        "languages": [
+            (code, AUTONYMS[code], url_for(endpoint) + "?" + state.query(lang=code))
+            for code in LANGUAGES
+        ],
+        "figures": [
+            f.text(state.lang)
+            for f in figures.load(current_app.config["HEADLINE_FILE"])
+        ],
+        "as_of": as_of(current_app.config["FIGURES_AS_OF"]),
+        "page_url": page_url,
+        "oembed_url": url_for("map.oembed")
+        + "?"
+        + urlencode({"url": page_url, "format": "json"}),
+        "full_map_url": url_for("map.index") + "?" + state.query(),
+        "embed_url": url_for("embed.embed") + "?" + state.query(),
+    }

@@ -1,0 +1,25 @@
+"""The words parkmap.js shows, translated for the request (plain text, no HTML)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+
+def client_texts() -> dict[str, str]:
+    """Every UI string the browser script needs, in the request's language."""
+    return {
+        "gesture": gettext("Hold Ctrl and scroll, or click the map, to zoom"),
+        "gestureMac": gettext("Hold ⌘ and scroll, or click the map, to zoom"),
+        "loading": gettext("Loading…"),
+        "failed": gettext("The details could not be loaded."),
+        "measureOn": gettext("Measure distances"),
+        "measureOff": gettext("Stop measuring"),
+        "measureClear": gettext("Clear measurements"),
+        "measureFinish": gettext("Click to finish the line"),
+        "measureDelete": gettext("Shift-click to delete the point"),
+        "measureMove": gettext("Drag to move the point"),
+        "measureResume": gettext("Ctrl-click to continue the line"),
+        "measureAdd": gettext("Ctrl-click to add a point"),
+        "minimapHide": gettext("Hide the overview map"),
+        "minimapShow": gettext("Show the overview map"),
+    }

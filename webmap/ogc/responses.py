@@ -1,0 +1,81 @@
+"""Format negotiation, ETags and response objects for the API views."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Response, current_app, render_template, request
+
+from webmap.ogc.operations import GEOJSON, HTML, JSON, PREFIX
+from webmap.store import get_store
+
+CACHE_CONTROL = "public, max-age=60"
+LANGUAGES = ("vi", "en", "ko", "ja")
+
+
+def negotiate(fmt: str | None) -> str:
+    """``json`` or ``html``: the ``f`` parameter, else the Accept header."""
+    if fmt:
+        return fmt
+    best = request.accept_mimetypes.best_match([JSON, GEOJSON, HTML], default=JSON)
+    return "html" if best == HTML else "json"
+
+
+def language(lang: str | None) -> str:
+    """The ``lang`` parameter when supported, else the configured default."""
+    return lang if lang in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def api_base() -> str:
+    """Absolute URL of the API root, without a trailing slash."""
+    return f"{request.scheme}://{request.host}{request.script_root}{PREFIX}"
+
+
+def etag(fmt: str) -> str | None:
+    """An ETag for this request's answer: the store's build id, URL and format."""
+    build = get_store().build_id()
+    if build is None:
+        return None
+    query = request.environ.get("QUERY_STRING", "")
+    key = "\n".join((build, api_base(), request.path, query, fmt))
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def _cache_headers(resp: Response, tag: str | None) -> Response:
+    if tag is not None:
+        resp.set_etag(tag)
+        resp.headers["Cache-Control"] = CACHE_CONTROL
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"  # public data, any web map
+    return resp
+
+
+def not_modified(tag: str | None) -> Response | None:
+    """A 304 answer when the client already holds ``tag``, else None."""
+    if tag is not None and tag in request.if_none_match:
+        return _cache_headers(Response(status=304), tag)
+    return None
+
+
+def send(body: str, content_type: str, tag: str | None, **headers: str) -> Response:
+    """A 200 answer with caching headers."""
+    resp = Response(body, content_type=content_type)
+    resp.headers.update(headers)
+    return _cache_headers(resp, tag)
+
+
+def send_doc(
+    doc: dict[str, Any],
+    fmt: str,
+    media_type: str,
+    template: str,
+    tag: str | None,
+    **context: Any,
+) -> Response:
+    """A JSON document, or the HTML page ``template`` showing it."""
+    if fmt == "html":
+        html = render_template(template, doc=doc, **context)
+        return send(html, "text/html; charset=utf-8", tag)
+    return send(json.dumps(doc, ensure_ascii=False), media_type, tag)

@@ -1,0 +1,136 @@
+/* parkmap-controls.js: the map's own controls, loaded before parkmap.js.
+ *
+ * Legend and key-figure panels, minimap, measuring tool, cooperative gestures,
+ * text-only search tips and the styles of vector-tile overlays. Each function takes
+ * the page state S that parkmap.init builds.
+ */
+(function () {
+  'use strict';
+
+  var pm = window.parkmap = window.parkmap || {};
+  var ui = pm.ui = {};
+
+  /* ---- search tips as text (leaflet-search would insert HTML) ---- */
+  pm.searchTip = function (text) {
+    var a = document.createElement('a');
+    a.textContent = text;
+    return a;
+  };
+
+  /* ---- vector tile overlays ---- */
+  pm.tileOptions = function (spec) {
+    var style = function (props) {
+      var c = spec.colorBy ? (spec.colors[props[spec.colorBy]] || '#9e9e9e') : spec.color;
+      if (spec.geometry === 'Point') {
+        return {radius: 5, fill: true, fillColor: c, fillOpacity: 0.85, color: '#fff', weight: 1};
+      }
+      if (spec.geometry === 'LineString') { return {color: c, weight: 3}; }
+      return {fill: true, fillColor: c, fillOpacity: 0.6, color: '#ffffff', weight: 0.7};
+    };
+    var styles = {};
+    styles[spec.layer] = style;
+    return {
+      vectorTileLayerStyles: styles,
+      interactive: true,
+      pane: 'pm-tiles',
+      minZoom: spec.minZoom,
+      getFeatureId: function (f) { return f.properties[spec.idField]; }
+    };
+  };
+
+  ui.panelControl = function (S, id, position, cls) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var Panel = L.Control.extend({
+      onAdd: function () {
+        el.hidden = false;
+        L.DomUtil.addClass(el, 'leaflet-control ' + cls);
+        L.DomEvent.disableClickPropagation(el);
+        L.DomEvent.disableScrollPropagation(el);
+        return el;
+      }
+    });
+    new Panel({position: position}).addTo(S.map);
+    return el;
+  };
+
+  // Keep the legend clear of the minimap and attribution below it.
+  ui.fitLegend = function (S, el) {
+    var box = S.map.getContainer().getBoundingClientRect();
+    var top = el.getBoundingClientRect().top - box.top;
+    el.style.maxHeight = Math.max(48, box.height - top - (S.config.embed ? 40 : 190)) + 'px';
+  };
+
+  // Show the legend of the overlays on the map only.
+  ui.legendForVisible = function (S) {
+    document.querySelectorAll('#pm-legend section[data-layer]').forEach(function (section) {
+      var layer = S.overlays[section.getAttribute('data-layer')];
+      section.hidden = !(layer && S.map.hasLayer(layer));
+    });
+  };
+
+  ui.miniLayer = function (S, key) {
+    var base = S.config.bases[key];
+    if (base) { return L.tileLayer(base.url, {minZoom: 0, maxZoom: 14}); }
+    var group = L.featureGroup();
+    ['zones', 'parks'].forEach(function (name) {
+      var o = S.overlays[name];
+      if (o && o.toGeoJSON && !o.getTileSize) {
+        group.addLayer(L.geoJSON(o.toGeoJSON(), {
+          interactive: false, style: {color: '#1f4e79', weight: 1, fillOpacity: 0.25}
+        }));
+      }
+    });
+    return group;
+  };
+
+  ui.addMiniMap = function (S) {
+    var t = S.config.texts;
+    S.miniMap = new L.Control.MiniMap(ui.miniLayer(S, S.base), {
+      position: 'bottomright', toggleDisplay: true, minimized: S.config.embed,
+      width: 140, height: 140, zoomLevelOffset: -5,
+      strings: {hideText: t.minimapHide, showText: t.minimapShow}
+    }).addTo(S.map);
+  };
+
+  ui.addMeasure = function (S) {
+    var t = S.config.texts;
+    L.control.polylineMeasure({
+      position: 'topleft', unit: 'metres', showClearControl: true,
+      measureControlTitleOn: t.measureOn, measureControlTitleOff: t.measureOff,
+      clearControlTitle: t.measureClear,
+      tooltipTextFinish: t.measureFinish + '<br>', tooltipTextDelete: t.measureDelete,
+      tooltipTextMove: t.measureMove + '<br>', tooltipTextResume: '<br>' + t.measureResume,
+      tooltipTextAdd: t.measureAdd
+    }).addTo(S.map);
+  };
+
+  // Cooperative gestures (framed or embedded): the wheel zooms with Ctrl/⌘ or after a click.
+  ui.cooperativeGestures = function (S) {
+    var map = S.map;
+    var container = map.getContainer();
+    var active = false;
+    var timer = null;
+    var hint = L.DomUtil.create('div', 'pm-gesture-hint', container);
+    var mac = /Mac|iPhone|iPad/.test(navigator.platform || '');
+    hint.textContent = mac ? S.config.texts.gestureMac : S.config.texts.gesture;
+    map.scrollWheelZoom.disable();
+    document.addEventListener('wheel', function (e) {
+      if (!container.contains(e.target)) { return; }
+      if (e.ctrlKey || e.metaKey || active) {
+        map.scrollWheelZoom.enable();
+        return;
+      }
+      map.scrollWheelZoom.disable();
+      hint.classList.add('pm-visible');
+      clearTimeout(timer);
+      timer = setTimeout(function () { hint.classList.remove('pm-visible'); }, 1500);
+    }, {capture: true, passive: true});
+    map.on('click', function () { active = true; map.scrollWheelZoom.enable(); });
+    container.addEventListener('mouseleave', function () {
+      active = false;
+      map.scrollWheelZoom.disable();
+    });
+  };
+
+}());

@@ -1,0 +1,207 @@
+"""OGC API – Features under /api: thin views over the store.
+
+URL rules come from ``webmap.ogc.operations``; each view parses its query string
+against its operation's parameters (raising ``InvalidParameter``), asks the store,
+and answers JSON/GeoJSON or HTML with ETag and Cache-Control.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from layers.store.base import GeoJSONPage, LayerInfo, Store
+from webmap.ogc import documents, openapi
+from webmap.ogc import operations as ops
+from webmap.ogc.params import BBox, Limit, Offset, parse_query, queryables
+from webmap.ogc.responses import (
+    api_base,
+    etag,
+    language,
+    negotiate,
+    not_modified,
+    send,
+    send_doc,
+)
+from webmap.store import get_store
+
+bp = Blueprint("api", __name__, url_prefix=ops.PREFIX)
+CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}
+
+
+class Call:
+    """One request's parsed parameters, format and ETag."""
+
+    def __init__(self, op: ops.Operation, info: LayerInfo | None = None):
+        params = op.params
+        if op.queryables and info is not None:
+            params = (*params, *queryables(info.fields))
+        self.values = parse_query(request.args.to_dict(flat=False), params)
+        self.query = request.args.to_dict()
+        self.fmt = negotiate(self.values.get("f"))
+        if self.fmt == "html":  # links from an HTML page lead to HTML pages
+            self.query["f"] = "html"
+        self.lang = language(self.values.get("lang"))
+        self.tag = etag(self.fmt) if op.cached else None
+        self.cached = not_modified(self.tag)
+        self.op = op
+
+
+def landing() -> Response:
+    """The landing page."""
+    call = Call(ops.LANDING)
+    if call.cached:
+        return call.cached
+    doc = documents.landing(api_base(), call.query)
+    return send_doc(doc, call.fmt, ops.JSON, "api/landing.html", call.tag)
+
+
+def conformance() -> Response:
+    """The conformance declaration."""
+    call = Call(ops.CONFORMANCE)
+    if call.cached:
+        return call.cached
+    doc = documents.conformance(api_base(), call.query)
+    return send_doc(doc, call.fmt, ops.JSON, "api/conformance.html", call.tag)
+
+
+def api_definition() -> Response:
+    """The OpenAPI document."""
+    call = Call(ops.API)
+    if call.cached:
+        return call.cached
+    doc = openapi.document(api_base(), get_store().layers())
+    return send_doc(doc, call.fmt, ops.OPENAPI_JSON, "api/openapi.html", call.tag)
+
+
+def collections() -> Response:
+    """Every collection."""
+    call = Call(ops.COLLECTIONS)
+    if call.cached:
+        return call.cached
+    doc = documents.collections(api_base(), get_store().layers(), call.lang, call.query)
+    return send_doc(doc, call.fmt, ops.JSON, "api/collections.html", call.tag)
+
+
+def collection(collection_id: str) -> Response:
+    """One collection's metadata."""
+    info = get_store().layer(collection_id)
+    call = Call(ops.COLLECTION, info)
+    if call.cached:
+        return call.cached
+    doc = documents.collection_doc(api_base(), info, call.lang, call.query)
+    return send_doc(doc, call.fmt, ops.JSON, "api/collection.html", call.tag)
+
+
+def queryables_view(collection_id: str) -> Response:
+    """The collection's queryables as JSON Schema."""
+    info = get_store().layer(collection_id)
+    call = Call(ops.QUERYABLES, info)
+    if call.cached:
+        return call.cached
+    doc = documents.queryables_doc(api_base(), info, call.lang)
+    return send_doc(
+        doc, call.fmt, ops.SCHEMA_JSON, "api/queryables.html", call.tag, info=info
+    )
+
+
+def query_items(
+    store: Store,
+    layer: str,
+    *,
+    bbox: BBox | None,
+    filters: dict[str, str],
+    limit: int,
+    offset: int,
+) -> GeoJSONPage:
+    """A page of features; a bbox across the antimeridian is asked as two boxes."""
+    boxes = bbox.boxes() if bbox is not None else (None,)
+    first = store.query_geojson(
+        layer, bbox=boxes[0], filters=filters, limit=limit, offset=offset
+    )
+    if len(boxes) == 1:
+        return first
+    rest = store.query_geojson(
+        layer,
+        bbox=boxes[1],
+        filters=filters,
+        limit=limit - len(first.features),
+        offset=max(0, offset - first.number_matched),
+    )
+    return GeoJSONPage(
+        first.features + rest.features, first.number_matched + rest.number_matched
+    )
+
+
+def items(collection_id: str) -> Response:
+    """Features of a collection: bbox, property filters, limit/offset paging."""
+    store = get_store()
+    info = store.layer(collection_id)
+    call = Call(ops.ITEMS, info)
+    if call.cached:
+        return call.cached
+    values = call.values
+    limit = values.get("limit", Limit()).value
+    offset = values.get("offset", Offset()).value
+    names = {p.name for p in ops.ITEMS.params}
+    filters = {k: v for k, v in values.items() if k not in names}
+    page = query_items(
+        store,
+        info.name,
+        bbox=values.get("bbox"),
+        filters=filters,
+        limit=limit,
+        offset=offset,
+    )
+    url = f"{api_base()}/collections/{info.name}/items"
+    links = documents.page_links(url, call.query, limit, offset, page.number_matched)
+    if call.fmt == "html":
+        doc = {
+            "numberMatched": page.number_matched,
+            "features": [json.loads(t) for t in page.features],
+            "links": links,
+        }
+        return send_doc(doc, "html", ops.GEOJSON, "api/items.html", call.tag, info=info)
+    body = documents.feature_collection_text(page, links)
+    return send(body, ops.GEOJSON, call.tag, **CONTENT_CRS)
+
+
+def item(collection_id: str, feature_id: str) -> Response:
+    """One feature."""
+    store = get_store()
+    info = store.layer(collection_id)
+    call = Call(ops.ITEM, info)
+    if call.cached:
+        return call.cached
+    text = store.get_geojson(info.name, feature_id)
+    url = f"{api_base()}/collections/{info.name}"
+    links = documents.item_links(url, feature_id, call.query)
+    if call.fmt == "html":
+        doc = {**json.loads(text), "links": links}
+        return send_doc(doc, "html", ops.GEOJSON, "api/item.html", call.tag, info=info)
+    return send(
+        documents.feature_text(text, links), ops.GEOJSON, call.tag, **CONTENT_CRS
+    )
+
+
+VIEWS: dict[str, Callable[..., Any]] = {
+    ops.LANDING.operation_id: landing,
+    ops.CONFORMANCE.operation_id: conformance,
+    ops.API.operation_id: api_definition,
+    ops.COLLECTIONS.operation_id: collections,
+    ops.COLLECTION.operation_id: collection,
+    ops.QUERYABLES.operation_id: queryables_view,
+    ops.ITEMS.operation_id: items,
+    ops.ITEM.operation_id: item,
+}
+for _op in ops.OPERATIONS:
+    bp.add_url_rule(
+        _op.rule,
+        _op.operation_id,
+        VIEWS[_op.operation_id],
+        methods=["GET"],
+        strict_slashes=_op.path != "/",
+    )

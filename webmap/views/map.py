@@ -1,0 +1,122 @@
+"""The map page, feature details, oEmbed and the example portal page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask_babel import gettext
+from werkzeug import exceptions
+from werkzeug.exceptions import BadRequest, NotFound
+
+from webmap.mapview import embedding
+from webmap.mapview.i18n import current_language
+from webmap.mapview.page import feature_view, render_map
+from webmap.mapview.popups import Lookups
+from webmap.mapview.request import page_context, view_state
+from webmap.store import get_store
+
+bp = Blueprint("map", __name__)
+
+
+def page(
+    html: str, frame_sources: tuple[str, ...] = (), scripts: tuple[str, ...] = ()
+) -> Response:
+    """An HTML response with the map pages' security headers.
+
+    Args:
+        html: the page.
+        frame_sources: origins the page may frame (besides its own).
+        scripts: origins the page may load scripts from (besides its own).
+
+    Returns:
+        The response, with Content-Security-Policy and friends.
+    """
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = embedding.csp(frame_sources, scripts)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/")
+def index() -> Response:
+    """The full-page map of the view the query asks for."""
+    state = view_state()
+    parts = render_map(state, embed=False)
+    html = render_template(
+        "map/page.html", map=parts, **page_context(state, "map.index")
+    )
+    return page(html)
+
+
+@bp.get("/map/feature")
+def feature() -> Response:
+    """One feature's popup (escaped HTML), name, anchor and bounds as JSON."""
+    layer, feature_id = request.args.get("layer", ""), request.args.get("id", "")
+    if not layer or not feature_id:
+        raise BadRequest("layer and id are required")
+    store = get_store()
+    store.layer(layer)  # LayerNotFound → 404
+    view = feature_view(
+        store, layer, feature_id, Lookups.cached(store, current_language())
+    )
+    if view is None:
+        raise NotFound(f"no feature '{feature_id}' in layer '{layer}'")
+    response = jsonify(view)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/oembed")
+def oembed() -> Response:
+    """The oEmbed answer (rich) for a map URL of this site; 404 for any other."""
+    fmt = request.args.get("format", "json")
+    if fmt != "json":
+        raise exceptions.NotImplemented("only format=json is supported")
+    link = embedding.own_map_link(request.args.get("url", ""))
+    if link is None:
+        raise NotFound("not a map URL of this site")
+    width = _dimension("maxwidth", embedding.OEMBED_WIDTH, embedding.OEMBED_MAX_WIDTH)
+    height = _dimension(
+        "maxheight", embedding.OEMBED_HEIGHT, embedding.OEMBED_MAX_HEIGHT
+    )
+    state = view_state(link.query)
+    src = embedding.own_base() + "/embed?" + state.query()
+    title = gettext("Map of industrial parks, Hai Phong")
+    return jsonify(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": gettext("Hai Phong Economic Zone Authority"),
+            "provider_url": embedding.own_base() + "/",
+            "title": title,
+            "html": str(embedding.iframe(src, title, width, height)),
+            "width": width,
+            "height": height,
+            "cache_age": 3600,
+        }
+    )
+
+
+def _dimension(name: str, default: int, most: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        return default
+    return max(100, min(value, default, most))
+
+
+@bp.get("/examples/portal")
+def portal() -> Response:
+    """A sample portal page embedding the map with embed.js, messages both ways."""
+    base = embedding.own_base()
+    state = view_state()
+    html = render_template(
+        "map/portal.html",
+        map_base=base,
+        lang=state.lang,
+        embed_src=base + "/embed?" + state.query(legend=True),
+        layer_names=[info.name for info in get_store().layers()],
+    )
+    origin = embedding.own_origin()
+    return page(html, frame_sources=(origin,), scripts=(origin,))

@@ -1,0 +1,170 @@
+"""Vector tiles of every layer: ``/tiles/<layer>/<z>/<x>/<y>.mvt`` and TileJSON 3.0.
+
+Tiles are Mapbox Vector Tiles (MVT 2.1) in Web Mercator, one layer named like the
+store's layer, the id field and the display fields as properties. An empty tile is
+``204 No Content``. Every tile carries an ETag made of the store's build id, the
+encoder version and the address, so ``If-None-Match`` answers ``304`` without
+rendering; ``Cache-Control: public, max-age=PARKMAP_TILE_MAX_AGE`` lets a CDN or
+nginx keep them. Rendered tiles stay in a per-process LRU cache of at most
+``PARKMAP_TILE_CACHE_BYTES`` that empties itself when the store is rebuilt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask.blueprints import BlueprintSetupState
+
+from geo.tiles import (
+    MAX_LAT,
+    MAX_ZOOM,
+    fit_zoom,
+    parse_tile,
+    suggested_minzoom,
+)
+from layers.store import LayerInfo
+from webmap.config import ConfigError
+from webmap.store import get_store
+from webmap.tilecache import TileCache
+
+bp = Blueprint("tiles", __name__)
+
+MVT_MIMETYPE = "application/vnd.mapbox-vector-tile"
+CACHE_KEY = "parkmap.tile_cache"
+ENCODER_VERSION = "mvt1"  # change when geo.mvt output changes: old ETags go stale
+DEFAULTS: dict[str, Any] = {
+    "TILE_MAX_AGE": 3600,
+    "TILE_CACHE_BYTES": 64 * 1024 * 1024,
+    "TILE_MAXZOOM": 16,
+    "TILE_ATTRIBUTION": (
+        "Hai Phong Economic Zone Authority (HEZA); sample data, geometry is approximate"
+    ),
+}
+FIELD_TYPES = {"int": "Number", "float": "Number", "bool": "Boolean"}
+
+
+def _whole_number(config: dict[str, Any], key: str, high: int | None = None) -> int:
+    """A config value that must be a whole number in 0..high."""
+    value = config[key]
+    limit = f"0..{high}" if high is not None else "a whole number ≥ 0"
+    try:
+        number = int(value) if float(value) == int(value) else -1
+    except (TypeError, ValueError, OverflowError):
+        number = -1
+    if isinstance(value, bool) or number < 0 or (high is not None and number > high):
+        raise ConfigError(f"PARKMAP_{key} must be {limit}, got {value!r}")
+    return number
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    """Fill in and check the tile settings; give the app its tile cache."""
+    app: Flask = state.app
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    for key in ("TILE_MAX_AGE", "TILE_CACHE_BYTES"):
+        app.config[key] = _whole_number(app.config, key)
+    app.config["TILE_MAXZOOM"] = _whole_number(app.config, "TILE_MAXZOOM", MAX_ZOOM)
+    app.extensions[CACHE_KEY] = TileCache(app.config["TILE_CACHE_BYTES"])
+
+
+def tile_cache() -> TileCache:
+    """This app's tile cache."""
+    return current_app.extensions[CACHE_KEY]
+
+
+@bp.get("/tiles/<layer>/<z>/<x>/<y>.mvt")
+def tile(layer: str, z: str, x: str, y: str) -> Response:
+    """One vector tile; 204 when empty, 304 when the client's ETag is current."""
+    address = parse_tile(z, x, y)
+    store = get_store()
+    key = (layer, address.z, address.x, address.y)
+    headers = {
+        "Cache-Control": f"public, max-age={current_app.config['TILE_MAX_AGE']}",
+        "Access-Control-Allow-Origin": "*",
+    }
+    build = store.build_id()
+    if build is None:  # a store that cannot tell when it changes: no ETag, no cache
+        store.layer(layer)
+        return _tile_response(store.tile(*key), headers)
+    etag = "-".join([build, ENCODER_VERSION, *map(str, key)])
+    headers["ETag"] = f'"{etag}"'
+    cache = tile_cache()
+    data = cache.get(build, key)  # a hit means the layer is in this build
+    if data is None:
+        store.layer(layer)  # LayerNotFound → 404
+    if _etag_matches(etag):
+        return Response(status=304, headers=headers)
+    if data is None:
+        data = store.tile(*key)
+        cache.put(build, key, data)
+    return _tile_response(data, headers)
+
+
+def _etag_matches(etag: str) -> bool:
+    """Whether If-None-Match names ``etag`` (or ``*``); unparsed when absent."""
+    if "HTTP_IF_NONE_MATCH" not in request.environ:
+        return False
+    return request.if_none_match.contains_weak(etag)
+
+
+def _tile_response(data: bytes, headers: dict[str, str]) -> Response:
+    if not data:
+        return Response(status=204, headers=headers, mimetype=MVT_MIMETYPE)
+    return Response(data, 200, headers=headers, mimetype=MVT_MIMETYPE)
+
+
+@bp.get("/tiles/<layer>.json")
+def tilejson(layer: str) -> Response:
+    """The TileJSON 3.0.0 document of one layer."""
+    info = get_store().layer(layer)
+    lang = request.args.get("lang") or current_app.config["DEFAULT_LANGUAGE"]
+    response = jsonify(tilejson_document(info, lang))
+    response.headers["Cache-Control"] = (
+        f"public, max-age={current_app.config['TILE_MAX_AGE']}"
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def tiles_url(name: str) -> str:
+    """The absolute tile URL template of a layer, from the request's host."""
+    url = url_for("tiles.tile", layer=name, z="Z", x="X", y="Y", _external=True)
+    return url.replace("/Z/X/Y.mvt", "/{z}/{x}/{y}.mvt")
+
+
+def tilejson_document(info: LayerInfo, lang: str) -> dict[str, Any]:
+    """TileJSON 3.0.0 for a layer (needs a request context for the URL)."""
+    config = current_app.config
+    maxzoom = config["TILE_MAXZOOM"]
+    minzoom = min(suggested_minzoom(info.count, info.bbox), maxzoom)
+    bounds = list(info.bbox) if info.bbox else [-180.0, -MAX_LAT, 180.0, MAX_LAT]
+    zoom = min(max(fit_zoom(info.bbox), minzoom), maxzoom)
+    fields = {
+        name: FIELD_TYPES.get(info.field(name).type, "String")
+        for name in info.tile_fields()
+    }
+    return {
+        "tilejson": "3.0.0",
+        "name": info.label(lang),
+        "description": info.description,
+        "version": "1.0.0",
+        "attribution": config["TILE_ATTRIBUTION"],
+        "scheme": "xyz",
+        "tiles": [tiles_url(info.name)],
+        "minzoom": minzoom,
+        "maxzoom": maxzoom,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, zoom],
+        "vector_layers": [
+            {
+                "id": info.name,
+                "description": info.label(lang),
+                "minzoom": minzoom,
+                "maxzoom": maxzoom,
+                "fields": fields,
+            }
+        ],
+    }

@@ -1,0 +1,256 @@
+"""VR360: the 360° viewer page, scene documents, tiles and photo uploads.
+
+Routes (all under ``/vr``): ``/vr/`` the list of scenes, ``/vr/<scene>`` the
+viewer, ``/vr/<scene>.json`` one scene for the viewer, ``/vr/scenes.json`` all
+scenes, ``/vr/nearest?parcel=<id>`` the scene nearest a parcel (redirect),
+``/vr/media/...`` tiles and mini-map, ``POST /vr/scenes`` a photo upload
+(``Authorization: Bearer <PARKMAP_ADMIN_TOKEN>``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
+
+from layers.errors import FeatureNotFound
+from layers.panorama_hotspots import nearest_scene
+from layers.panorama_upload import UploadLimits, add_photo, check_size
+from layers.panoramas import SceneNotFound
+from webmap.errors import problem
+from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language
+from webmap.mapview.request import view_state
+from webmap.store import get_store
+from webmap.vr import settings
+from webmap.vr.page import import_map, stylesheets, viewer_texts
+from webmap.vr.scenes import manifest, map_url, scene_document, scene_list
+
+bp = Blueprint("vr", __name__, url_prefix="/vr")
+TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
+BACK_ZOOM = 15
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    """Apply the VR360 settings when the blueprint is registered (fails early)."""
+    settings.apply(state.app.config)
+
+
+def _csp(nonce: str) -> str:
+    """Same-site only; the import map is the one inline script (by nonce)."""
+    return (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "connect-src 'self' data: blob:; worker-src 'self' blob:; font-src 'self';"
+        " frame-ancestors 'self'; base-uri 'self'; form-action 'self';"
+        " object-src 'none'"
+    )
+
+
+def _html(body: str, status: int = 200, nonce: str = "") -> Response:
+    """An HTML response with the viewer's security headers."""
+    response = Response(body, status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = _csp(nonce or secrets.token_hex(8))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def _parcel(parcel_id: str | None):
+    """The parcel named in the query, or None; 404 if unknown."""
+    if not parcel_id:
+        return None
+    return get_store().get("parcels", parcel_id.strip()[:200])
+
+
+def _back_url(scene, parcel_id: str | None, lang: str) -> str:
+    """Back to the map: the view the map sent (``back``), else the scene's place."""
+    back = request.args.get("back", "")
+    if back:
+        return map_url(view_state(back).query())
+    query = {"lang": lang, "center": f"{scene.lat:.5f},{scene.lon:.5f}"}
+    query["zoom"] = str(BACK_ZOOM)
+    if parcel_id:
+        query["sel"] = f"parcels:{parcel_id}"
+    return map_url(query)
+
+
+@bp.get("/")
+def index() -> Response:
+    """The list of scenes."""
+    lang = current_language()
+    return _html(render_template("vr/index.html", lang=lang, scenes=scene_list(lang)))
+
+
+@bp.get("/scenes.json")
+def scenes_json() -> Response:
+    """Every scene, for the map's camera markers and other clients."""
+    return jsonify({"scenes": scene_list(current_language())})
+
+
+@bp.get("/<scene_id>.json")
+def scene_json(scene_id: str) -> Response:
+    """One scene for the viewer; ``?parcel=<id>`` adds its outline."""
+    scene = manifest().get(scene_id)
+    parcel = _parcel(request.args.get("parcel"))
+    return jsonify(scene_document(scene, current_language(), parcel))
+
+
+@bp.get("/<scene_id>")
+def viewer(scene_id: str) -> Response:
+    """The 360° viewer, starting at ``scene_id``."""
+    lang = current_language()
+    scene = manifest().get(scene_id)
+    parcel_id = request.args.get("parcel") or None
+    if parcel_id:
+        _parcel(parcel_id)  # 404 now rather than in the page's script
+    back = _back_url(scene, parcel_id, lang)
+    nonce = secrets.token_hex(16)
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    languages = [
+        (
+            code,
+            AUTONYMS[code],
+            url_for("vr.viewer", scene_id=scene.id, lang=code, **args),
+        )
+        for code in LANGUAGES
+    ]
+    config = {
+        "start": scene.id,
+        "lang": lang,
+        "parcel": parcel_id,
+        "sceneUrl": url_for("vr.scene_json", scene_id="__ID__", lang=lang),
+        "pageUrl": url_for("vr.viewer", scene_id="__ID__", lang=lang),
+        "minimap": _minimap(),
+        "scenes": scene_list(lang),
+    }
+    html = render_template(
+        "vr/viewer.html",
+        lang=lang,
+        scene=scene,
+        name=scene.label(lang),
+        back_url=back,
+        languages=languages,
+        config=config,
+        texts=viewer_texts(),
+        importmap=import_map(),
+        stylesheets=stylesheets(),
+        nonce=nonce,
+    )
+    return _html(html, nonce=nonce)
+
+
+def _minimap() -> dict | None:
+    """The mini-map image URL and size, if ``vr generate`` made one."""
+    mini = manifest().minimap
+    if not mini:
+        return None
+    return {
+        "imageUrl": url_for("vr.minimap"),
+        "width": mini["width"],
+        "height": mini["height"],
+    }
+
+
+@bp.get("/nearest")
+def nearest() -> Response:
+    """Redirect to the scene nearest ``?parcel=<id>``, turned to face it."""
+    parcel_id = (request.args.get("parcel") or "").strip()
+    if not parcel_id:
+        raise BadRequest("give ?parcel=<parcel id>")
+    parcel = _parcel(parcel_id)
+    scene = nearest_scene(manifest(), parcel.geometry)
+    args = {k: v for k, v in request.args.items() if k in ("lang", "back")}
+    return redirect(url_for("vr.viewer", scene_id=scene.id, parcel=parcel.id, **args))
+
+
+@bp.get("/media/minimap.png")
+def minimap() -> Response:
+    """The region mini-map."""
+    path = Path(current_app.config["PANORAMA_DIR"]) / "minimap.png"
+    if not path.is_file():
+        raise NotFound("no mini-map: run `flask --app webmap vr generate`")
+    return send_file(path, max_age=3600, conditional=True)
+
+
+@bp.get("/media/<scene_id>/<path:name>")
+def media(scene_id: str, name: str) -> Response:
+    """A tile, the base image or the thumbnail of a scene."""
+    scene = manifest().get(scene_id)
+    if not TILE_NAME.match(name):
+        raise NotFound(f"no file {name!r} in scene {scene_id!r}")
+    root = (
+        Path(current_app.config["PANORAMA_DIR"]) / (scene.media or scene.id)
+    ).resolve()
+    target = (root / name).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise NotFound(f"no file {name!r} in scene {scene_id!r}")
+    response = send_file(target, max_age=3600, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _require_admin() -> None:
+    """Refuse unless ``Authorization: Bearer <PARKMAP_ADMIN_TOKEN>`` matches.
+
+    A header token, not a cookie, so a cross-site form cannot forge an upload.
+    """
+    token = current_app.config["ADMIN_TOKEN"]
+    if not token:
+        raise Forbidden("uploads are disabled: PARKMAP_ADMIN_TOKEN is not set")
+    given = request.headers.get("Authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        value.strip().encode(), token.encode()
+    ):
+        raise Unauthorized("an admin token is required: Authorization: Bearer <token>")
+
+
+@bp.post("/scenes")
+def upload() -> tuple[Response, int, dict[str, str]]:
+    """Add a real equirectangular photo (multipart field ``image``)."""
+    _require_admin()
+    config = current_app.config
+    limits = UploadLimits(
+        source_dir=Path(config["PANORAMA_SOURCE_DIR"]),
+        out_dir=Path(config["PANORAMA_DIR"]),
+        max_bytes=config["PANORAMA_MAX_BYTES"],
+        max_width=config["PANORAMA_MAX_WIDTH"],
+    )
+    check_size(request.content_length, limits, "upload")
+    request.max_content_length = limits.max_bytes + 1_000_000  # form overhead
+    upload_file = request.files.get("image")
+    if upload_file is None or not upload_file.filename:
+        raise BadRequest("send the photo as the multipart field 'image'")
+    data = upload_file.read(limits.max_bytes + 1)
+    check_size(len(data), limits, upload_file.filename)
+    scene = add_photo(data, upload_file.filename, request.form, limits)
+    url = url_for("vr.viewer", scene_id=scene.id)
+    body = {"id": scene.id, "lon": scene.lon, "lat": scene.lat, "url": url}
+    return jsonify(body), 201, {"Location": url}
+
+
+@bp.errorhandler(SceneNotFound)
+@bp.errorhandler(FeatureNotFound)
+def not_found(exc: LookupError) -> Response:
+    """An HTML 404 page for the viewer, a problem document elsewhere."""
+    if request.endpoint != "vr.viewer":
+        return problem(exc)
+    lang = current_language()
+    html = render_template("vr/not_found.html", lang=lang, message=str(exc))
+    return _html(html, 404)

@@ -1,0 +1,1 @@
+"""The VR360 viewer's web side: settings, scene documents, map camera markers."""
