@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from werkzeug.serving import make_server
 
 from layers.build import build
 from tests.factories import make_dataset
 from webmap import create_app
+
+# Property tests check behaviour, not speed: no per-example deadline, so a loaded CI
+# machine cannot turn a slow example into a failure.
+settings.register_profile("parkmap", deadline=None)
+settings.load_profile("parkmap")
 
 
 @pytest.fixture

@@ -97,7 +97,10 @@ def guarded_page(chromium, guard: Guard, request: pytest.FixtureRequest) -> Iter
     page.on(
         "console", lambda m: guard.errors.append(m.text) if m.type == "error" else None
     )
-    page.on("pageerror", lambda exc: guard.errors.append(f"uncaught: {exc}"))
+    page.on(
+        "pageerror",
+        lambda exc: guard.errors.append(f"uncaught: {exc} {exc.stack or ''}"),
+    )
     page.on(
         "dialog", lambda d: (guard.errors.append(f"dialog: {d.message}"), d.dismiss())
     )

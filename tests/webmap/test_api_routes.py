@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
 
+from layers.build import build
+from tests.factories import make_dataset, write_shapefile
+from webmap import create_app
 from webmap.ogc.operations import OPERATIONS
 
 BASE = "http://localhost/api"
@@ -143,3 +147,33 @@ def test_html_links_stay_html(shared_client) -> None:
         f'href="{BASE}/collections/parcels/items?limit=2&amp;offset=2&amp;f=html"'
         in body
     )
+
+
+EVIL = '<script>alert(1)</script><b onmouseover="x()">KCN</b> & co'
+
+
+@pytest.fixture(scope="module")
+def evil_client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("evil")
+    data = make_dataset(root)
+    parks = gpd.read_file(data / "shapefiles" / "parks.shp")
+    parks.loc[0, "name_vi"] = EVIL
+    write_shapefile(parks, data / "shapefiles" / "parks.shp")
+    store = root / "build" / "parkmap.gpkg"
+    build(data, store, progress=lambda _msg: None)
+    app = create_app({"TESTING": True, "DATA_DIR": str(data), "STORE": str(store)})
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/collections/parks/items", "/api/collections/parks/items/a"]
+)
+def test_html_pages_escape_feature_text(evil_client, path: str) -> None:
+    body = evil_client.get(path, query_string={"f": "html"}).text
+    assert "<script>" not in body and "<b onmouseover" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_json_keeps_feature_text_as_is(evil_client) -> None:
+    doc = evil_client.get("/api/collections/parks/items/a").json
+    assert doc["properties"]["name_vi"] == EVIL

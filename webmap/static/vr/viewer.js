@@ -121,6 +121,9 @@ plugins.push([VirtualTourPlugin, {
   startNodeId: cfg.start,
   preload: false,
   linksOnCompass: false,
+  // PSV 5.15.1 fills a link's hover tooltip asynchronously and throws when the click
+  // on that link has already hidden it; the compass and the map name the scenes.
+  showLinkTooltip: false,
   transitionOptions: { showLoader: true, speed: '20rpm', effect: 'fade', rotation: true },
 }]);
 
