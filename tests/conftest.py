@@ -40,9 +40,25 @@ def built(data_dir: Path, store_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(data_dir: Path, built: Path):
-    """An app over the tiny store."""
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "STORE": str(built)})
+def app(data_dir: Path, built: Path, tmp_path: Path):
+    """An app over the tiny store (no imagery, no 360° scenes unless a test adds them)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data_dir),
+            "STORE": str(built),
+            **isolated(tmp_path),
+        }
+    )
+
+
+def isolated(tmp_path: Path) -> dict[str, str]:
+    """Imagery and panorama directories under ``tmp_path``, not the working tree's."""
+    return {
+        "RASTER_DIR": str(tmp_path / "rasters"),
+        "PANORAMA_DIR": str(tmp_path / "panoramas"),
+        "PANORAMA_SOURCE_DIR": str(tmp_path / "panorama-photos"),
+    }
 
 
 @pytest.fixture
@@ -65,11 +81,16 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sample_app(sample_store: Path):
+def sample_app(sample_store: Path, tmp_path: Path):
     """An app over the sample store."""
     root = Path(__file__).resolve().parents[1]
     return create_app(
-        {"TESTING": True, "DATA_DIR": str(root / "data"), "STORE": str(sample_store)}
+        {
+            "TESTING": True,
+            "DATA_DIR": str(root / "data"),
+            "STORE": str(sample_store),
+            **isolated(tmp_path),
+        }
     )
 
 

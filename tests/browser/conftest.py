@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask, Response
 
-from tests.conftest import serve
+from tests.conftest import isolated, serve
 from tests.mapdata import build_extra_store
 from webmap import create_app
 
@@ -130,20 +130,25 @@ def add_test_tiles(app: Flask) -> list[str]:
     return hits
 
 
-def sample_map_app(sample_store: Path) -> Flask:
+def sample_map_app(sample_store: Path, scratch: Path) -> Flask:
     """An app over the sample data whose base maps are served locally."""
     root = Path(__file__).resolve().parents[2]
     app = create_app(
-        {"TESTING": True, "DATA_DIR": str(root / "data"), "STORE": str(sample_store)}
+        {
+            "TESTING": True,
+            "DATA_DIR": str(root / "data"),
+            "STORE": str(sample_store),
+            **isolated(scratch),
+        }
     )
     app.extensions["test_tile_hits"] = add_test_tiles(app)
     return app
 
 
 @pytest.fixture
-def map_app(sample_store: Path) -> Flask:
+def map_app(sample_store: Path, tmp_path: Path) -> Flask:
     """The sample map app with local base-map tiles."""
-    return sample_map_app(sample_store)
+    return sample_map_app(sample_store, tmp_path)
 
 
 @pytest.fixture
@@ -153,9 +158,10 @@ def map_site(map_app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def two_sites(sample_store: Path) -> Iterator[tuple[str, str]]:
+def two_sites(sample_store: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A map site and a portal site on two 127.0.0.1 ports that trust each other."""
-    map_app, portal_app = sample_map_app(sample_store), sample_map_app(sample_store)
+    map_app = sample_map_app(sample_store, tmp_path / "map")
+    portal_app = sample_map_app(sample_store, tmp_path / "portal")
     map_serving, portal_serving = serve(map_app), serve(portal_app)
     map_url, portal_url = next(map_serving), next(portal_serving)
     map_app.config["EMBED_ORIGINS"] = (portal_url,)
@@ -169,7 +175,14 @@ def two_sites(sample_store: Path) -> Iterator[tuple[str, str]]:
 def evil_site(tmp_path: Path) -> Iterator[str]:
     """A map whose park 'a' is named with HTML, served on 127.0.0.1."""
     data, store = build_extra_store(tmp_path)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "STORE": str(store)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data),
+            "STORE": str(store),
+            **isolated(tmp_path),
+        }
+    )
     yield from serve(app)
 
 

@@ -270,3 +270,20 @@ def test_bad_vr_setting_fails_at_startup(data_dir, built) -> None:
                 "PANORAMA_MAX_BYTES": "lots",
             }
         )
+
+
+def test_map_page_shows_the_cameras(vr) -> None:
+    body = vr.get("/?lang=en").get_data(as_text=True)
+    assert "360\\u00b0 views" in body or "360° views" in body  # the layer's name
+    assert "/vr/park-a?lang=en" in body  # a camera opens its scene
+
+
+def test_parcel_popup_offers_view_in_360(vr) -> None:
+    html = vr.get("/map/feature?layer=parcels&id=a-1&lang=en").json["html"]
+    assert "View in 360°" in html
+    assert "/vr/nearest?parcel=a-1" in html
+
+
+def test_no_360_link_without_scenes(client) -> None:
+    html = client.get("/map/feature?layer=parcels&id=a-1&lang=en").json["html"]
+    assert "View in 360°" not in html

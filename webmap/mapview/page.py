@@ -27,7 +27,10 @@ from webmap.mapview.popups import Lookups, popup_html
 from webmap.mapview.state import ViewState
 from webmap.mapview.styles import Legend
 from webmap.mapview.texts import client_texts
+from webmap.rasters_overlay import raster_overlays
 from webmap.store import get_store
+from webmap.vr.overlay import camera_layer
+from webmap.vr.scenes import scene_list
 
 LatLngBounds = list[list[float]]
 
@@ -202,6 +205,20 @@ def add_controls(m: folium.Map, items: list[Overlay], embed: bool) -> None:
     folium.LayerControl(position="topright", collapsed=embed).add_to(m)
 
 
+def add_extras(m: folium.Map, state: ViewState) -> None:
+    """The 360° cameras and the imagery overlays (before the layer control)."""
+    if scene_list(state.lang):
+        # Off at first: cameras sit at park centres, where a click opens the park.
+        cameras = camera_layer(
+            state.lang, state, name=gettext("360° views"), show=False
+        )
+        cameras.add_to(m)
+    raster_overlays(
+        swipe=False,
+        texts={"opacity_heading": gettext("Imagery opacity")},
+    ).add_to(m)
+
+
 def render_map(state: ViewState, embed: bool = False) -> MapParts:
     """The map of ``state`` rendered by Folium, ready for a page template.
 
@@ -244,6 +261,7 @@ def render_map(state: ViewState, embed: bool = False) -> MapParts:
     items = overlays_mod.build_overlays(ctx)
     for item in items:
         item.element.add_to(m)
+    add_extras(m, state)
     add_controls(m, items, embed)
     config = client_config(
         state, embed=embed, overlays=items, view=view, selected=selected, focus=focus

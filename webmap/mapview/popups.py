@@ -20,6 +20,8 @@ from layers.store import LayerInfo, Store
 from webmap.mapview.cache import memo
 from webmap.mapview.i18n import display_name, number
 from webmap.mapview.labels import FIELD_LABELS, UNITS, value_label
+from webmap.vr.overlay import view_in_360_url
+from webmap.vr.scenes import scene_list
 
 # The fields each known layer shows, in order; other layers show all their fields.
 POPUP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -175,6 +177,15 @@ def _source(props: Mapping[str, Any]) -> Markup:
     )
 
 
+def _vr_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
+    """'View in 360°' for a parcel when there are scenes to view it from."""
+    if info.name != "parcels" or not scene_list(lang):
+        return Markup("")
+    return Markup('<p class="pm-vr-link"><a href="{}">{}</a></p>').format(
+        view_in_360_url(feature_id, lang), gettext("View in 360°")
+    )
+
+
 def popup_html(
     info: LayerInfo, feature_id: str, props: Mapping[str, Any], lookups: Lookups
 ) -> Markup:
@@ -192,7 +203,7 @@ def popup_html(
     title = display_name(dict(props), lookups.lang, feature_id)
     return Markup(
         '<div class="pm-popup" data-layer="{}" data-id="{}">'
-        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}</div>'
+        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}{}</div>'
     ).format(
         info.name,
         feature_id,
@@ -201,6 +212,7 @@ def popup_html(
         _rows(info, props, lookups),
         _distances(props, lookups),
         _source(props),
+        _vr_link(info, feature_id, lookups.lang),
     )
 
 
