@@ -64,6 +64,8 @@ def _to_int(raw: Any, style: str) -> int:
         if float(raw).is_integer():
             return int(raw)
         raise ValueError(f"expected a whole number, got {raw!r}")
+    if re.fullmatch(r"[+-]?\d+", str(raw).strip()):
+        return int(str(raw).strip())  # exact: no trip through float
     text = _number_text(
         str(raw).strip(), "vi" if THOUSANDS_DOT.match(str(raw).strip()) else style
     )

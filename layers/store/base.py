@@ -179,6 +179,8 @@ class Store(abc.ABC):
                 raise InvalidFilter(name, str(exc)) from None
             if value is None:
                 raise InvalidFilter(name, "empty value")
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise InvalidFilter(name, "whole number out of range")
             parsed[name] = value
         return parsed
 

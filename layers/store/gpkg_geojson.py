@@ -21,6 +21,11 @@ GEOJSON_PREFIX = "parkmap_geojson_"
 CHUNK = 5000  # fids per IN (...) list, well under SQLite's variable limit
 
 
+def _ints(text: str | None) -> list[int]:
+    """``"3,1,2"`` → ``[3, 1, 2]`` (SQLite's group_concat of ids)."""
+    return list(map(int, text.split(","))) if text else []
+
+
 def chunks(items: list[int], size: int = CHUNK) -> list[list[int]]:
     """``items`` cut into lists of at most ``size``."""
     return [items[i : i + size] for i in range(0, len(items), size)]
@@ -90,14 +95,17 @@ def bbox_fids(
     inside = "r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?"
     overlaps = "r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?"
     minx, miny, maxx, maxy = bbox
-    within = [minx, maxx, miny, maxy]
-    sql = f"SELECT r.id FROM {rtree} r {join} WHERE {inside} AND {condition}"
-    fids = [r[0] for r in con.execute(sql, [*within, *params])]
+    # One R-tree walk, one row out: the ids inside and the ids on the edge, each
+    # as comma-separated text (group_concat skips the NULLs of the other kind).
     sql = (
-        f"SELECT r.id FROM {rtree} r {join} "
-        f"WHERE {overlaps} AND NOT ({inside}) AND {condition}"
+        f"SELECT group_concat(CASE WHEN {inside} THEN r.id END), "
+        f"group_concat(CASE WHEN {inside} THEN NULL ELSE r.id END) "
+        f"FROM {rtree} r {join} WHERE {overlaps} AND {condition}"
     )
-    edge = [r[0] for r in con.execute(sql, [maxx, minx, maxy, miny, *within, *params])]
+    within = [minx, maxx, miny, maxy]
+    args = [*within, *within, maxx, minx, maxy, miny, *params]
+    inside_ids, edge_ids = con.execute(sql, args).fetchone()
+    fids, edge = _ints(inside_ids), _ints(edge_ids)
     if edge:
         fids.extend(exact_hits(con, info, edge, bbox))
     fids.sort()

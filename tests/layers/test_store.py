@@ -12,7 +12,7 @@ from layers.errors import (
     LayerNotFound,
     StoreUnavailable,
 )
-from layers.store import open_store
+from layers.store import FieldInfo, LayerInfo, Store, open_store
 from layers.store.gpkg import GpkgStore
 
 
@@ -77,3 +77,14 @@ def test_layer_metadata(store: GpkgStore) -> None:
 def test_missing_store_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable, match="build"):
         open_store(tmp_path / "none.gpkg")
+
+
+def test_huge_whole_number_filter_is_refused_not_a_crash() -> None:
+    info = LayerInfo(
+        "berths", "LineString", "berth_id", (FieldInfo("number", "int"),), 0, None
+    )
+    assert Store.parse_filters(info, {"number": "9223372036854775807"}) == {
+        "number": 2**63 - 1
+    }
+    with pytest.raises(InvalidFilter, match="out of range"):
+        Store.parse_filters(info, {"number": "9223372036854775808"})
