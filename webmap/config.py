@@ -67,3 +67,20 @@ def validate(config: dict[str, Any]) -> None:
             "PARKMAP_DEFAULT_LANGUAGE must be vi, en, ko or ja, "
             f"got {config['DEFAULT_LANGUAGE']!r}"
         )
+
+
+def whole_number(config: dict[str, Any], key: str, high: int | None = None) -> int:
+    """A setting that must be a whole number in 0..high (no upper bound if None).
+
+    Raises:
+        ConfigError: naming ``PARKMAP_<key>`` and the value that arrived.
+    """
+    value = config[key]
+    limit = f"0..{high}" if high is not None else "a whole number ≥ 0"
+    try:
+        number = int(value) if float(value) == int(value) else -1
+    except (TypeError, ValueError, OverflowError):
+        number = -1
+    if isinstance(value, bool) or number < 0 or (high is not None and number > high):
+        raise ConfigError(f"PARKMAP_{key} must be {limit}, got {value!r}")
+    return number

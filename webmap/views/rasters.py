@@ -24,7 +24,7 @@ from flask.blueprints import BlueprintSetupState
 from geo.rastertile import FORMATS
 from geo.tiles import fit_zoom, parse_tile
 from layers.rasters import RasterInfo, RasterSettings
-from webmap.config import ConfigError
+from webmap.config import ConfigError, whole_number
 from webmap.rastertiles import RasterTiles
 
 bp = Blueprint("rasters", __name__)
@@ -37,18 +37,6 @@ DEFAULTS: dict[str, Any] = {
 ATTRIBUTION = "Hai Phong Economic Zone Authority (HEZA)"
 
 
-def _whole_number(config: dict[str, Any], key: str) -> int:
-    """A config value that must be a whole number ≥ 0."""
-    value = config[key]
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if isinstance(value, bool) or number < 0:
-        raise ConfigError(f"PARKMAP_{key} must be a whole number ≥ 0, got {value!r}")
-    return number
-
-
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     """Fill in and check the raster settings; give the app its tile service."""
@@ -56,7 +44,7 @@ def _setup(state: BlueprintSetupState) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     for key in DEFAULTS:
-        app.config[key] = _whole_number(app.config, key)
+        app.config[key] = whole_number(app.config, key)
     app.config.setdefault("RASTER_ATTRIBUTION", ATTRIBUTION)
     try:
         settings = RasterSettings.from_mapping(app.config, str(app.config["STORE"]), "")

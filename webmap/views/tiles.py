@@ -24,7 +24,7 @@ from geo.tiles import (
     suggested_minzoom,
 )
 from layers.store import LayerInfo
-from webmap.config import ConfigError
+from webmap.config import whole_number
 from webmap.store import get_store
 from webmap.tilecache import TileCache
 
@@ -44,19 +44,6 @@ DEFAULTS: dict[str, Any] = {
 FIELD_TYPES = {"int": "Number", "float": "Number", "bool": "Boolean"}
 
 
-def _whole_number(config: dict[str, Any], key: str, high: int | None = None) -> int:
-    """A config value that must be a whole number in 0..high."""
-    value = config[key]
-    limit = f"0..{high}" if high is not None else "a whole number ≥ 0"
-    try:
-        number = int(value) if float(value) == int(value) else -1
-    except (TypeError, ValueError, OverflowError):
-        number = -1
-    if isinstance(value, bool) or number < 0 or (high is not None and number > high):
-        raise ConfigError(f"PARKMAP_{key} must be {limit}, got {value!r}")
-    return number
-
-
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     """Fill in and check the tile settings; give the app its tile cache."""
@@ -64,8 +51,8 @@ def _setup(state: BlueprintSetupState) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     for key in ("TILE_MAX_AGE", "TILE_CACHE_BYTES"):
-        app.config[key] = _whole_number(app.config, key)
-    app.config["TILE_MAXZOOM"] = _whole_number(app.config, "TILE_MAXZOOM", MAX_ZOOM)
+        app.config[key] = whole_number(app.config, key)
+    app.config["TILE_MAXZOOM"] = whole_number(app.config, "TILE_MAXZOOM", MAX_ZOOM)
     app.extensions[CACHE_KEY] = TileCache(app.config["TILE_CACHE_BYTES"])
 
 
