@@ -252,6 +252,13 @@ class GpkgStore(Store):
             )
         return out
 
+    def _paged_layer(self, layer: str, limit: int, offset: int) -> LayerInfo:
+        """The layer's metadata (LayerNotFound first), then a check of the page."""
+        info = self.layer(layer)
+        if not 0 <= limit <= MAX_LIMIT or offset < 0:
+            raise ValueError("limit must be 0..10000 and offset ≥ 0")
+        return info
+
     def query(
         self,
         layer: str,
@@ -261,9 +268,7 @@ class GpkgStore(Store):
         offset: int = 0,
     ) -> Page:
         """Features intersecting ``bbox`` whose fields equal ``filters``."""
-        info = self.layer(layer)
-        if not 0 <= limit <= MAX_LIMIT or offset < 0:
-            raise ValueError("limit must be 0..10000 and offset ≥ 0")
+        info = self._paged_layer(layer, limit, offset)
         fids = self._matching_fids(info, bbox, self.parse_filters(info, filters))
         return Page(self._features(info, fids[offset : offset + limit]), len(fids))
 
@@ -322,9 +327,7 @@ class GpkgStore(Store):
         offset: int = 0,
     ) -> GeoJSONPage:
         """Features as GeoJSON texts, from the pre-rendered table when there is one."""
-        info = self.layer(layer)
-        if not 0 <= limit <= MAX_LIMIT or offset < 0:
-            raise ValueError("limit must be 0..10000 and offset ≥ 0")
+        info = self._paged_layer(layer, limit, offset)
         parsed = self.parse_filters(info, filters)
         con = self._con()
         table = self._geojson_table(con, info)
