@@ -13,6 +13,7 @@ from webmap.ogc.params import (
     BBOX,
     DATETIME_PATTERN,
     LIMIT,
+    NOT_BLANK,
     OFFSET,
     BBox,
     InvalidParameter,
@@ -201,3 +202,11 @@ def test_bbox_schema_allows_4_or_6_numbers() -> None:
 
 def test_datetime_pattern_is_anchored() -> None:
     assert not re.search(DATETIME_PATTERN, "x2023-10-14")
+
+
+@pytest.mark.parametrize("char", ["\x1c", "\x1d", "\x1f", "\x85", "\ufeff", " ", "\t"])
+def test_blank_pattern_excludes_both_dialects_whitespace(char: str) -> None:
+    """Python's \\s and ECMA-262's differ; the published pattern names the
+    difference, so a client generating from the schema agrees with the server."""
+    assert re.search(NOT_BLANK, char) is None
+    assert re.search(NOT_BLANK, char + "a")

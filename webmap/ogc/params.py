@@ -31,7 +31,10 @@ _INSTANT = (
 )
 # RFC 3339 instants and intervals with open ends ("..") as OGC API allows.
 DATETIME_PATTERN = rf"^({_INSTANT}|({_INSTANT}|\.\.)?/({_INSTANT}|\.\.)?)$"
-NOT_BLANK = r"\S"
+# A character that is not white space in either dialect: Python's \s also covers
+# \x1c-\x1f and \x85, ECMA-262's (the OpenAPI pattern) also covers \ufeff, so both are
+# named; the server and the published schema then agree on what "blank" means.
+NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
 
 
 class InvalidParameter(ValueError):
