@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from werkzeug.serving import make_server
+from werkzeug.wsgi import ClosingIterator
 
 from layers.build import build
 from tests.factories import make_dataset
@@ -95,8 +96,14 @@ def sample_app(sample_store: Path, tmp_path: Path):
 
 
 def serve(app) -> Iterator[str]:
-    """Run ``app`` on 127.0.0.1 on a free port in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """Run ``app`` on 127.0.0.1 on a free port in a thread; yield its base URL.
+
+    On the way out it waits (up to 5 s) for requests still in flight, so a browser
+    closing under a response does not leave that response's file to the GC.
+    """
+    in_flight = _InFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
+    server.block_on_close = False  # idle keep-alive connections must not hold us
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -104,6 +111,36 @@ def serve(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        in_flight.wait_idle(timeout=5)
+        server.server_close()
+
+
+class _InFlight:
+    """A WSGI wrapper that counts requests whose responses are not yet closed."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        return ClosingIterator(body, [self._done])
+
+    def _done(self) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
 
 
 @pytest.fixture
