@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,15 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = Path(__file__).resolve().parents[1]
     out = tmp_path_factory.mktemp("sample") / "parkmap.gpkg"
     build(root / "data", out, progress=lambda _msg: None)
+    return out
+
+
+@pytest.fixture
+def editable_store(sample_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample store, for tests that edit clearance records."""
+    out = tmp_path / "edit" / "parkmap.gpkg"
+    out.parent.mkdir()
+    shutil.copyfile(sample_store, out)
     return out
 
 

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from geo.errors import InvalidTile
 from geo.panorama import PanoramaError
+from layers.clearance import EditRejected, ParcelNotTracked, StaleEdit
 from layers.errors import (
     FeatureNotFound,
     InvalidFilter,
@@ -40,6 +41,9 @@ STATUS: dict[type[Exception], int] = {
     UploadRejected: 400,
     PanoramaError: 400,
     ManifestError: 422,
+    EditRejected: 422,
+    StaleEdit: 409,
+    ParcelNotTracked: 404,
 }
 
 
@@ -57,6 +61,8 @@ def problem(exc: Exception) -> Response:
     for attr in ("field", "parameter"):
         if getattr(exc, attr, None):
             body[attr] = getattr(exc, attr)
+    if isinstance(exc, StaleEdit):  # the client redraws its form from these
+        body["current"] = exc.current.to_dict()
     if has_request_context() and f"{request.path}/".startswith(f"{API_PREFIX}/"):
         body.update(exception_members(exc, status, detail))  # OGC API style
     resp = Response(

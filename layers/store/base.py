@@ -7,6 +7,7 @@ and to the small value types below.
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,7 @@ from geo.tiles import (
     parse_tile,
     tile_bounds_3857,
 )
+from layers.clearance import AuditRecord, Clearance
 from layers.errors import InvalidFilter, LayerNotFound
 from layers.values import coerce
 
@@ -159,6 +161,59 @@ class Store(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
+
+    # --- site clearance: the one thing planners edit (see layers/clearance.py) ---
+
+    @abc.abstractmethod
+    def clearances(self, park_id: str | None = None) -> list[Clearance]:
+        """Every tracked parcel's clearance record (of one park), by parcel id."""
+
+    @abc.abstractmethod
+    def clearance(self, parcel_id: str) -> Clearance:
+        """One parcel's record; raise ParcelNotTracked."""
+
+    @abc.abstractmethod
+    def clearance_history(
+        self, parcel_id: str | None = None, park_id: str | None = None
+    ) -> list[AuditRecord]:
+        """Accepted changes (of one parcel or park), oldest first.
+
+        Raises:
+            ParcelNotTracked: ``parcel_id`` is given and has no record.
+        """
+
+    @abc.abstractmethod
+    def clearances_at(self, when: dt.datetime) -> list[Clearance]:
+        """Every tracked parcel as it stood at ``when`` (an aware datetime)."""
+
+    @abc.abstractmethod
+    def update_clearance(
+        self,
+        parcel_id: str,
+        base_version: int,
+        changes: dict[str, Any],
+        user: str,
+        reason: str = "",
+    ) -> tuple[Clearance, AuditRecord | None]:
+        """Apply one change as one transaction and append its audit record.
+
+        Args:
+            parcel_id: the parcel.
+            base_version: the version the change was made from.
+            changes: new values of some of ``layers.clearance.EDITABLE``.
+            user: who makes it (kept in the audit record).
+            reason: why; required for a skipped or backward stage.
+
+        Returns:
+            The record after the change and its audit record, or (current, None)
+            when the change changes nothing.
+
+        Raises:
+            ParcelNotTracked: no such parcel under clearance.
+            StaleEdit: ``base_version`` is not the current version; nothing written.
+            EditRejected: a value breaks a rule; names the field.
+            StoreUnavailable: the store stayed locked (a long build).
+        """
 
     @staticmethod
     def parse_filters(

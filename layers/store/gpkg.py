@@ -36,6 +36,14 @@ from layers.store.base import (
     Page,
     Store,
 )
+from layers.store.gpkg_clearance import (
+    GpkgClearance,
+    gpkg_functions,
+    last_edit,
+    tracks_clearance,
+    write_lock,
+)
+from layers.store.gpkg_clearance import create as clearance_tables
 from layers.store.gpkg_format import (
     GEOM,
     decode_gpkg_geometry,
@@ -76,7 +84,9 @@ def write_gpkg(
         report: the build report, stored in the ``parkmap_build`` table.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_output(path) as tmp:
+    # The lock spans reading the old file's clearance records and the rename, so
+    # no edit lands in the file being replaced.
+    with write_lock(path), atomic_output(path) as tmp:
         for info, gdf in frames:
             logger.info("writing %s (%d features)", info.name, len(gdf))
             pyogrio.write_dataframe(
@@ -98,6 +108,10 @@ def write_gpkg(
                     f"INSERT INTO {META_LAYERS} VALUES (?, ?, ?)",
                     (pos, info.name, info.to_json()),
                 )
+                if tracks_clearance(info):
+                    con.commit()
+                    gpkg_functions(con)
+                    report["clearance"] = clearance_tables(con, info, path)
                 _index_fields(con, info)
                 write_geojson_table(con, info)
             con.execute(
@@ -128,7 +142,22 @@ def _index_fields(con: sqlite3.Connection, info: LayerInfo) -> None:
             )
 
 
-class GpkgStore(Store):
+def _open_reader(path: Path) -> sqlite3.Connection:
+    """A connection for reads: read-write capable when the file allows.
+
+    Readers never write, but one that can will roll back the hot journal an edit
+    killed mid-transaction leaves behind; a read-only one would fail instead.
+    """
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, check_same_thread=False)
+        con.execute("PRAGMA schema_version").fetchone()
+        return con
+    except sqlite3.OperationalError:  # a read-only file or directory
+        uri = f"file:{path}?mode=ro"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+class GpkgStore(GpkgClearance, Store):
     """Read-only access to a built GeoPackage; reopens when the file is rebuilt."""
 
     def __init__(self, path: Path):
@@ -151,20 +180,28 @@ class GpkgStore(Store):
         return (st.st_ino, st.st_mtime_ns)
 
     def _con(self) -> sqlite3.Connection:
+        """This thread's connection, reopened when the file was replaced.
+
+        ``_local.stamp`` also carries SQLite's data_version, which moves when any
+        other connection (an edit, in any process) commits, so the per-thread
+        caches keyed on it see edits even within one mtime tick.
+        """
         stamp = self._check_file()
         con = getattr(self._local, "con", None)
-        if con is None or getattr(self._local, "stamp", None) != stamp:
+        if con is None or getattr(self._local, "file_stamp", None) != stamp:
             if con is not None:
                 con.close()
-            uri = f"file:{self.path}?mode=ro"
-            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            con = _open_reader(self.path)
             # Read-only: map the file, so page reads are memory reads shared by all
             # worker processes instead of a pread() each into a small private cache.
             con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            self._local.con, self._local.stamp = con, stamp
+            con.execute("PRAGMA busy_timeout = 10000")  # an edit may be committing
+            self._local.con, self._local.file_stamp = con, stamp
             with self._lock:
                 if self._stamp != stamp:
                     self._infos, self._stamp = None, stamp
+        version = con.execute("PRAGMA data_version").fetchone()[0]
+        self._local.stamp = (*stamp, version)
         return con
 
     def layers(self) -> list[LayerInfo]:
@@ -293,7 +330,10 @@ class GpkgStore(Store):
     # features whose envelope straddles the bbox edge.
 
     def build_id(self) -> str | None:
-        """The id written by the build (the file's identity for older stores)."""
+        """The build's id, plus the number of the last clearance edit if any.
+
+        Caches and ETags key on it, so an edit changes it as a rebuild does.
+        """
         con = self._con()
         cached = getattr(self._local, "build_id", None)
         if cached is not None and cached[0] == self._local.stamp:
@@ -304,8 +344,11 @@ class GpkgStore(Store):
             ).fetchone()
         except sqlite3.DatabaseError:
             row = None
-        ino, mtime = self._local.stamp
+        ino, mtime = self._local.file_stamp
         value = row[0] if row else f"{ino:x}-{mtime:x}"
+        edits = last_edit(con)
+        if edits:
+            value = f"{value}.{edits}"
         self._local.build_id = (self._local.stamp, value)
         return value
 

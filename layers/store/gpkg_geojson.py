@@ -42,27 +42,44 @@ def write_geojson_table(con: sqlite3.Connection, info: LayerInfo) -> None:
     con.execute(
         f"CREATE TABLE {quote(table)} (fid INTEGER PRIMARY KEY, json TEXT NOT NULL)"
     )
+    render_geojson_rows(con, info)
+    register_attributes_table(con, table)
+
+
+def render_geojson_rows(
+    con: sqlite3.Connection, info: LayerInfo, fids: list[int] | None = None
+) -> None:
+    """(Re)write the pre-rendered texts of ``fids`` (all features when None).
+
+    An edit calls this for the features it changed, in its own transaction.
+    """
+    table = GEOJSON_PREFIX + info.name
+    if fids is not None and not fids:
+        return
     cols = [f.name for f in info.fields]
     bools = [i for i, f in enumerate(info.fields) if f.type == "bool"]
     id_pos = cols.index(info.id_field)
     select = ", ".join(["fid", GEOM, *(quote(c) for c in cols)])
-    cursor = con.execute(f"SELECT {select} FROM {quote(info.name)} ORDER BY fid")
-    while rows := cursor.fetchmany(10_000):
-        values = [list(r[2:]) for r in rows]
-        for vals in values:
-            for i in bools:
-                if vals[i] is not None:
-                    vals[i] = bool(vals[i])
-        texts = features_json(
-            [str(v[id_pos]) for v in values],
-            shapely.from_wkb([wkb_part(r[1]) for r in rows]),
-            [dict(zip(cols, v, strict=True)) for v in values],
-        )
-        con.executemany(
-            f"INSERT INTO {quote(table)} VALUES (?, ?)",
-            zip((r[0] for r in rows), texts, strict=True),
-        )
-    register_attributes_table(con, table)
+    sql = f"SELECT {select} FROM {quote(info.name)}"
+    batches = [None] if fids is None else chunks(sorted(fids))
+    for batch in batches:
+        where = "" if batch is None else f" WHERE fid IN ({','.join('?' * len(batch))})"
+        cursor = con.execute(sql + where + " ORDER BY fid", batch or ())
+        while rows := cursor.fetchmany(10_000):
+            values = [list(r[2:]) for r in rows]
+            for vals in values:
+                for i in bools:
+                    if vals[i] is not None:
+                        vals[i] = bool(vals[i])
+            texts = features_json(
+                [str(v[id_pos]) for v in values],
+                shapely.from_wkb([wkb_part(r[1]) for r in rows]),
+                [dict(zip(cols, v, strict=True)) for v in values],
+            )
+            con.executemany(
+                f"INSERT OR REPLACE INTO {quote(table)} VALUES (?, ?)",
+                zip((r[0] for r in rows), texts, strict=True),
+            )
 
 
 def geojson_tables(con: sqlite3.Connection) -> set[str]:

@@ -1,0 +1,332 @@
+"""Clearance records in the GeoPackage store: edits, audit, rebuilds, crashes, races."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from layers import clearance as model
+from layers.build import build
+from layers.errors import StoreUnavailable
+from layers.store import gpkg_clearance
+from layers.store.gpkg import GpkgStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def store(editable_store: Path) -> GpkgStore:
+    opened = GpkgStore(editable_store)
+    yield opened
+    opened.close()
+
+
+def tables(path: Path) -> tuple[list, list, list]:
+    """Records, audit and the parcels' stages, as rows (to compare before/after)."""
+    con = sqlite3.connect(path)
+    try:
+        return (
+            con.execute("SELECT * FROM parkmap_clearance ORDER BY 1").fetchall(),
+            con.execute("SELECT * FROM parkmap_clearance_audit ORDER BY 1").fetchall(),
+            con.execute(
+                "SELECT parcel_id, clr_stage FROM parcels ORDER BY 1"
+            ).fetchall(),
+        )
+    finally:
+        con.close()
+
+
+def first_at(store: GpkgStore, stage: str) -> model.Clearance:
+    return next(c for c in store.clearances() if c.stage == stage)
+
+
+def test_build_seeds_a_record_per_parcel_with_a_stage(store: GpkgStore):
+    page = store.query("parcels", limit=10_000)
+    staged = {f.id: f.properties for f in page.features if f.properties["clr_stage"]}
+    rows = store.clearances()
+    assert {r.parcel_id for r in rows} == set(staged)
+    for row in rows:
+        assert row.stage == staged[row.parcel_id]["clr_stage"]
+        assert row.version == 0
+        done = row.stage in model.DONE
+        assert row.cleared_ha == (staged[row.parcel_id]["area_ha"] if done else 0.0)
+
+
+def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: GpkgStore):
+    row = first_at(store, "compensating")
+    after, record = store.update_clearance(
+        row.parcel_id, 0, {"stage": "cleared", "households_affected": 12}, user="lan"
+    )
+    assert (after.stage, after.version, after.updated_by) == ("cleared", 1, "lan")
+    assert after.cleared_ha == row.area_ha  # cleared means the whole parcel
+    assert record.before["stage"] == "compensating"
+    assert record.after["stage"] == "cleared"
+    assert store.clearance(row.parcel_id) == after
+    assert store.clearance_history(row.parcel_id) == [record]
+
+
+def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: GpkgStore):
+    row = first_at(store, "compensating")
+    build_before = store.build_id()
+    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="lan")
+    text = json.loads(store.get_geojson("parcels", row.parcel_id))
+    assert text["properties"]["clr_stage"] == "cleared"
+    assert store.get("parcels", row.parcel_id).properties["clr_stage"] == "cleared"
+    assert store.build_id() != build_before
+
+
+def test_another_process_edit_is_seen_by_an_open_store(store: GpkgStore):
+    row = first_at(store, "surveyed")
+    seen_before = store.build_id()
+    other = GpkgStore(store.path)
+    other.update_clearance(row.parcel_id, 0, {"note": "from elsewhere"}, user="x")
+    other.close()
+    assert store.clearance(row.parcel_id).note == "from elsewhere"
+    assert store.build_id() != seen_before
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(store: GpkgStore):
+    row = first_at(store, "surveyed")
+    store.update_clearance(row.parcel_id, 0, {"note": "first"}, user="a")
+    before = tables(store.path)
+    with pytest.raises(model.StaleEdit) as caught:
+        store.update_clearance(row.parcel_id, 0, {"note": "second"}, user="b")
+    assert caught.value.current.note == "first"
+    assert caught.value.current.version == 1
+    assert tables(store.path) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"stage": "handed_over"}, "reason"),
+        ({"stage": "not_started"}, "reason"),
+        ({"cleared_ha": 10_000.0}, "cleared_ha"),
+        ({"cleared_ha": -1}, "cleared_ha"),
+        ({"households_affected": 2, "households_relocated": 3}, "households_relocated"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_a_rejected_edit_names_the_field_and_writes_nothing(
+    store: GpkgStore, changes: dict, field: str
+):
+    row = first_at(store, "surveyed")
+    before = tables(store.path)
+    with pytest.raises(model.EditRejected) as caught:
+        store.update_clearance(row.parcel_id, 0, changes, user="a")
+    assert caught.value.field == field
+    assert tables(store.path) == before
+
+
+def test_unknown_parcel_is_not_tracked(store: GpkgStore):
+    with pytest.raises(model.ParcelNotTracked):
+        store.update_clearance("no-such-parcel", 0, {"note": "x"}, user="a")
+    with pytest.raises(model.ParcelNotTracked):
+        store.clearance_history("no-such-parcel")
+
+
+def test_a_change_that_changes_nothing_is_not_audited(store: GpkgStore):
+    row = first_at(store, "surveyed")
+    same, record = store.update_clearance(
+        row.parcel_id, 0, {"stage": row.stage}, user="a"
+    )
+    assert record is None
+    assert same.version == 0
+    assert store.clearance_history() == []
+
+
+def test_history_per_park_and_state_on_a_past_date(store: GpkgStore):
+    row = first_at(store, "compensating")
+    other = next(
+        c for c in store.clearances() if c.park_id != row.park_id and c.version == 0
+    )
+    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    moment = dt.datetime.now(dt.UTC)
+    store.update_clearance(row.parcel_id, 1, {"stage": "handed_over"}, user="a")
+    store.update_clearance(other.parcel_id, 0, {"note": "elsewhere"}, user="a")
+    park = store.clearance_history(park_id=row.park_id)
+    assert [r.after["stage"] for r in park] == ["cleared", "handed_over"]
+    then = {c.parcel_id: c for c in store.clearances_at(moment)}
+    assert then[row.parcel_id].stage == "cleared"
+    assert then[other.parcel_id].note == ""
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    assert {c.parcel_id: c.stage for c in store.clearances_at(long_ago)}[
+        row.parcel_id
+    ] == "compensating"
+
+
+def test_a_rebuild_keeps_edits_and_the_audit(store: GpkgStore):
+    row = first_at(store, "compensating")
+    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    report = build(ROOT / "data", store.path, progress=lambda _m: None)
+    assert report["clearance"]["carried_edited"] == 1
+    assert store.clearance(row.parcel_id).stage == "cleared"
+    assert store.clearance(row.parcel_id).version == 1
+    assert len(store.clearance_history()) == 1
+    assert store.get("parcels", row.parcel_id).properties["clr_stage"] == "cleared"
+
+
+def test_an_edit_waits_for_a_build_and_gives_up_clearly(
+    store: GpkgStore, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(gpkg_clearance, "LOCK_TIMEOUT_S", 0.2)
+    row = first_at(store, "surveyed")
+    before = tables(store.path)
+    with gpkg_clearance.write_lock(store.path), pytest.raises(StoreUnavailable):
+        store.update_clearance(row.parcel_id, 0, {"note": "x"}, user="a")
+    assert tables(store.path) == before
+
+
+def test_threads_in_one_process_serialise(store: GpkgStore):
+    row = first_at(store, "surveyed")
+    accepted: list[int] = []
+
+    def edit(n: int) -> None:
+        for i in range(10):
+            while True:
+                current = store.clearance(row.parcel_id)
+                try:
+                    _, rec = store.update_clearance(
+                        row.parcel_id, current.version, {"note": f"{n}-{i}"}, user="t"
+                    )
+                except model.StaleEdit:
+                    continue
+                accepted.append(rec.seq)
+                break
+
+    workers = [threading.Thread(target=edit, args=(n,)) for n in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(accepted) == [r.seq for r in store.clearance_history()]
+    assert store.clearance(row.parcel_id).version == 30
+
+
+WRITER = textwrap.dedent(
+    """
+    import json, sys
+    from layers.clearance import StaleEdit
+    from layers.store.gpkg import GpkgStore
+
+    path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    parcels = sys.argv[4].split(",")
+    store = GpkgStore(path)
+    accepted, conflicts = [], 0
+    for i in range(n):
+        pid = parcels[i % len(parcels)]
+        while True:
+            current = store.clearance(pid)
+            changes = {
+                "note": f"{name}-{i}",
+                "households_affected": i,
+                "cleared_ha": round(current.area_ha * (i % 10) / 10, 4),
+            }
+            try:
+                after, rec = store.update_clearance(
+                    pid, current.version, changes, user=name
+                )
+            except StaleEdit:
+                conflicts += 1
+                continue
+            accepted.append([rec.seq, pid, after.note])
+            break
+    print(json.dumps({"accepted": accepted, "conflicts": conflicts}))
+    """
+)
+
+
+def run_writers(path: Path, parcels: list[str], edits: int) -> list[dict]:
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                WRITER,
+                str(path),
+                name,
+                str(edits),
+                ",".join(parcels),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("alpha", "beta")
+    ]
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0
+        results.append(json.loads(out))
+    return results
+
+
+def test_two_processes_of_500_edits_each_lose_nothing(store: GpkgStore):
+    parcels = [c.parcel_id for c in store.clearances() if c.stage == "surveyed"][:3]
+    results = run_writers(store.path, parcels, 500)
+    accepted = [a for r in results for a in r["accepted"]]
+    audit = store.clearance_history()
+    assert len(accepted) == 1000
+    assert sorted(a[0] for a in accepted) == [r.seq for r in audit]
+    for pid in parcels:
+        mine = [r for r in audit if r.parcel_id == pid]
+        assert [r.version for r in mine] == list(range(1, len(mine) + 1))
+        assert all(r.before["version"] == r.version - 1 for r in mine)
+        last = max((a for a in accepted if a[1] == pid), key=lambda a: a[0])
+        now = store.clearance(pid)
+        assert now.note == last[2] == mine[-1].after["note"]
+        assert now.version == len(mine)
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys, time
+    from layers.store import gpkg_clearance
+    from layers.store.gpkg import GpkgStore
+
+    real = gpkg_clearance.render_geojson_rows
+
+    def slow(con, info, fids=None):
+        real(con, info, fids)
+        print("inside", flush=True)  # record and layer written, not committed
+        time.sleep(60)
+
+    gpkg_clearance.render_geojson_rows = slow
+    GpkgStore(sys.argv[1]).update_clearance(
+        sys.argv[2], 0, {"stage": "cleared"}, user="doomed"
+    )
+    """
+)
+
+
+def test_a_writer_killed_mid_edit_leaves_the_store_as_it_was(store: GpkgStore):
+    row = first_at(store, "compensating")
+    before = tables(store.path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(store.path), row.parcel_id],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "inside"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    assert store.clearance(row.parcel_id) == row  # the reader rolls the journal back
+    assert tables(store.path) == before
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    after, _ = store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    assert after.version == 1
