@@ -38,6 +38,7 @@ from layers.store.base import (
 )
 from layers.store.gpkg_clearance import (
     GpkgClearance,
+    edited_rows,
     gpkg_functions,
     last_edit,
     tracks_clearance,
@@ -167,17 +168,22 @@ class GpkgStore(GpkgClearance, Store):
         self._infos: dict[str, LayerInfo] | None = None
         self._stamp: tuple[int, int] | None = None
         self._tile_lock = threading.Lock()  # builds TileProperties, one at a time
-        self._tile_props: dict[str, tuple[str | None, TileProperties]] = {}
+        self._tile_props: dict[str, tuple[str, int, TileProperties]] = {}
         self._check_file()
 
     def _check_file(self) -> tuple[int, int]:
+        """The file's (inode, device).
+
+        A build replaces the file by rename (new inode); an edit changes it in
+        place, which ``_con`` sees through data_version instead.
+        """
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
             raise StoreUnavailable(
                 f"no store at {self.path}: run 'flask --app webmap build' first"
             ) from None
-        return (st.st_ino, st.st_mtime_ns)
+        return (st.st_ino, st.st_dev)
 
     def _con(self) -> sqlite3.Connection:
         """This thread's connection, reopened when the file was replaced.
@@ -344,8 +350,10 @@ class GpkgStore(GpkgClearance, Store):
             ).fetchone()
         except sqlite3.DatabaseError:
             row = None
-        ino, mtime = self._local.file_stamp
-        value = row[0] if row else f"{ino:x}-{mtime:x}"
+        if row is None:  # stores from before build ids: the file's identity
+            st = os.stat(self.path)
+            row = (f"{st.st_ino:x}-{st.st_mtime_ns:x}",)
+        value = row[0]
         edits = last_edit(con)
         if edits:
             value = f"{value}.{edits}"
@@ -429,8 +437,13 @@ class GpkgStore(GpkgClearance, Store):
         return props.features(fids, projected)
 
     def _tile_properties(self, info: LayerInfo) -> TileProperties:
-        """The layer's TileProperties for the current build, built once."""
-        build = self.build_id()
+        """The layer's TileProperties for the current build, built once.
+
+        Clearance edits do not rebuild it: the rows edited since it was made are
+        read again and patched in (a whole rebuild takes seconds at 100k rows).
+        """
+        build, _, edits = (self.build_id() or "").partition(".")
+        seq = int(edits or 0)
         with self._tile_lock:
             found = self._tile_props.get(info.name)
             if found is None or found[0] != build:
@@ -438,6 +451,9 @@ class GpkgStore(GpkgClearance, Store):
                 rows = self._con().execute(
                     f"SELECT fid, {cols} FROM {quote(info.name)} ORDER BY fid"
                 )
-                found = (build, TileProperties.from_rows(info, rows))
-                self._tile_props[info.name] = found
-            return found[1]
+                found = (build, seq, TileProperties.from_rows(info, rows))
+            elif found[1] != seq and tracks_clearance(info):
+                rows = edited_rows(self._con(), info, found[1])
+                found = (build, seq, found[2].with_rows(info, rows))
+            self._tile_props[info.name] = found
+            return found[2]

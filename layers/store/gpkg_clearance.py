@@ -117,7 +117,7 @@ def write_lock(store_path: Path, timeout: float | None = None) -> Iterator[None]
                         f"{store_path} is locked by a build or another edit "
                         f"for over {timeout:.0f} s; try again"
                     ) from None
-                time.sleep(0.005)
+                time.sleep(0.001)
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -176,6 +176,16 @@ def last_edit(con: sqlite3.Connection) -> int:
     if not has_tables(con):
         return 0
     return con.execute(f"SELECT coalesce(max(seq), 0) FROM {AUDIT}").fetchone()[0]
+
+
+def edited_rows(con: sqlite3.Connection, info: LayerInfo, since: int) -> list[tuple]:
+    """Rows (fid, *tile fields) of the layer's features edited after audit ``since``."""
+    cols = ", ".join(quote(n) for n in info.tile_fields())
+    return con.execute(
+        f"SELECT fid, {cols} FROM {quote(info.name)} WHERE {quote(info.id_field)} "
+        f"IN (SELECT parcel_id FROM {AUDIT} WHERE seq > ?) ORDER BY fid",
+        (since,),
+    ).fetchall()
 
 
 def _row(values: tuple) -> Clearance:

@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from geo.mvt import TileFeatures, ValueTable, dictionary_encode, stable_id
+from geo.mvt import (
+    TileFeatures,
+    ValueTable,
+    dictionary_encode,
+    encode_value,
+    stable_id,
+)
 from layers.store.base import LayerInfo
 
 
@@ -52,6 +58,35 @@ class TileProperties:
         codes, table = dictionary_encode(values, len(fids))
         ids = np.array([stable_id(str(v)) for v in values[0]], dtype=np.uint64)
         return cls(fids, ids, keys, codes.astype(np.int32), table)
+
+    def with_rows(
+        self, info: LayerInfo, rows: Iterable[Sequence[Any]]
+    ) -> TileProperties:
+        """A copy in which the rows (fid, *tile fields) given replace their old values.
+
+        For edits: the new values are appended to the value table (a value already
+        there may appear twice, which MVT allows), so nothing else is re-encoded.
+        """
+        codes = self.codes.copy()
+        ids = self.ids.copy()
+        messages = [self.values.data]
+        offsets = list(self.values.offsets)
+        for fid, *values in rows:
+            at = int(np.searchsorted(self.fids, fid))
+            if at >= len(self.fids) or self.fids[at] != fid:
+                continue  # not a row of this build
+            ids[at] = stable_id(str(values[0]))
+            for j, (name, raw) in enumerate(zip(self.keys, values, strict=True)):
+                if raw is None:
+                    codes[at, j] = -1
+                    continue
+                value = bool(raw) if info.field(name).type == "bool" else raw
+                message = np.frombuffer(encode_value(value), dtype=np.uint8)
+                messages.append(message)
+                codes[at, j] = len(offsets) - 1
+                offsets.append(offsets[-1] + len(message))
+        table = ValueTable(np.concatenate(messages), np.asarray(offsets, np.int64))
+        return TileProperties(self.fids, ids, self.keys, codes, table)
 
     def features(self, fids: np.ndarray, geometries: np.ndarray) -> TileFeatures:
         """The tile features of rows ``fids`` with their (EPSG:3857) geometries."""
