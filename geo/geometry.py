@@ -310,3 +310,45 @@ def outside(
     inner_utm = reproject(values[check], WGS84, UTM48N)
     inside[check] = shapely.covered_by(inner_utm, zones[slot[check]])
     return [int(i) for i in np.flatnonzero(present & ~inside)]
+
+
+def contiguous_groups(
+    geoms_m: Sequence[BaseGeometry] | np.ndarray, gap_m: float
+) -> np.ndarray:
+    """Label geometries so that any two within ``gap_m`` share a label.
+
+    The labels are the connected components of the "within ``gap_m``" graph, so a
+    chain of adjacent parcels is one group even when its ends are far apart.
+
+    Args:
+        geoms_m: geometries in a metric CRS (metres).
+        gap_m: how far apart two geometries may be and still count as adjacent
+            (absorbs slivers between parcels drawn edge to edge).
+
+    Returns:
+        One integer label per geometry, 0..k-1, in order of first appearance.
+
+    Raises:
+        ValueError: ``gap_m`` is negative or not finite.
+    """
+    if not math.isfinite(gap_m) or gap_m < 0:
+        raise ValueError(f"gap_m must be a distance ≥ 0 in metres, got {gap_m!r}")
+    geoms = np.asarray(geoms_m, dtype=object)
+    parent = np.arange(len(geoms))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    if len(geoms):
+        tree = shapely.STRtree(geoms)
+        left, right = tree.query(geoms, predicate="dwithin", distance=gap_m)
+        for a, b in zip(left.tolist(), right.tolist(), strict=True):
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = [root(i) for i in range(len(geoms))]
+    first: dict[int, int] = {}
+    return np.array([first.setdefault(r, len(first)) for r in roots], dtype=np.int64)

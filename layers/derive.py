@@ -12,11 +12,11 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.crs import area_ha, point_distances_km
-from geo.geometry import outside, overlaps
+from geo.crs import UTM48N, area_ha, point_distances_km, reproject
+from geo.geometry import contiguous_groups, outside, overlaps
 from layers.errors import InvalidSourceData
 from layers.load import LoadedLayer
-from layers.spec import FieldSpec, OccupancySpec, ParentSpec
+from layers.spec import BlocksSpec, FieldSpec, OccupancySpec, ParentSpec
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,39 @@ def derive_occupancy(
             parent.warnings.append(f"{p}: reported occupancy {rep}% but no parcels")
 
 
+def derive_blocks(layer: LoadedLayer, spec: BlocksSpec) -> None:
+    """Add ``block_id``, ``block_ha`` and ``block_n`` to the free features.
+
+    Adjacent free features (within ``spec.gap_m``, measured in UTM 48N) of the same
+    group form a block; blocks are numbered per group from the largest down, so
+    ``<group>-B1`` is the group's largest piece of land that can be assembled.
+    """
+    gdf = layer.gdf
+    n = len(gdf)
+    block_id = np.full(n, None, dtype=object)
+    block_ha = np.full(n, np.nan)
+    block_n = np.full(n, None, dtype=object)
+    free = (gdf[spec.status_field] == spec.free).to_numpy()
+    area = gdf["area_ha"] if "area_ha" in gdf else pd.Series(area_ha(gdf.geometry))
+    groups = gdf[spec.group].to_numpy()
+    for group in pd.unique(groups[free]):
+        rows = np.flatnonzero(free & (groups == group))
+        geoms_m = reproject(gdf.geometry.iloc[rows].to_numpy(), gdf.crs, UTM48N)
+        labels = contiguous_groups(geoms_m, spec.gap_m)
+        sums = pd.Series(area.to_numpy()[rows]).groupby(labels).sum()
+        order = sums.sort_values(ascending=False, kind="stable").index
+        rank = {label: i + 1 for i, label in enumerate(order)}
+        counts = np.bincount(labels)
+        for row, label in zip(rows, labels, strict=True):
+            block_id[row] = f"{group}-B{rank[label]}"
+            block_ha[row] = round(float(sums[label]), 4)
+            block_n[row] = int(counts[label])
+    gdf["block_id"], gdf["block_ha"] = block_id, block_ha
+    gdf["block_n"] = pd.array(block_n, dtype="Int64")
+    for name, kind in (("block_id", "str"), ("block_ha", "float"), ("block_n", "int")):
+        layer.derived.append(FieldSpec(name, kind))
+
+
 def derive_all(loaded: dict[str, LoadedLayer]) -> list[InvalidSourceData]:
     """Run every derivation the specs ask for; return cross-layer problems."""
     problems: list[InvalidSourceData] = []
@@ -136,6 +169,8 @@ def derive_all(loaded: dict[str, LoadedLayer]) -> list[InvalidSourceData]:
             derive_distances(layer, loaded[spec.distances_to])
         if spec.parent:
             problems.extend(check_parent(layer, loaded[spec.parent.layer], spec.parent))
+        if spec.blocks:
+            derive_blocks(layer, spec.blocks)
     for layer in loaded.values():
         occ = layer.spec.occupancy
         if occ:

@@ -71,6 +71,20 @@ class OccupancySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BlocksSpec:
+    """Merge adjacent free features of one group into blocks that can be assembled.
+
+    Each free feature gets ``block_id``, ``block_ha`` (the block's total area)
+    and ``block_n`` (its number of features); the others get nulls.
+    """
+
+    group: str = "park_id"
+    status_field: str = "status"
+    free: str = "available"
+    gap_m: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class ParentSpec:
     """Each feature lies inside a feature of another layer (within a tolerance)."""
 
@@ -97,6 +111,7 @@ class LayerSpec:
     area: bool = False
     distances_to: str | None = None
     occupancy: OccupancySpec | None = None
+    blocks: BlocksSpec | None = None
     parent: ParentSpec | None = None
     style: dict[str, Any] = field(default_factory=dict)
     spec_path: Path | None = None
@@ -191,6 +206,9 @@ def _derive(data: dict[str, Any], path: Path) -> dict[str, Any]:
     try:
         if "occupancy" in raw:
             out["occupancy"] = OccupancySpec(**raw["occupancy"])
+        if "blocks" in raw:
+            blocks = raw["blocks"]
+            out["blocks"] = BlocksSpec(**(blocks if isinstance(blocks, dict) else {}))
         if "parent" in data:
             out["parent"] = ParentSpec(**data["parent"])
     except TypeError as exc:

@@ -117,6 +117,8 @@ def main() -> None:
             build(data, path, progress=log.info)
         store = GpkgStore(path)
         tracked = len(store.clearances())
+        if not tracked:
+            raise SystemExit(f"{args.store}: no clearance records; rebuild the store")
         log.info("%d tracked parcels; timing edits", tracked)
         seq = sequential(store, args.edits)
         rate = two_processes(path, store, args.edits)
