@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -34,6 +35,7 @@ EDITABLE = (
 )
 MAX_NOTE = 2000
 MAX_REASON = 500
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AREA_SLACK_HA = 1e-6  # float noise when cleared_ha is set to the parcel's area
 
 
@@ -217,7 +219,9 @@ def _target_date(value: Any) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise EditRejected(
             "target_date", f"expected a date YYYY-MM-DD, got {value!r}"

@@ -20,6 +20,15 @@ from webmap import create_app
 # machine cannot turn a slow example into a failure.
 settings.register_profile("parkmap", deadline=None)
 settings.load_profile("parkmap")
+FAST_SCRYPT = "scrypt:1024:8:1"  # tests only; the app's default is werkzeug's scrypt
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _state_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An app built without STATE_DIR keeps its accounts and key in a temp dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARKMAP_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        yield
 
 
 @pytest.fixture
@@ -55,11 +64,16 @@ def app(data_dir: Path, built: Path, tmp_path: Path):
 
 
 def isolated(tmp_path: Path) -> dict[str, str]:
-    """Imagery and panorama directories under ``tmp_path``, not the working tree's."""
+    """Imagery, panorama and account directories under ``tmp_path``, not the tree's.
+
+    Passwords are hashed with cheap scrypt parameters so sign-in tests stay fast.
+    """
     return {
         "RASTER_DIR": str(tmp_path / "rasters"),
         "PANORAMA_DIR": str(tmp_path / "panoramas"),
         "PANORAMA_SOURCE_DIR": str(tmp_path / "panorama-photos"),
+        "STATE_DIR": str(tmp_path / "state"),
+        "PASSWORD_HASH_METHOD": FAST_SCRYPT,
     }
 
 

@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import cli, config, errors, mapview
+from webmap import auth, cli, config, errors, mapview
 from webmap.views import api as api_views
 from webmap.views import pages
+from webmap.views import planner as planner_views
+from webmap.views import planner_map as planner_map_views
 from webmap.views import rasters as raster_views
 from webmap.views import tiles as tile_views
 from webmap.views import vr as vr_views
@@ -35,4 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tile_views.bp)
     app.register_blueprint(raster_views.bp)
     app.register_blueprint(vr_views.bp)  # after mapview: uses its languages
+    auth.init_app(app)  # accounts, /login, /logout, CSRF on every POST
+    app.register_blueprint(planner_views.bp)  # /planner: clearance tracker
+    app.register_blueprint(planner_map_views.bp)  # /planner/map: map, time slider
     return app

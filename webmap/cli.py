@@ -7,6 +7,7 @@ from flask import Flask
 from layers.cli import build_command, check_command, layers_group
 from layers.panorama_cli import vr_group
 from layers.rastercli import raster_group
+from webmap.auth.cli import users_group
 
 
 def register(app: Flask) -> None:
@@ -16,3 +17,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(layers_group)
     app.cli.add_command(vr_group)
     app.cli.add_command(raster_group)
+    app.cli.add_command(users_group)

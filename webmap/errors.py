@@ -24,6 +24,7 @@ from layers.panoramas import ManifestError, SceneNotFound
 from webmap.ogc.documents import exception_members
 from webmap.ogc.operations import PREFIX as API_PREFIX
 from webmap.ogc.params import InvalidParameter
+from webmap.planner.params import InvalidBody
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ STATUS: dict[type[Exception], int] = {
     EditRejected: 422,
     StaleEdit: 409,
     ParcelNotTracked: 404,
+    InvalidBody: 400,
 }
 
 

@@ -2,17 +2,19 @@
 
 For the map page (``webmap/mapview``), inside a request (tile URLs are absolute)::
 
-    overlays = raster_overlays()          # every registered raster
+    overlays = raster_overlays(compare=("a", "b"))  # every raster; a | b at load
     overlays.add_to(folium_map)           # layers, opacity panel, before/after swipe
 
 Each raster becomes a ``folium.TileLayer`` overlay on ``/tiles/raster/<name>/{z}/
 {x}/{y}.png`` (hidden until chosen in the layer control, limited to the raster's
 bounds so Leaflet asks for no tile outside it, drawn up to its native zoom and
-scaled beyond). ``OpacityControl`` adds one slider per overlay, and when two rasters
-of different dates cover the same area, ``SwipeControl`` puts the older on the
-left and the newer on the right of a draggable divider.
+scaled beyond). ``OpacityControl`` adds one slider per overlay, and with two rasters
+or more ``SwipeControl`` (``webmap/rasters_comparison.py``) adds "Compare two dates"
+to that panel: the "before" raster left and the "after" raster right of a draggable
+divider. It is off at load unless asked for (``compare=before,after`` in the map
+URL); its choices start on two dates of the same area when there are such.
 
-Both controls are written here in a few lines of Leaflet code inside the page, so
+Both controls are a few lines of Leaflet code written into the page, so
 they load nothing: no CDN, no npm package (the npm ``leaflet-side-by-side`` ships
 only CommonJS source, which a page cannot load without a bundler). Text reaches
 the page through ``tojson`` and ``textContent`` or ``markupsafe.escape``, never as
@@ -35,30 +37,11 @@ from markupsafe import escape
 from geo.crs import folium_location
 from geo.tiles import MAX_ZOOM
 from layers.rasters import RasterInfo
+from webmap.rasters_comparison import SwipeControl, title
 from webmap.views.rasters import raster_tiles, tiles_url
 
 DEFAULT_OPACITY = 0.85
-# The divider: a transparent range input across the map with a round handle.
-SWIPE_CSS = """
-.pm-raster-swipe{position:absolute;top:50%;left:0;right:0;z-index:999;}
-.pm-raster-swipe input{-webkit-appearance:none;appearance:none;width:100%;margin:0;
- background:transparent;cursor:ew-resize;}
-.pm-raster-swipe input::-webkit-slider-runnable-track{background:transparent;}
-.pm-raster-swipe input::-moz-range-track{background:transparent;}
-.pm-raster-swipe input::-webkit-slider-thumb{-webkit-appearance:none;width:36px;
- height:36px;box-sizing:border-box;border-radius:50%;background:#fff;
- border:2px solid #555;box-shadow:0 1px 4px rgba(0,0,0,.4);}
-.pm-raster-swipe input::-moz-range-thumb{width:36px;height:36px;box-sizing:border-box;
- border-radius:50%;background:#fff;border:2px solid #555;}
-.pm-raster-swipe-line{position:absolute;top:0;bottom:0;width:4px;margin-left:-2px;
- background:#fff;z-index:998;pointer-events:none;box-shadow:0 0 3px rgba(0,0,0,.4);}
-"""
 SAME_AREA = 0.5  # intersection over union above which two footprints match
-
-
-def title(info: RasterInfo) -> str:
-    """The raster's name on the map: its label, led by its date unless it has it."""
-    return info.label if info.date in info.label else f"{info.date} · {info.label}"
 
 
 def raster_layer(
@@ -78,6 +61,7 @@ def raster_layer(
         max_zoom=MAX_ZOOM,
         max_native_zoom=info.maxzoom,
         bounds=[folium_location(west, south), folium_location(east, north)],
+        class_name=f"pm-raster pm-raster-{info.name}",  # names are slugs
     )
 
 
@@ -114,7 +98,7 @@ class OpacityControl(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function () {
+var {{ this.get_name() }} = (function () {
     var layers = [
         {% for layer, _ in this.entries %}{{ layer.get_name() }},{% endfor %}
     ];
@@ -149,6 +133,7 @@ class OpacityControl(MacroElement):
         return box;
     };
     control.addTo({{ this._parent.get_name() }});
+    return control;
 })();
 {% endmacro %}
 """
@@ -168,88 +153,13 @@ class OpacityControl(MacroElement):
         self.position = position
 
 
-class SwipeControl(MacroElement):
-    """A before/after divider: ``left`` shows west of it, ``right`` east of it.
-
-    Both layers are shown while the control is on the map; the divider is a range
-    input across the map that clips each layer's container.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-    var SWIPE_CSS = {{ this.css|tojson }}, THUMB = 36;
-    var map = {{ this._parent.get_name() }};
-    var left = {{ this.left.get_name() }}, right = {{ this.right.get_name() }};
-    if (!document.getElementById("pm-raster-swipe-css")) {
-        var css = document.createElement("style");
-        css.id = "pm-raster-swipe-css";
-        css.textContent = SWIPE_CSS;
-        document.head.appendChild(css);
-    }
-    var box = L.DomUtil.create("div", "pm-raster-swipe", map.getContainer());
-    var range = L.DomUtil.create("input", "", box);
-    range.type = "range";
-    range.min = 0;
-    range.max = 1;
-    range.step = "any";
-    range.value = 0.5;
-    range.setAttribute("aria-label", {{ this.aria|tojson }});
-    var line = L.DomUtil.create("div", "pm-raster-swipe-line", map.getContainer());
-    L.DomEvent.disableClickPropagation(box);
-    var drag = map.dragging;
-    ["mousedown", "touchstart"].forEach(function (type) {
-        range.addEventListener(type, function () { drag.disable(); });
-    });
-    ["mouseup", "touchend"].forEach(function (type) {
-        range.addEventListener(type, function () { drag.enable(); });
-    });
-    function rect(top, right, bottom, left) {
-        return "rect(" + [top, right, bottom, left].join("px,") + "px)";
-    }
-    function clip() {
-        var nw = map.containerPointToLayerPoint([0, 0]);
-        var se = map.containerPointToLayerPoint(map.getSize());
-        // the handle's centre: a range input keeps its 36 px thumb inside the track
-        var x = THUMB / 2 + (map.getSize().x - THUMB) * range.value;
-        var cut = nw.x + x;
-        line.style.left = x + "px";
-        var l = left.getContainer(), r = right.getContainer();
-        if (l) { l.style.clip = rect(nw.y, cut, se.y, nw.x); }
-        if (r) { r.style.clip = rect(nw.y, se.x, se.y, cut); }
-    }
-    left.addTo(map);
-    right.addTo(map);
-    range.addEventListener("input", clip);
-    map.on("move zoomend resize layeradd", clip);
-    clip();
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        left: folium.TileLayer,
-        right: folium.TileLayer,
-        aria: str = "Before / after",
-    ) -> None:
-        super().__init__()
-        self._name = "SwipeControl"
-        self.css = SWIPE_CSS
-        self.left = left
-        self.right = right
-        self.aria = aria
-
-
 @dataclass(slots=True)
 class RasterOverlays:
     """The Folium pieces for the registered rasters, not yet on a map."""
 
     layers: dict[str, folium.TileLayer] = field(default_factory=dict)
     rasters: dict[str, RasterInfo] = field(default_factory=dict)
-    pair: tuple[RasterInfo, RasterInfo] | None = None
+    pair: tuple[RasterInfo, RasterInfo] | None = None  # compared at load
     opacity: OpacityControl | None = None
     swipe: SwipeControl | None = None
 
@@ -265,10 +175,29 @@ class RasterOverlays:
                 control.add_to(m)
 
 
+def first_choice(
+    rasters: Sequence[RasterInfo], compare: tuple[str, str] | None
+) -> tuple[str, str]:
+    """The (before, after) names the comparison starts on (two rasters or more).
+
+    ``compare`` if it names two of ``rasters``, else two dates of the same area
+    (``compare_pair``), else the two latest.
+    """
+    names = {info.name for info in rasters}
+    if compare is not None and compare[0] != compare[1] and set(compare) <= names:
+        return compare
+    pair = compare_pair(rasters)
+    if pair is None:
+        latest = sorted(rasters, key=lambda r: (r.date, r.name))[-2:]
+        pair = (latest[0], latest[1])
+    return (pair[0].name, pair[1].name)
+
+
 def raster_overlays(
     rasters: Sequence[RasterInfo] | None = None,
     *,
     opacity: float = DEFAULT_OPACITY,
+    compare: tuple[str, str] | None = None,
     swipe: bool = True,
     texts: dict[str, Any] | None = None,
 ) -> RasterOverlays:
@@ -279,9 +208,12 @@ def raster_overlays(
     Args:
         rasters: Which rasters, in layer-control order.
         opacity: Initial opacity of each overlay, 0..1.
-        swipe: Add a before/after swipe when ``compare_pair`` finds a pair (its two
-            layers are then shown; the others stay hidden until chosen).
-        texts: Translated UI strings: ``opacity_heading``, ``swipe_label``.
+        compare: (before, after) raster names to compare at load (both overlays
+            then shown, split by the divider); None, or a name not among
+            ``rasters``: no comparison at load.
+        swipe: Offer "Compare two dates" in the imagery panel (two rasters or more).
+        texts: Translated UI strings: ``opacity_heading``, and those of
+            ``SwipeControl``.
 
     Returns:
         The layers by raster name and the controls.
@@ -298,12 +230,18 @@ def raster_overlays(
         [(out.layers[i.name], i) for i in chosen],
         heading=texts.get("opacity_heading", "Imagery opacity"),
     )
-    out.pair = compare_pair(chosen) if swipe else None
-    if out.pair is not None:
-        older, newer = out.pair
-        out.swipe = SwipeControl(
-            out.layers[older.name],
-            out.layers[newer.name],
-            aria=texts.get("swipe_label", f"{older.date} / {newer.date}"),
-        )
+    if not swipe or len(chosen) < 2:
+        return out
+    choice = first_choice(chosen, compare)
+    initial = choice if compare == choice else None
+    if initial is not None:
+        out.pair = (out.rasters[initial[0]], out.rasters[initial[1]])
+    out.swipe = SwipeControl(
+        out.layers,
+        chosen,
+        choice=choice,
+        initial=initial,
+        panel=out.opacity,
+        texts=texts,
+    )
     return out

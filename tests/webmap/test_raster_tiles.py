@@ -251,14 +251,14 @@ def test_overlays_are_tile_layers_with_opacity(app, ortho):
 def test_swipe_between_two_dates_of_the_same_area(own_app, registry, tmp_path):
     _same_area_pair(registry, tmp_path)
     with own_app.test_request_context("/"):
-        overlays = raster_overlays()
+        overlays = raster_overlays(compare=("site-2023-06", "site-2023-10"))
         m = folium.Map(tiles=None)
         overlays.add_to(m)
         html = m.get_root().render()
     older, newer = overlays.pair
     assert (older.name, newer.name) == ("site-2023-06", "site-2023-10")
     assert overlays.swipe is not None
-    assert overlays.swipe.left is overlays.layers["site-2023-06"]
+    assert overlays.swipe.initial == ["site-2023-06", "site-2023-10"]
     assert "pm-raster-swipe" in html and "cdn" not in html.split("<body>")[-1]
 
 

@@ -6,6 +6,7 @@ that the Flask templates put them in a page with its own chrome.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from webmap.mapview.layers import POINTS_PANE, TILES_PANE, BuildContext, Overlay
 from webmap.mapview.popups import Lookups, popup_html
 from webmap.mapview.state import ViewState
 from webmap.mapview.styles import Legend
-from webmap.mapview.texts import client_texts
+from webmap.mapview.texts import client_texts, imagery_texts
 from webmap.rasters_overlay import raster_overlays
 from webmap.store import get_store
 from webmap.vr.overlay import camera_layer
@@ -213,18 +214,21 @@ def add_extras(m: folium.Map, state: ViewState) -> None:
             state.lang, state, name=gettext("360° views"), show=False
         )
         cameras.add_to(m)
-    raster_overlays(
-        swipe=False,
-        texts={"opacity_heading": gettext("Imagery opacity")},
-    ).add_to(m)
+    raster_overlays(compare=state.compare, texts=imagery_texts()).add_to(m)
 
 
-def render_map(state: ViewState, embed: bool = False) -> MapParts:
+def render_map(
+    state: ViewState,
+    embed: bool = False,
+    extra: Callable[[folium.Map], None] | None = None,
+) -> MapParts:
     """The map of ``state`` rendered by Folium, ready for a page template.
 
     Args:
         state: the view asked for (already validated).
         embed: the iframe variant (collapsed switcher, cooperative gestures).
+        extra: adds a page's own elements (the planner's clearance layer) before
+            the layer control, so their overlays are listed in it.
 
     Returns:
         Folium's header, map div and script, and the legends of the overlays.
@@ -262,6 +266,8 @@ def render_map(state: ViewState, embed: bool = False) -> MapParts:
     for item in items:
         item.element.add_to(m)
     add_extras(m, state)
+    if extra is not None:
+        extra(m)
     add_controls(m, items, embed)
     config = client_config(
         state, embed=embed, overlays=items, view=view, selected=selected, focus=focus

@@ -14,6 +14,7 @@ from webmap.mapview.i18n import AUTONYMS, LANGUAGES, as_of, current_language
 from webmap.mapview.layers import MAP_ORDER
 from webmap.mapview.state import ViewState, parse_view
 from webmap.store import get_store
+from webmap.views.rasters import raster_tiles
 
 
 def view_state(query: str | None = None) -> ViewState:
@@ -33,6 +34,7 @@ def view_state(query: str | None = None) -> ViewState:
         lang=asked if asked in LANGUAGES else current_language(),
         known_layers=names,
         default_base=current_app.config["DEFAULT_BASEMAP"],
+        known_rasters=[info.name for info in raster_tiles().registry.list()],
     )
 
 

@@ -1,8 +1,9 @@
 """The view a map URL asks for, parsed at the edge with a fallback for every part.
 
 A map URL carries ``center=lat,lon``, ``zoom``, ``layers=a,b``, ``base``, ``lang``,
-``sel=layer:id`` and, for embeds, ``bbox=minlon,minlat,maxlon,maxlat``, ``park`` and
-``legend=0|1``. Anything malformed is dropped and the default view is used instead:
+``sel=layer:id``, ``compare=before,after`` (two imagery rasters side by side) and,
+for embeds, ``bbox=minlon,minlat,maxlon,maxlat``, ``park`` and ``legend=0|1``.
+Anything malformed is dropped and the default view is used instead:
 a bad URL never breaks the page.
 """
 
@@ -32,6 +33,7 @@ class ViewState:
     selected: tuple[str, str] | None = None  # (layer, feature id)
     park: str | None = None
     legend: bool = True
+    compare: tuple[str, str] | None = None  # (before, after) raster names
 
     def query(self, **changes: object) -> str:
         """This state (with ``changes``) as a query string for a map URL."""
@@ -50,6 +52,8 @@ class ViewState:
             params.append(("park", state.park))
         if not state.legend:
             params.append(("legend", "0"))
+        if state.compare:
+            params.append(("compare", ",".join(state.compare)))
         return urlencode(params, safe=",:")
 
 
@@ -119,12 +123,24 @@ def parse_selected(text: str | None, known: Iterable[str]) -> tuple[str, str] | 
     return (layer, feature_id)
 
 
+def parse_compare(text: str | None, known: Iterable[str]) -> tuple[str, str] | None:
+    """``before,after``: two different known raster names, or None."""
+    if not text:
+        return None
+    parts = [name.strip() for name in text.split(",")]
+    names = set(known)
+    if len(parts) != 2 or parts[0] == parts[1] or not set(parts) <= names:
+        return None
+    return (parts[0], parts[1])
+
+
 def parse_view(
     args: Mapping[str, str],
     *,
     lang: str,
     known_layers: Iterable[str],
     default_base: str,
+    known_rasters: Iterable[str] = (),
 ) -> ViewState:
     """Parse a map URL's query into a ViewState, dropping what is malformed.
 
@@ -133,6 +149,7 @@ def parse_view(
         lang: the language already chosen for the request.
         known_layers: the store's layer names, in map order.
         default_base: the base map when ``base`` is absent or unknown.
+        known_rasters: the registered imagery rasters' names (for ``compare``).
 
     Returns:
         A complete view: centre and zoom only when both are valid.
@@ -154,4 +171,5 @@ def parse_view(
         park=park[:200] or None,
         legend=args.get("legend", "1").strip().lower()
         not in ("0", "false", "no", "off"),
+        compare=parse_compare(args.get("compare"), known_rasters),
     )

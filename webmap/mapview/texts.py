@@ -23,3 +23,16 @@ def client_texts() -> dict[str, str]:
         "minimapHide": gettext("Hide the overview map"),
         "minimapShow": gettext("Show the overview map"),
     }
+
+
+def imagery_texts() -> dict[str, str]:
+    """The imagery panel's words; ``%(date)s`` is filled in per raster later."""
+    return {
+        "opacity_heading": gettext("Imagery opacity"),
+        "compare": gettext("Compare two dates"),
+        "before": gettext("Before"),
+        "after": gettext("After"),
+        "before_date": gettext("Before: %(date)s"),
+        "after_date": gettext("After: %(date)s"),
+        "divider": gettext("Divider between the two dates (arrow keys move it)"),
+    }

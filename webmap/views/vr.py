@@ -32,6 +32,7 @@ from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
 from layers.panoramas import SceneNotFound
+from webmap.auth import csrf
 from webmap.errors import problem
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language
 from webmap.mapview.request import view_state
@@ -222,6 +223,7 @@ def _require_admin() -> None:
 
 
 @bp.post("/scenes")
+@csrf.exempt  # Bearer token, no cookie: nothing for a cross-site form to ride on
 def upload() -> tuple[Response, int, dict[str, str]]:
     """Add a real equirectangular photo (multipart field ``image``)."""
     _require_admin()

@@ -1,7 +1,7 @@
 /* parkmap.js: the map page's behaviour on top of what Folium writes.
  *
- * - keeps the view (centre, zoom, layers, base map, language, selected feature) in
- *   the URL, so a copied URL opens the same view;
+ * - keeps the view (centre, zoom, layers, base map, language, selected feature,
+ *   imagery compared) in the URL, so a copied URL opens the same view;
  * - opens feature details for tiled layers (fetched from /map/feature, HTML escaped
  *   on the server) and reports every selection to a parent page by postMessage;
  * - accepts messages from allowed origins to change layers or focus a park;
@@ -32,6 +32,11 @@
     });
   }
 
+  // The two rasters side by side (webmap/rasters_comparison.py), or null.
+  function comparedPair() {
+    return pm.compare ? pm.compare.pair() : null;
+  }
+
   function query(lang) {
     var c = S.map.getCenter();
     var p = new URLSearchParams();
@@ -42,6 +47,8 @@
     p.set('base', S.base);
     if (S.selected) { p.set('sel', S.selected.layer + ':' + S.selected.id); }
     if (!S.config.legend) { p.set('legend', '0'); }
+    var compared = comparedPair();
+    if (compared) { p.set('compare', compared.join(',')); }
     return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   }
 
@@ -59,7 +66,7 @@
     var c = S.map.getCenter();
     return {
       center: [c.lat, c.lng], zoom: S.map.getZoom(), layers: visibleLayers(),
-      base: S.base, lang: S.config.lang, selected: S.selected
+      base: S.base, lang: S.config.lang, selected: S.selected, compare: comparedPair()
     };
   };
 
@@ -287,7 +294,7 @@
     wireTiles();
     map.on('popupopen', function (e) { selectFrom(e.popup); });
     map.on('popupclose', onPopupClose);
-    map.on('moveend overlayadd overlayremove', syncUrl);
+    map.on('moveend overlayadd overlayremove parkmap:compare', syncUrl);
     map.on('overlayadd overlayremove', function () { pm.ui.legendForVisible(S); });
     pm.ui.legendForVisible(S);
     map.on('baselayerchange', function (e) {

@@ -1,0 +1,160 @@
+"""Who is signed in, and the role checks views use.
+
+The (signed) session cookie holds the username, the account's session epoch and the
+time of sign-in. Each request checks them against the accounts database, so a
+removed or disabled account, a changed password or a session older than
+``PERMANENT_SESSION_LIFETIME`` ends the session at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request, session, url_for
+from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.wrappers import Response
+
+from webmap.auth.accounts import ROLES, User
+from webmap.auth.service import get_accounts
+
+logger = logging.getLogger(__name__)
+
+USER, EPOCH, SINCE = "auth_user", "auth_epoch", "auth_since"
+_CACHE = "parkmap_user"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, or None.
+
+    A session whose account is gone or disabled, whose password changed, or which
+    is older than ``PERMANENT_SESSION_LIFETIME`` is cleared here.
+    """
+    if _CACHE not in g:
+        setattr(g, _CACHE, _session_user())
+    return getattr(g, _CACHE)
+
+
+def _session_user() -> User | None:
+    """Check the session against the accounts database."""
+    name = session.get(USER)
+    if not name:
+        return None
+    found = get_accounts().session_info(str(name))
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    since = session.get(SINCE)
+    if found is None or found[0].disabled:
+        why = "the account is gone or disabled"
+    elif not hmac.compare_digest(str(session.get(EPOCH, "")), found[1]):
+        why = "the password changed"
+    elif not isinstance(since, int | float) or time.time() - since > lifetime:
+        why = "it expired"
+    else:
+        return found[0]
+    logger.info("ended the session of %s: %s", name, why)
+    session.clear()
+    return None
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for ``user`` (anything in the old one is dropped)."""
+    found = get_accounts().session_info(user.username)
+    if found is None:  # removed between the password check and now
+        raise Unauthorized("the account no longer exists")
+    session.clear()  # no session fixation: nothing from before survives
+    session[USER] = user.username
+    session[EPOCH] = found[1]
+    session[SINCE] = int(time.time())
+    session.permanent = True
+    setattr(g, _CACHE, found[0])
+
+
+def sign_out() -> None:
+    """End the session."""
+    user = current_user()
+    session.clear()
+    setattr(g, _CACHE, None)
+    if user:
+        logger.info("user %s signed out", user.username)
+
+
+def safe_next(target: str | None) -> str | None:
+    r"""``target`` if it is a path on this site, else None (no open redirects).
+
+    Accepts ``/planner?park=a``; refuses ``https://evil.example``, ``//evil``,
+    ``/\evil``, ``javascript:…`` and anything with control characters.
+    """
+    if not target or len(target) > 2048 or not target.startswith("/"):
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _wants_html() -> bool:
+    """True for a browser page load (GET asking for HTML, outside any ``/api/``)."""
+    if request.method not in ("GET", "HEAD") or "/api/" in f"{request.path}/":
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def _here() -> str:
+    """This request's path and query, for ``?next=``."""
+    query = request.query_string.decode("latin-1")
+    return request.script_root + request.path + (f"?{query}" if query else "")
+
+
+def require(role: str) -> Response | None:
+    """Check the signed-in user may act as ``role``; usable as ``before_request``.
+
+    Returns:
+        None if allowed; a redirect to the sign-in page for a browser page load
+        without a session.
+
+    Raises:
+        Unauthorized: no session, and not a page load (API call, form post).
+        Forbidden: signed in, but without the role.
+    """
+    user = current_user()
+    if user is None:
+        if _wants_html():
+            return redirect(url_for("auth.login_form", next=_here()))
+        raise Unauthorized("sign in first: this needs a signed-in user")
+    if not user.has_role(role):
+        raise Forbidden(f"this needs the {role} role; {user.username} is {user.role}")
+    return None
+
+
+def role_required(role: str) -> Callable[[F], F]:
+    """Decorate a view so only users with ``role`` (or admins) reach it.
+
+    Args:
+        role: ``planner`` or ``admin``.
+
+    Raises:
+        ValueError: at decoration time, for an unknown role.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            refused = require(role)
+            return refused if refused is not None else view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

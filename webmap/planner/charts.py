@@ -1,0 +1,316 @@
+"""Server-drawn SVG charts of clearance progress: no script, no fonts to fetch.
+
+Both charts scale with their ``viewBox``, use the generic ``sans-serif`` family and
+presentation attributes only (no ``style``), so they print as they show and fit a
+strict Content-Security-Policy. Every piece of text is escaped here; callers pass
+plain (translated) strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+from layers.clearance import STAGES, ParkProgress
+
+# The imagery sample's stage colours (layers/rastersample.py), so map, images and
+# charts agree.
+STAGE_COLORS = {
+    "not_started": "#c0392b",
+    "surveyed": "#e67e22",
+    "plan_approved": "#f1c40f",
+    "compensating": "#8e44ad",
+    "cleared": "#2ecc71",
+    "handed_over": "#16a085",
+}
+PLANNED_FILL, CLEARED_FILL, BOTTLENECK_FILL = "#e5e7eb", "#2e7d32", "#b03a2e"
+PARK_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+FONT = 'font-family="sans-serif"'
+BOLD, MIDDLE, END = ' font-weight="bold"', ' text-anchor="middle"', ' text-anchor="end"'
+WIDTH = 760
+NAME_CHARS = 32
+
+Number = Callable[[float], str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressLabels:
+    """The translated words of the progress chart."""
+
+    title: str
+    planned: str
+    cleared: str
+    bottleneck: str
+    stages: Mapping[str, str]
+    empty: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineLabels:
+    """The translated words of the timeline chart."""
+
+    title: str
+    total: str
+    axis: str
+    empty: str
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _text(
+    x: float, y: float, text: str, *, size: int = 12, extra: str = "", tip: str = ""
+) -> str:
+    """One escaped ``<text>`` element; ``tip`` becomes its (escaped) tooltip."""
+    title = f"<title>{escape(tip)}</title>" if tip else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" {FONT}{extra}>'
+        f"{title}{escape(text)}</text>"
+    )
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, *, tip: str = "") -> str:
+    """One ``<rect>``; ``tip`` becomes its (escaped) tooltip."""
+    title = f"<title>{escape(tip)}</title>" if tip else ""
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" '
+        f'fill="{fill}">{title}</rect>'
+    )
+
+
+def _short(name: str, limit: int = NAME_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _svg(height: float, label: str, body: list[str]) -> str:
+    """The root element around ``body``."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'width="100%" role="img" aria-label="{escape(label)}">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def progress_chart(
+    progress: Sequence[ParkProgress], labels: ProgressLabels, number: Number = _plain
+) -> str:
+    """Cleared against planned hectares per park, with parcels per stage below.
+
+    Args:
+        progress: the parks in the order to draw them (bottlenecks first).
+        labels: translated words.
+        number: formats hectares for the request's locale.
+
+    Returns:
+        A standalone SVG document (also valid inline in HTML).
+    """
+    top, row_h, x0, bar_w = 34, 46, 240, 310
+    body = [_text(0, 18, labels.title, size=15, extra=BOLD)]
+    if not progress:
+        body.append(_text(0, 52, labels.empty))
+        return _svg(70, labels.title, body)
+    biggest = max(p.planned_ha for p in progress) or 1.0
+    for i, park in enumerate(progress):
+        y = top + i * row_h
+        body.extend(_park_row(park, y, _Bars(x0, bar_w, biggest), labels, number))
+    legend_y = top + len(progress) * row_h + 10
+    legend, height = _legend(_progress_keys(labels), legend_y)
+    return _svg(height, labels.title, body + legend)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bars:
+    """Where the bars start, how wide the widest is, and what it stands for (ha)."""
+
+    x0: float
+    width: float
+    biggest: float
+
+    def length(self, ha: float) -> float:
+        return self.width * ha / self.biggest
+
+
+def _park_row(
+    park: ParkProgress, y: float, bars: _Bars, labels: ProgressLabels, number: Number
+) -> list[str]:
+    """One park: name, planned and cleared bars, figures, stage strip."""
+    out = []
+    if park.bottleneck:
+        out.append(_rect(0, y + 4, 8, 12, BOTTLENECK_FILL, tip=labels.bottleneck))
+    out.append(_text(14, y + 15, _short(park.name), tip=park.name))
+    for ha, fill, label in (
+        (park.planned_ha, PLANNED_FILL, labels.planned),
+        (park.cleared_ha, CLEARED_FILL, labels.cleared),
+    ):
+        tip = f"{label}: {number(ha)} ha"
+        out.append(_rect(bars.x0, y + 3, bars.length(ha), 14, fill, tip=tip))
+    figures = (
+        f"{number(park.cleared_ha)} / {number(park.planned_ha)} ha "
+        f"({number(park.pct)} %)"
+    )
+    out.append(_text(bars.x0 + bars.width + 10, y + 15, figures))
+    out.extend(_stage_strip(park, bars.x0, y + 22, bars.width, labels))
+    return out
+
+
+def _stage_strip(
+    park: ParkProgress, x0: float, y: float, width: float, labels: ProgressLabels
+) -> list[str]:
+    """Parcels per stage as one stacked strip, counts written where they fit."""
+    out, x = [], x0
+    total = sum(park.stages.values()) or 1
+    for stage in STAGES:
+        count = park.stages.get(stage, 0)
+        if not count:
+            continue
+        w = width * count / total
+        tip = f"{labels.stages.get(stage, stage)}: {count}"
+        out.append(_rect(x, y, w, 12, STAGE_COLORS[stage], tip=tip))
+        if w >= 16:
+            out.append(_text(x + w / 2, y + 10, str(count), size=10, extra=MIDDLE))
+        x += w
+    return out
+
+
+def _progress_keys(labels: ProgressLabels) -> list[tuple[str, str]]:
+    keys = [(PLANNED_FILL, labels.planned), (CLEARED_FILL, labels.cleared)]
+    keys.append((BOTTLENECK_FILL, labels.bottleneck))
+    keys.extend((STAGE_COLORS[s], labels.stages.get(s, s)) for s in STAGES)
+    return keys
+
+
+def _legend(
+    keys: Sequence[tuple[str, str]], y: float, x0: float = 0, columns: int = 3
+) -> tuple[list[str], float]:
+    """Colour keys in a grid; returns the elements and the height below them."""
+    col_w = (WIDTH - x0) / columns
+    out = []
+    for i, (color, label) in enumerate(keys):
+        x, row_y = x0 + (i % columns) * col_w, y + (i // columns) * 18
+        out.append(_rect(x, row_y, 12, 12, color))
+        out.append(_text(x + 17, row_y + 10, _short(label, 36), size=11))
+    rows = math.ceil(len(keys) / columns)
+    return out, y + rows * 18 + 6
+
+
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2 or 5 × 10ⁿ) giving about ``ticks`` ticks."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def timeline_chart(
+    points: Sequence[Mapping],
+    names: Mapping[str, str],
+    labels: TimelineLabels,
+    number: Number = _plain,
+) -> str:
+    """Cleared hectares over time: one line in all, one per park.
+
+    Args:
+        points: ``timeline_points`` output (date, parks, total), oldest first.
+        names: park id → display name.
+        labels: translated words.
+        number: formats hectares for the request's locale.
+
+    Returns:
+        A standalone SVG document (also valid inline in HTML).
+    """
+    body = [_text(0, 18, labels.title, size=15, extra=BOLD)]
+    if not points:
+        body.append(_text(0, 52, labels.empty))
+        return _svg(70, labels.title, body)
+    plot = _Plot(points)
+    body.extend(plot.axes(labels.axis, number))
+    series = [("total", labels.total, "#111111", [p["total"] for p in points])]
+    park_ids = sorted({pid for p in points for pid in p["parks"]})
+    for i, pid in enumerate(park_ids):
+        values = [p["parks"].get(pid, 0.0) for p in points]
+        color = PARK_COLORS[i % len(PARK_COLORS)]
+        series.append((pid, names.get(pid, pid), color, values))
+    for key, _name, color, values in series:
+        body.append(plot.line(values, color, 3 if key == "total" else 1.5))
+    legend, _bottom = _legend([(c, n) for _k, n, c, _v in series], 296, 0, 3)
+    height = 296 + math.ceil(len(series) / 3) * 18 + 6
+    return _svg(height, labels.title, body + legend)
+
+
+class _Plot:
+    """Scales of the timeline: days across, hectares up."""
+
+    left, right, top, bottom = 70.0, WIDTH - 40.0, 50.0, 250.0
+
+    def __init__(self, points: Sequence[Mapping]):
+        self.days = [dt.date.fromisoformat(p["date"]).toordinal() for p in points]
+        self.dates = [p["date"] for p in points]
+        highest = max(0.0, *(p["total"] for p in points))
+        self.step = nice_step(highest)
+        self.ymax = max(self.step * math.ceil(highest / self.step), self.step)
+
+    def x(self, day: int) -> float:
+        first, last = self.days[0], self.days[-1]
+        if last == first:
+            return (self.left + self.right) / 2
+        return self.left + (self.right - self.left) * (day - first) / (last - first)
+
+    def y(self, ha: float) -> float:
+        return self.bottom - (self.bottom - self.top) * ha / self.ymax
+
+    def axes(self, axis_label: str, number: Number) -> list[str]:
+        """Grid lines, hectare ticks and date ticks."""
+        out = [_text(0, self.top - 10, axis_label, size=11)]
+        for i in range(round(self.ymax / self.step) + 1):
+            ha, y = i * self.step, self.y(i * self.step)
+            out.append(
+                f'<line x1="{self.left}" y1="{y:.1f}" x2="{self.right}" y2="{y:.1f}" '
+                'stroke="#d1d5db" stroke-width="1"/>'
+            )
+            tick = number(ha)
+            out.append(_text(self.left - 6, y + 4, tick, size=10, extra=END))
+        for i in self._date_ticks():
+            x = self.x(self.days[i])
+            day = self.dates[i]
+            out.append(_text(x, self.bottom + 18, day, size=10, extra=MIDDLE))
+        return out
+
+    def _date_ticks(self, gap: float = 80.0) -> list[int]:
+        """Indexes of the dates to write: the first, the last, none closer than gap."""
+        shown: list[int] = []
+        for i, day in enumerate(self.days):
+            if not shown or self.x(day) - self.x(self.days[shown[-1]]) >= gap:
+                shown.append(i)
+        last = len(self.days) - 1
+        if shown[-1] != last:
+            if len(shown) > 1:
+                far = self.x(self.days[last]) - self.x(self.days[shown[-1]]) >= gap
+                shown = shown if far else shown[:-1]
+            shown.append(last)
+        return shown
+
+    def line(self, values: Sequence[float], color: str, width: float) -> str:
+        """Steps through the values: each holds until the next day with changes."""
+        coords = [
+            (self.x(d), self.y(v)) for d, v in zip(self.days, values, strict=True)
+        ]
+        if len(coords) == 1:
+            x, y = coords[0]
+            return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>'
+        steps = [coords[0]]
+        for x, y in coords[1:]:
+            steps.extend([(x, steps[-1][1]), (x, y)])
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in steps)
+        return (
+            f'<polyline points="{path}" fill="none" stroke="{color}" '
+            f'stroke-width="{width}" stroke-linejoin="round"/>'
+        )

@@ -1,0 +1,227 @@
+"""The planner's site-clearance tracker: dashboard, park pages, JSON API, exports.
+
+Every route needs a signed-in planner (admins pass); writes carry the CSRF header
+``X-CSRFToken``. ``?at=`` (YYYY-MM-DD, end of that day UTC, or an ISO 8601
+date-time with offset) shows clearance as it stood then. The clearance map lives in
+``webmap/views/planner_map.py``.
+
+- ``GET /planner``: progress per park, charts, overdue parcels, export links;
+- ``GET /planner/parks/<park_id>``: the park's parcels, editable, and its history;
+- ``GET /planner/api/progress``, ``/planner/api/timeline``,
+  ``GET|PATCH /planner/api/parcels/<id>``, ``GET /planner/api/parks/<id>/history``;
+- ``GET /planner/report.xlsx``, ``/planner/report.csv``;
+- ``GET /planner/charts/progress.svg``, ``/planner/charts/timeline.svg``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from layers.clearance import STAGES
+from webmap.auth import current_user, require
+from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language, number
+from webmap.planner import charts, exports, labels
+from webmap.planner.params import parse_at, parse_edit
+from webmap.planner.report import Report, build_report, find_park, timeline_points
+from webmap.store import get_store
+
+bp = Blueprint("planner", __name__, url_prefix="/planner")
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+SVG_MIMETYPE = "image/svg+xml"
+
+
+@bp.before_request
+def _signed_in_planner() -> Response | None:
+    """Every planner route: a planner or admin (sign-in redirect, 401 or 403)."""
+    return require("planner")
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Per-user data that changes with every edit: never cached, never framed."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _report() -> Report:
+    """The report for ``?at=`` (now without it) in the request's language."""
+    when = parse_at(request.args.get("at"))
+    return build_report(get_store(), when, current_language())
+
+
+def _map_url() -> str | None:
+    """The clearance map's URL, if that page is registered."""
+    try:
+        return url_for("planner_map.map_page")
+    except BuildError:
+        return None
+
+
+def _language_links() -> list[tuple[str, str, str]]:
+    """(code, autonym, this page in that language) for the language switch."""
+    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
+    args.update(request.view_args or {})
+    endpoint = request.endpoint or "planner.dashboard"
+    return [
+        (code, AUTONYMS[code], url_for(endpoint, **{**args, "lang": code}))
+        for code in LANGUAGES
+    ]
+
+
+def _page(template: str, **context: object) -> str:
+    """Render a planner page with what every page needs."""
+    lang = current_language()
+    return render_template(
+        template,
+        lang=lang,
+        languages=_language_links(),
+        user=current_user(),
+        number=number,
+        stage_label=labels.stage_label,
+        field_label=labels.field_label,
+        stages=STAGES,
+        map_url=_map_url(),
+        **context,
+    )
+
+
+@bp.get("")
+def dashboard() -> str:
+    """Progress per park (bottlenecks first), the charts, overdue parcels."""
+    report = _report()
+    at = request.args.get("at", "").strip()
+    return _page(
+        "planner/dashboard.html",
+        report=report,
+        at=at,
+        progress_svg=Markup(
+            charts.progress_chart(report.progress, labels.progress_labels(), number)
+        ),
+        timeline_svg=Markup(_timeline_svg(report)),
+    )
+
+
+@bp.get("/parks/<park_id>")
+def park_page(park_id: str) -> str:
+    """One park's parcels with an edit form per row, and the park's history."""
+    store = get_store()
+    park = find_park(store, park_id)
+    report = build_report(store, None, current_language())
+    rows = [row for row in report.rows if row.park_id == park.park_id]
+    history = list(reversed(store.clearance_history(park_id=park.park_id)))
+    return _page(
+        "planner/park.html",
+        park=park,
+        park_name=park.name(report.lang),
+        report=report,
+        rows=rows,
+        history=history,
+        describe=labels.describe_change,
+    )
+
+
+@bp.get("/api/progress")
+def api_progress() -> Response:
+    """``{"as_of", "source", "parks": [...]}``, bottleneck parks first."""
+    return jsonify(_report().to_dict())
+
+
+@bp.get("/api/timeline")
+def api_timeline() -> Response:
+    """``{"points": [{"date", "parks": {park_id: ha}, "total"}]}``."""
+    return jsonify({"points": timeline_points(get_store())})
+
+
+@bp.get("/api/parcels/<parcel_id>")
+def api_parcel(parcel_id: str) -> Response:
+    """One parcel's clearance and its history (404 when not tracked)."""
+    store = get_store()
+    row = store.clearance(parcel_id)
+    history = store.clearance_history(parcel_id=parcel_id)
+    return jsonify(
+        {"clearance": row.to_dict(), "history": [r.to_dict() for r in history]}
+    )
+
+
+@bp.patch("/api/parcels/<parcel_id>")
+def api_parcel_patch(parcel_id: str) -> Response:
+    """Apply ``{"version", "changes", "reason"}``: 200, 400, 404, 409 or 422."""
+    edit = parse_edit(request.get_data(cache=False))
+    user = current_user()
+    row, record = get_store().update_clearance(
+        parcel_id,
+        edit.version,
+        edit.changes,
+        user=user.username if user else "",
+        reason=edit.reason,
+    )
+    return jsonify(
+        {"clearance": row.to_dict(), "audit": record.to_dict() if record else None}
+    )
+
+
+@bp.get("/api/parks/<park_id>/history")
+def api_park_history(park_id: str) -> Response:
+    """A park's accepted changes, oldest first (404 for an unknown park)."""
+    store = get_store()
+    park = find_park(store, park_id)
+    history = store.clearance_history(park_id=park.park_id)
+    return jsonify({"history": [r.to_dict() for r in history]})
+
+
+def _download(data: bytes, mimetype: str, report: Report, suffix: str) -> Response:
+    """An attachment named after the report's day."""
+    name = f"clearance-{report.as_of.date().isoformat()}.{suffix}"
+    response = Response(data, 200, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/report.xlsx")
+def report_xlsx() -> Response:
+    """The workbook: Parks, Parcels and History sheets."""
+    report = _report()
+    data = exports.xlsx_bytes(report, get_store().clearance_history())
+    return _download(data, exports.XLSX_MIMETYPE, report, "xlsx")
+
+
+@bp.get("/report.csv")
+def report_csv() -> Response:
+    """One row per tracked parcel, UTF-8 with a BOM."""
+    report = _report()
+    return _download(exports.csv_bytes(report), "text/csv", report, "csv")
+
+
+@bp.get("/charts/progress.svg")
+def chart_progress() -> Response:
+    """Cleared against planned hectares per park (as of ``?at=``)."""
+    report = _report()
+    svg = charts.progress_chart(report.progress, labels.progress_labels(), number)
+    return Response(svg, 200, mimetype=SVG_MIMETYPE)
+
+
+@bp.get("/charts/timeline.svg")
+def chart_timeline() -> Response:
+    """Cleared hectares over time, in all and per park."""
+    return Response(_timeline_svg(_report()), 200, mimetype=SVG_MIMETYPE)
+
+
+def _timeline_svg(report: Report) -> str:
+    """The timeline chart with the report's park names."""
+    names = {pid: report.park_name(pid) for pid in report.parks}
+    points = timeline_points(get_store())
+    if report.historic:  # up to the day asked for
+        day = report.day.isoformat()
+        points = [p for p in points if p["date"] <= day]
+    return charts.timeline_chart(points, names, labels.timeline_labels(), number)

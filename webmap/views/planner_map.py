@@ -1,0 +1,154 @@
+"""The planner's clearance map: the page, its bbox-limited layer and the slider's dates.
+
+- ``GET /planner/map``: the Folium map (``render_map``) with the parks, the "Site
+  clearance" layer, a time slider and the edit form (``planner-map.js``);
+- ``GET /planner/api/clearance.geojson?bbox=…[&at=DATE]``: tracked parcels in the
+  box with their clearance as it stood at ``at`` (now without it);
+- ``GET /planner/api/clearance/dates``: the days the slider stops at.
+
+Edits go to the planner API (``PATCH /planner/api/parcels/<id>``, ``planner.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import folium
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_babel import gettext
+from markupsafe import escape
+from werkzeug.routing import BuildError
+
+from webmap.auth import current_user, role_required
+from webmap.mapview import clearance
+from webmap.mapview.page import render_map
+from webmap.mapview.popups import Lookups
+from webmap.mapview.request import page_context, view_state
+from webmap.ogc.params import BBOX, InvalidParameter, Param, parse_query
+from webmap.planner.params import parse_at
+from webmap.store import get_store
+from webmap.views.map import page
+
+bp = Blueprint("planner_map", __name__, url_prefix="/planner")
+
+AT = Param(
+    "at",
+    "Clearance as it stood then: YYYY-MM-DD (end of that day, UTC) or an ISO 8601 "
+    "date-time with offset; now when absent.",
+    {"type": "string"},
+    str,  # parsed by parse_at, which names the parameter itself
+)
+DEFAULT_LAYERS = ("parks",)  # under the clearance layer unless the URL says more
+
+
+def _no_store(response: Response) -> Response:
+    """Planner data is per user and changes with every edit: never cache it."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/api/clearance.geojson")
+@role_required("planner")
+def clearance_geojson() -> Response:
+    """Tracked parcels in ``bbox`` with their clearance (as it stood at ``at``).
+
+    Raises:
+        InvalidParameter: ``bbox`` missing, malformed or larger than
+            ``MAX_SPAN_DEG``; ``at`` malformed; an unknown parameter.
+    """
+    args = parse_query(request.args.to_dict(flat=False), (BBOX, AT))
+    box = args.get("bbox")
+    if box is None:
+        raise InvalidParameter("bbox", "required: minLon,minLat,maxLon,maxLat")
+    widest = max(clearance.span_deg(box.minx, box.maxx), box.maxy - box.miny)
+    if widest > clearance.MAX_SPAN_DEG:
+        raise InvalidParameter(
+            "bbox",
+            f"at most {clearance.MAX_SPAN_DEG:g}° wide and high, got {widest:.3g}°: "
+            "zoom in",
+        )
+    when = parse_at(args.get("at"))
+    store = get_store()
+    rows = store.clearances() if when is None else store.clearances_at(when)
+    today = dt.datetime.now(dt.UTC).date() if when is None else when.date()
+    extra = {
+        "at": None if when is None else when.isoformat(),
+        "asOf": today.isoformat(),
+        "editable": when is None,
+    }
+    text = clearance.feature_collection(store, box.boxes(), rows, today, extra)
+    return _no_store(Response(text, mimetype="application/geo+json"))
+
+
+@bp.get("/api/clearance/dates")
+@role_required("planner")
+def clearance_dates() -> Response:
+    """The baseline's day and the days with accepted changes (UTC), oldest first."""
+    dates = clearance.change_dates(get_store())
+    return _no_store(
+        jsonify(
+            {
+                "baseline": dates[0] if dates else None,
+                "dates": dates,
+                "today": dt.datetime.now(dt.UTC).date().isoformat(),
+            }
+        )
+    )
+
+
+def _dashboard_url(lang: str) -> str | None:
+    """The planner dashboard's URL, if that page is registered."""
+    try:
+        return url_for("planner.dashboard", lang=lang)
+    except BuildError:
+        return None
+
+
+def _client_config(lang: str) -> dict[str, Any]:
+    """What planner-map.js needs: URLs, stages and colours, park names, words."""
+    store = get_store()
+    parks = Lookups.cached(store, lang).names.get("parks", {})
+    tracked = {row.park_id for row in store.clearances()}
+    return {
+        "lang": lang,
+        "pane": clearance.PANE,
+        "geojsonUrl": url_for("planner_map.clearance_geojson"),
+        "datesUrl": url_for("planner_map.clearance_dates"),
+        "parcelUrl": request.script_root + "/planner/api/parcels/",
+        "maxSpan": clearance.MAX_SPAN_DEG,
+        "stages": clearance.stage_options(),
+        "overdueColor": clearance.OVERDUE_COLOR,
+        "parks": {park: parks.get(park, park) for park in sorted(tracked)},
+        "texts": clearance.client_texts(),
+    }
+
+
+@bp.get("/map")
+@role_required("planner")
+def map_page() -> Response:
+    """The clearance map: parks, the clearance layer, time slider and edit form."""
+    state = view_state()
+    if "layers" not in request.args:
+        known = set(state.layers)
+        state = dataclasses.replace(
+            state, layers=tuple(n for n in DEFAULT_LAYERS if n in known)
+        )
+    config = _client_config(state.lang)
+
+    def add_layer(m: folium.Map) -> None:
+        name = str(escape(gettext("Site clearance")))
+        clearance.ClearanceLayer(name, config).add_to(m)
+
+    parts = render_map(state, extra=add_layer)
+    html = render_template(
+        "planner/map.html",
+        map=parts,
+        legend=clearance.legend(),
+        stages=config["stages"],
+        dashboard_url=_dashboard_url(state.lang),
+        user=current_user(),
+        **page_context(state, "planner_map.map_page"),
+    )
+    return _no_store(page(html))
