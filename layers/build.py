@@ -44,6 +44,7 @@ def layer_info(layer: LoadedLayer) -> LayerInfo:
         title=dict(spec.title),
         description=spec.description,
         style=dict(spec.style),
+        as_of=spec.as_of or "",
     )
 
 

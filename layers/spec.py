@@ -7,6 +7,7 @@ it. See ``data/layers/parks.toml`` for a full example.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -115,6 +116,7 @@ class LayerSpec:
     parent: ParentSpec | None = None
     style: dict[str, Any] = field(default_factory=dict)
     spec_path: Path | None = None
+    as_of: str | None = None  # the day the source describes (YYYY-MM-DD)
 
     @property
     def id_field(self) -> str:
@@ -197,6 +199,22 @@ def _joins(data: dict[str, Any], id_field: str | None, path: Path, data_dir: Pat
     return tuple(joins)
 
 
+def _as_of(data: dict[str, Any], path: Path) -> str | None:
+    """The optional ``as_of`` date: TOML date or ``YYYY-MM-DD`` text."""
+    raw = data.get("as_of")
+    if raw is None:
+        return None
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise SpecError(
+        f"as_of must be a date YYYY-MM-DD, got {raw!r}", path=path, field="as_of"
+    )
+
+
 def _derive(data: dict[str, Any], path: Path) -> dict[str, Any]:
     raw = data.get("derive", {})
     out: dict[str, Any] = {
@@ -269,6 +287,7 @@ def parse_spec(data: dict[str, Any], path: Path, data_dir: Path) -> LayerSpec:
         source_crs=data.get("source_crs"),
         style=dict(data.get("style", {})),
         spec_path=path,
+        as_of=_as_of(data, path),
         **_derive(data, path),
     )
 

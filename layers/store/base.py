@@ -54,6 +54,7 @@ class LayerInfo:
     title: dict[str, str] = field(default_factory=dict)
     description: str = ""
     style: dict[str, Any] = field(default_factory=dict)
+    as_of: str = ""  # the day the source describes, if the spec says
 
     def field(self, name: str) -> FieldInfo:
         """Return the field named ``name``; raise KeyError if absent."""

@@ -363,7 +363,8 @@ def create(con: sqlite3.Connection, info: LayerInfo, old_store: Path | None) -> 
         f"WHERE p.{quote(info.id_field)} = c.parcel_id"
     )
     carried = con.execute(f"SELECT count(*) FROM {STATE}").fetchone()[0]
-    at = now()
+    # The layer's stages describe its as_of day (the report's date), else today.
+    at = f"{info.as_of}T00:00:00.000000+00:00" if info.as_of else now()
     sql = (
         f"SELECT fid, {quote(info.id_field)}, park_id, area_ha, clr_stage FROM "
         f"{quote(info.name)} WHERE clr_stage IS NOT NULL ORDER BY fid"

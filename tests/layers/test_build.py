@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 
 from layers.build import build
+from layers.errors import SpecError
 from layers.store.gpkg import GpkgStore
 
 
@@ -112,3 +113,15 @@ def test_rebuild_replaces_store_and_open_store_sees_it(
     )
     build(data_dir, built, progress=quiet)
     assert store.get("parks", "a").properties["status"] == "planned"
+
+
+@pytest.mark.parametrize("value", ['"14/10/2023"', '"2023-02-30"', "12"])
+def test_a_bad_as_of_date_stops_the_build_naming_the_key(
+    data_dir: Path, store_path: Path, value: str
+) -> None:
+    spec = data_dir / "layers" / "parcels.toml"
+    spec.write_text(f"as_of = {value}\n" + spec.read_text(encoding="utf-8"))
+    with pytest.raises(SpecError) as caught:
+        build(data_dir, store_path, progress=quiet)
+    assert caught.value.field == "as_of"
+    assert not store_path.exists()

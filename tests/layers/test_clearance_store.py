@@ -64,6 +64,13 @@ def test_build_seeds_a_record_per_parcel_with_a_stage(store: GpkgStore):
         assert row.cleared_ha == (staged[row.parcel_id]["area_ha"] if done else 0.0)
 
 
+def test_unedited_records_are_dated_by_the_layers_as_of_day(store: GpkgStore):
+    assert store.layer("parcels").as_of == "2023-10-14"
+    assert {c.updated_at[:10] for c in store.clearances()} == {"2023-10-14"}
+    long_ago = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+    assert store.clearances_at(long_ago) == store.clearances()  # nothing changed
+
+
 def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: GpkgStore):
     row = first_at(store, "compensating")
     after, record = store.update_clearance(
