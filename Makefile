@@ -60,6 +60,8 @@ bench: $(VENV)/.dev $(NODE_STAMP)
 	$(BIN)/python scripts/bench_api.py
 	$(BIN)/python scripts/bench_raster.py
 	$(BIN)/python scripts/bench_map.py
+	$(BIN)/python scripts/bench_land.py
+	$(BIN)/python scripts/bench_clearance.py
 
 clean:
 	rm -rf $(VENV) data/build .pytest_cache .ruff_cache

@@ -19,8 +19,11 @@ from layers.derive import derive_all
 from layers.errors import BuildFailed
 from layers.load import LoadedLayer, load_layer
 from layers.registry import Registry
+from layers.store import is_url
 from layers.store.base import FieldInfo, LayerInfo
 from layers.store.gpkg import write_gpkg
+from layers.store.pg_schema import PgLocation
+from layers.store.pg_write import write_postgis
 
 logger = logging.getLogger(__name__)
 
@@ -102,17 +105,19 @@ def load_all(registry: Registry, progress: Progress) -> dict[str, LoadedLayer]:
 
 
 def build(
-    data_dir: Path, store_path: Path, progress: Progress | None = None
+    data_dir: Path, store_path: Path | str, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Build the store at ``store_path`` from the specs and files in ``data_dir``.
 
     Args:
         data_dir: holds ``layers/*.toml`` and the files they name.
-        store_path: the GeoPackage to write (atomically).
+        store_path: the GeoPackage to write (atomically), or a ``postgresql://``
+            URL: the PostGIS store's schema is replaced in one transaction.
         progress: called with one line per step (defaults to logging).
 
     Returns:
-        The build report (also written beside the store as JSON and text).
+        The build report (also written beside a GeoPackage as JSON and text; a
+        PostGIS store keeps it in its ``parkmap_build`` table).
 
     Raises:
         BuildFailed: listing every problem; the existing store is untouched.
@@ -122,18 +127,29 @@ def build(
     started = time.perf_counter()
     loaded = load_all(Registry.from_dir(data_dir), progress)
     report: dict[str, Any] = {
-        "store": str(store_path),
+        "store": _store_name(store_path),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "layers": {name: _layer_report(layer) for name, layer in loaded.items()},
     }
-    progress(f"writing {store_path}")
+    progress(f"writing {report['store']}")
     frames = [(layer_info(layer), layer.gdf) for layer in loaded.values()]
     report["duration_s"] = time.perf_counter() - started
-    write_gpkg(store_path, frames, report)
-    report["duration_s"] = time.perf_counter() - started
-    write_report(store_path, report)
+    if is_url(store_path):
+        write_postgis(str(store_path), frames, report)
+        report["duration_s"] = time.perf_counter() - started
+    else:
+        write_gpkg(Path(store_path), frames, report)
+        report["duration_s"] = time.perf_counter() - started
+        write_report(Path(store_path), report)
     progress(f"done in {report['duration_s']:.1f} s")
     return report
+
+
+def _store_name(store: Path | str) -> str:
+    """The store as the report names it (a database URL without its password)."""
+    if is_url(store):
+        return PgLocation.parse(str(store)).redacted()
+    return str(store)
 
 
 def write_report(store_path: Path, report: dict[str, Any]) -> None:

@@ -15,12 +15,13 @@ import click
 from geo.errors import GeoError
 from geo.io import atomic_output
 from layers.build import build
-from layers.errors import BuildFailed
+from layers.errors import BuildFailed, StoreUnavailable
 from layers.inspect import check_file, draft_spec
 from layers.rastercli import raster_group, sync_rasters
 from layers.registry import SPEC_DIR
 from layers.settings import Settings
 from layers.spec import dump_spec
+from layers.store import is_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +57,11 @@ def build_command() -> None:
     """Build the store from the layer specs and files in the data directory."""
     configure_logging()
     settings = current_settings()
-    if "://" in settings.store:
-        raise click.ClickException(
-            "building into a database store is not available yet"
-        )
+    store = settings.store if is_url(settings.store) else Path(settings.store)
     try:
-        report = build(settings.data_dir, Path(settings.store))
+        report = build(settings.data_dir, store)
+    except StoreUnavailable as exc:  # the database is unreachable or not ours
+        raise click.ClickException(str(exc)) from None
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
     except GeoError as exc:

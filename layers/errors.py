@@ -78,3 +78,25 @@ class InvalidRasterMetadata(ValueError):
     def __init__(self, parameter: str, message: str):
         self.parameter = parameter
         super().__init__(message)
+
+
+class InvalidQuery(ValueError):
+    """A land-search parameter is malformed, out of range or names nothing known.
+
+    Attributes:
+        parameter: the query parameter at fault (``min_ha``, ``km_port``…).
+        reason: a short code the web layer translates (``number``, ``negative``,
+            ``range``, ``unknown``, ``unknown_parameter``, ``too_large``,
+            ``unavailable``, ``flag``, ``order``).
+        value: the offending text, if any.
+    """
+
+    def __init__(self, parameter: str, message: str, reason: str = "", value: str = ""):
+        self.parameter = parameter
+        self.reason = reason
+        self.value = value
+        super().__init__(f"parameter '{parameter}': {message}")
+
+
+class NotSupportedByStore(RuntimeError):
+    """This store backend does not offer the feature yet (e.g. on PostGIS)."""

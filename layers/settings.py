@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 class Settings:
     """The build's two locations.
 
-    ``store`` is a GeoPackage path, or a ``postgresql://`` URL (PostGIS, later).
+    ``store`` is a GeoPackage path, or a ``postgresql://`` URL (PostGIS).
     """
 
     data_dir: Path

@@ -2,7 +2,8 @@
 # Install the Debian packages the test suite needs, when running as root and missing.
 # Non-root machines must have them already; the tests that need them say so.
 set -euo pipefail
-packages=(gdal-bin chromium wrk fonts-noto-cjk)
+# postgresql + postgis: the PostGIS store's tests start a throw-away cluster.
+packages=(gdal-bin chromium wrk fonts-noto-cjk postgresql postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from layers.build import build
 from tests.factories import make_dataset
+from tests.postgis import INSTALL_HINT, PgCluster, find_bindir
 from webmap import create_app
 
 # Property tests check behaviour, not speed: no per-example deadline, so a loaded CI
@@ -199,3 +201,70 @@ def shared_client(shared_store: Path):
         }
     )
     return app.test_client()
+
+
+# --- PostGIS: one throw-away cluster per test process (see tests/postgis.py) ---
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster with PostGIS on 127.0.0.1; skips when not installed."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip(INSTALL_HINT)
+    cluster = PgCluster.start(bindir)
+    cluster.create_database("postgis_template")
+    yield cluster
+    cluster.stop()
+
+
+def fresh_database(postgres: PgCluster, template: str = "postgis_template") -> str:
+    """A new database copied from ``template``; returns its name."""
+    name = f"db_{next(_databases)}"
+    postgres.create_database(name, template=template)
+    return name
+
+
+@pytest.fixture
+def pg_url(postgres: PgCluster) -> Iterator[str]:
+    """The URL of a store in a fresh, empty PostGIS database (nothing built)."""
+    name = fresh_database(postgres)
+    yield postgres.url(name)
+    postgres.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_shared_store(postgres: PgCluster, tmp_path_factory: pytest.TempPathFactory):
+    """The tiny data set built once into PostGIS, for tests that only read it."""
+    url = postgres.url(fresh_database(postgres))
+    build(make_dataset(tmp_path_factory.mktemp("pg-tiny")), url, progress=_quiet)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_sample_template(postgres: PgCluster) -> str:
+    """A database holding the sample store, copied by ``pg_editable_store``."""
+    root = Path(__file__).resolve().parents[1]
+    name = fresh_database(postgres)
+    build(root / "data", postgres.url(name), progress=_quiet)
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_sample_store(postgres: PgCluster, pg_sample_template: str) -> str:
+    """The sample store in PostGIS, for tests that only read it."""
+    return postgres.url(fresh_database(postgres, pg_sample_template))
+
+
+@pytest.fixture
+def pg_editable_store(postgres: PgCluster, pg_sample_template: str) -> Iterator[str]:
+    """A private copy of the sample store in PostGIS, for tests that edit."""
+    name = fresh_database(postgres, pg_sample_template)
+    yield postgres.url(name)
+    postgres.drop_database(name)
+
+
+def _quiet(_msg: str) -> None:
+    """A build progress callback that says nothing."""

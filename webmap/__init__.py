@@ -9,7 +9,10 @@ from flask import Flask
 
 from webmap import auth, cli, config, errors, mapview
 from webmap.views import api as api_views
+from webmap.views import enquiries as enquiry_views
+from webmap.views import land as land_views
 from webmap.views import pages
+from webmap.views import parcels as parcel_views
 from webmap.views import planner as planner_views
 from webmap.views import planner_map as planner_map_views
 from webmap.views import rasters as raster_views
@@ -37,7 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tile_views.bp)
     app.register_blueprint(raster_views.bp)
     app.register_blueprint(vr_views.bp)  # after mapview: uses its languages
+    app.register_blueprint(land_views.bp)  # /land: the investor land finder
     auth.init_app(app)  # accounts, /login, /logout, CSRF on every POST
     app.register_blueprint(planner_views.bp)  # /planner: clearance tracker
     app.register_blueprint(planner_map_views.bp)  # /planner/map: map, time slider
+    app.register_blueprint(parcel_views.bp)  # /parcels, /parks, /compare: investors
+    app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
     return app

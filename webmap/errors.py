@@ -11,11 +11,14 @@ from werkzeug.exceptions import HTTPException
 from geo.errors import InvalidTile
 from geo.panorama import PanoramaError
 from layers.clearance import EditRejected, ParcelNotTracked, StaleEdit
+from layers.enquiries import EnquiryRejected, TooManyEnquiries
 from layers.errors import (
     FeatureNotFound,
     InvalidFilter,
+    InvalidQuery,
     InvalidRasterMetadata,
     LayerNotFound,
+    NotSupportedByStore,
     RasterNotFound,
     StoreUnavailable,
 )
@@ -32,7 +35,9 @@ STATUS: dict[type[Exception], int] = {
     LayerNotFound: 404,
     FeatureNotFound: 404,
     InvalidFilter: 400,
+    InvalidQuery: 400,
     StoreUnavailable: 503,
+    NotSupportedByStore: 501,
     InvalidTile: 400,
     InvalidParameter: 400,
     RasterNotFound: 404,
@@ -46,6 +51,8 @@ STATUS: dict[type[Exception], int] = {
     StaleEdit: 409,
     ParcelNotTracked: 404,
     InvalidBody: 400,
+    EnquiryRejected: 422,
+    TooManyEnquiries: 429,
 }
 
 
@@ -56,11 +63,13 @@ def problem(exc: Exception) -> Response:
     else:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
         title, detail = type(exc).__name__, str(exc)
-    if status >= 500 and not isinstance(exc, StoreUnavailable | HTTPException):
+    if status >= 500 and not isinstance(
+        exc, StoreUnavailable | NotSupportedByStore | HTTPException
+    ):
         logger.exception("unhandled error", exc_info=exc)
         detail = "internal error"
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    for attr in ("field", "parameter"):
+    for attr in ("field", "parameter", "errors"):
         if getattr(exc, attr, None):
             body[attr] = getattr(exc, attr)
     if isinstance(exc, StaleEdit):  # the client redraws its form from these
@@ -72,6 +81,8 @@ def problem(exc: Exception) -> Response:
         status,
         mimetype="application/problem+json",
     )
+    if isinstance(exc, TooManyEnquiries):
+        resp.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, HTTPException):  # keep e.g. Allow on 405
         for key, value in exc.get_headers():
             if key.lower() != "content-type":

@@ -25,7 +25,9 @@ from geo.tiles import (
     tile_bounds_3857,
 )
 from layers.clearance import AuditRecord, Clearance
+from layers.enquiries import Enquiry, EnquiryDraft, EnquiryPage, RateLimit
 from layers.errors import InvalidFilter, LayerNotFound
+from layers.landsearch import LandQuery, LandResult
 from layers.values import coerce
 
 MAX_LIMIT = 10_000
@@ -160,6 +162,35 @@ class Store(abc.ABC):
     def get(self, layer: str, feature_id: str) -> Feature:
         """One feature by id; raise LayerNotFound or FeatureNotFound."""
 
+    @abc.abstractmethod
+    def search_parcels(self, query: LandQuery) -> LandResult:
+        """The investor land search: parcels matching ``query``, one page of them.
+
+        A parcel matches when every condition of the query holds (see
+        ``layers.landsearch``): its status is one of ``query.status``; its area
+        lies in [min_ha, max_ha]; its park is one of ``query.parks`` and that park's
+        ``zone_id`` one of ``query.zones`` (when given); the minimum of each
+        ``DistanceLimit``'s fields is ≤ its km; its price lies in [min_price,
+        max_price] (no price: no match when a bound is given); with ``ready`` it is
+        available with no clearance stage or one of ``READY_STAGES``; its
+        ``block_ha`` is ≥ min_block_ha. Bounds are inclusive.
+
+        Matches are ordered by the minimum of ``query.sort_fields`` in
+        ``query.order`` (a parcel without that value last), then by parcel id.
+
+        Args:
+            query: a validated query; its ``limit`` may go up to ``MAX_LIMIT``
+                here (exports), beyond the 500 a request may ask for.
+
+        Returns:
+            The page (``offset``, ``limit``) as GeoJSON Feature texts (the same
+            texts as ``query_geojson``), the number of matches and their hectares.
+
+        Raises:
+            LayerNotFound: the store has no parcels layer.
+            ValueError: limit outside 0..MAX_LIMIT or a negative offset.
+        """
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
@@ -214,6 +245,35 @@ class Store(abc.ABC):
             StaleEdit: ``base_version`` is not the current version; nothing written.
             EditRejected: a value breaks a rule; names the field.
             StoreUnavailable: the store stayed locked (a long build).
+        """
+
+    # --- investors' enquiries about parcels (see layers/enquiries.py) ---
+
+    @abc.abstractmethod
+    def add_enquiry(
+        self, draft: EnquiryDraft, limit: RateLimit | None = None
+    ) -> Enquiry:
+        """Store one checked enquiry as one transaction, numbered and dated (UTC).
+
+        Args:
+            draft: the enquiry (``layers.enquiries.check_enquiry``).
+            limit: at most ``limit.count`` enquiries with the draft's ``client``
+                within ``limit.window_s`` seconds; None for no limit.
+
+        Returns:
+            The stored enquiry.
+
+        Raises:
+            TooManyEnquiries: the client used its allowance; nothing written.
+            StoreUnavailable: the store stayed locked (a long build).
+        """
+
+    @abc.abstractmethod
+    def enquiries(self, limit: int = 50, offset: int = 0) -> EnquiryPage:
+        """Stored enquiries, newest first, one page, and how many in all.
+
+        Raises:
+            ValueError: limit outside 0..MAX_LIMIT or a negative offset.
         """
 
     @staticmethod

@@ -45,6 +45,8 @@ from layers.store.gpkg_clearance import (
     write_lock,
 )
 from layers.store.gpkg_clearance import create as clearance_tables
+from layers.store.gpkg_enquiries import GpkgEnquiries
+from layers.store.gpkg_enquiries import create as enquiry_table
 from layers.store.gpkg_format import (
     GEOM,
     decode_gpkg_geometry,
@@ -63,6 +65,7 @@ from layers.store.gpkg_geojson import (
     texts,
     write_geojson_table,
 )
+from layers.store.gpkg_land import GpkgLand, land_index
 from layers.store.tileprops import TileProperties
 
 logger = logging.getLogger(__name__)
@@ -114,7 +117,9 @@ def write_gpkg(
                     gpkg_functions(con)
                     report["clearance"] = clearance_tables(con, info, path)
                 _index_fields(con, info)
+                land_index(con, info)
                 write_geojson_table(con, info)
+            report["enquiries"] = enquiry_table(con, path)  # kept across builds
             con.execute(
                 f"INSERT INTO {META_BUILD} VALUES ('build_id', ?)", (uuid.uuid4().hex,)
             )
@@ -158,7 +163,7 @@ def _open_reader(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
-class GpkgStore(GpkgClearance, Store):
+class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
     """Read-only access to a built GeoPackage; reopens when the file is rebuilt."""
 
     def __init__(self, path: Path):

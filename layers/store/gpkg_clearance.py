@@ -40,6 +40,7 @@ from layers.clearance import (
 )
 from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
+from layers.store.gpkg_carry import carry_over
 from layers.store.gpkg_format import (
     decode_gpkg_geometry,
     quote,
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 STATE = "parkmap_clearance"
 AUDIT = "parkmap_clearance_audit"
+CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
 LAYER = "parcels"  # the tracked layer: needs parcel_id, park_id, clr_stage, area_ha
 LOCK_TIMEOUT_S = 60.0
 COLUMNS = (
@@ -399,20 +401,7 @@ def create(con: sqlite3.Connection, info: LayerInfo, old_store: Path | None) -> 
 
 def _carry_over(con: sqlite3.Connection, old_store: Path) -> None:
     """Copy records and audit from the store being replaced."""
-    if not old_store.is_file():
-        return
-    con.execute("ATTACH DATABASE ? AS old", (str(old_store),))
-    try:
-        found = con.execute(
-            "SELECT count(*) FROM old.sqlite_master WHERE type='table' AND name=?",
-            (STATE,),
-        ).fetchall()[0][0]
-        if found:
-            con.execute(f"INSERT INTO main.{AUDIT} SELECT * FROM old.{AUDIT}")
-            con.execute(f"INSERT INTO main.{STATE} SELECT * FROM old.{STATE}")
-    finally:
-        con.commit()
-        con.execute("DETACH DATABASE old")
+    carry_over(con, old_store, CARRIED)
 
 
 class GpkgClearance:

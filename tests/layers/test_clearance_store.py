@@ -1,4 +1,4 @@
-"""Clearance records in the GeoPackage store: edits, audit, rebuilds, crashes, races."""
+"""Clearance records in both stores: edits, audit, rebuilds, crashes, races."""
 
 from __future__ import annotations
 
@@ -20,39 +20,25 @@ from geo.tiles import tile_for_lonlat
 from layers import clearance as model
 from layers.build import build
 from layers.errors import StoreUnavailable
-from layers.store import gpkg_clearance
+from layers.store import Store, open_store
 from layers.store.gpkg import GpkgStore
+from tests.stores import KINDS, build_lock, location, open_kind, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def store(editable_store: Path) -> GpkgStore:
-    opened = GpkgStore(editable_store)
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Store:
+    opened = open_kind(request, "editable_store", "pg_editable_store")
     yield opened
     opened.close()
 
 
-def tables(path: Path) -> tuple[list, list, list]:
-    """Records, audit and the parcels' stages, as rows (to compare before/after)."""
-    con = sqlite3.connect(path)
-    try:
-        return (
-            con.execute("SELECT * FROM parkmap_clearance ORDER BY 1").fetchall(),
-            con.execute("SELECT * FROM parkmap_clearance_audit ORDER BY 1").fetchall(),
-            con.execute(
-                "SELECT parcel_id, clr_stage FROM parcels ORDER BY 1"
-            ).fetchall(),
-        )
-    finally:
-        con.close()
-
-
-def first_at(store: GpkgStore, stage: str) -> model.Clearance:
+def first_at(store: Store, stage: str) -> model.Clearance:
     return next(c for c in store.clearances() if c.stage == stage)
 
 
-def test_build_seeds_a_record_per_parcel_with_a_stage(store: GpkgStore):
+def test_build_seeds_a_record_per_parcel_with_a_stage(store: Store):
     page = store.query("parcels", limit=10_000)
     staged = {f.id: f.properties for f in page.features if f.properties["clr_stage"]}
     rows = store.clearances()
@@ -64,14 +50,14 @@ def test_build_seeds_a_record_per_parcel_with_a_stage(store: GpkgStore):
         assert row.cleared_ha == (staged[row.parcel_id]["area_ha"] if done else 0.0)
 
 
-def test_unedited_records_are_dated_by_the_layers_as_of_day(store: GpkgStore):
+def test_unedited_records_are_dated_by_the_layers_as_of_day(store: Store):
     assert store.layer("parcels").as_of == "2023-10-14"
     assert {c.updated_at[:10] for c in store.clearances()} == {"2023-10-14"}
     long_ago = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
     assert store.clearances_at(long_ago) == store.clearances()  # nothing changed
 
 
-def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: GpkgStore):
+def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: Store):
     row = first_at(store, "compensating")
     after, record = store.update_clearance(
         row.parcel_id, 0, {"stage": "cleared", "households_affected": 12}, user="lan"
@@ -84,7 +70,7 @@ def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: GpkgStore
     assert store.clearance_history(row.parcel_id) == [record]
 
 
-def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: GpkgStore):
+def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: Store):
     row = first_at(store, "compensating")
     build_before = store.build_id()
     store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="lan")
@@ -94,25 +80,25 @@ def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: GpkgStore
     assert store.build_id() != build_before
 
 
-def test_another_process_edit_is_seen_by_an_open_store(store: GpkgStore):
+def test_another_process_edit_is_seen_by_an_open_store(store: Store):
     row = first_at(store, "surveyed")
     seen_before = store.build_id()
-    other = GpkgStore(store.path)
+    other = open_store(location(store))
     other.update_clearance(row.parcel_id, 0, {"note": "from elsewhere"}, user="x")
     other.close()
     assert store.clearance(row.parcel_id).note == "from elsewhere"
     assert store.build_id() != seen_before
 
 
-def test_a_stale_edit_is_refused_and_changes_nothing(store: GpkgStore):
+def test_a_stale_edit_is_refused_and_changes_nothing(store: Store):
     row = first_at(store, "surveyed")
     store.update_clearance(row.parcel_id, 0, {"note": "first"}, user="a")
-    before = tables(store.path)
+    before = tables(store)
     with pytest.raises(model.StaleEdit) as caught:
         store.update_clearance(row.parcel_id, 0, {"note": "second"}, user="b")
     assert caught.value.current.note == "first"
     assert caught.value.current.version == 1
-    assert tables(store.path) == before
+    assert tables(store) == before
 
 
 @pytest.mark.parametrize(
@@ -127,24 +113,24 @@ def test_a_stale_edit_is_refused_and_changes_nothing(store: GpkgStore):
     ],
 )
 def test_a_rejected_edit_names_the_field_and_writes_nothing(
-    store: GpkgStore, changes: dict, field: str
+    store: Store, changes: dict, field: str
 ):
     row = first_at(store, "surveyed")
-    before = tables(store.path)
+    before = tables(store)
     with pytest.raises(model.EditRejected) as caught:
         store.update_clearance(row.parcel_id, 0, changes, user="a")
     assert caught.value.field == field
-    assert tables(store.path) == before
+    assert tables(store) == before
 
 
-def test_unknown_parcel_is_not_tracked(store: GpkgStore):
+def test_unknown_parcel_is_not_tracked(store: Store):
     with pytest.raises(model.ParcelNotTracked):
         store.update_clearance("no-such-parcel", 0, {"note": "x"}, user="a")
     with pytest.raises(model.ParcelNotTracked):
         store.clearance_history("no-such-parcel")
 
 
-def test_a_change_that_changes_nothing_is_not_audited(store: GpkgStore):
+def test_a_change_that_changes_nothing_is_not_audited(store: Store):
     row = first_at(store, "surveyed")
     same, record = store.update_clearance(
         row.parcel_id, 0, {"stage": row.stage}, user="a"
@@ -154,7 +140,7 @@ def test_a_change_that_changes_nothing_is_not_audited(store: GpkgStore):
     assert store.clearance_history() == []
 
 
-def test_history_per_park_and_state_on_a_past_date(store: GpkgStore):
+def test_history_per_park_and_state_on_a_past_date(store: Store):
     row = first_at(store, "compensating")
     other = next(
         c for c in store.clearances() if c.park_id != row.park_id and c.version == 0
@@ -174,10 +160,10 @@ def test_history_per_park_and_state_on_a_past_date(store: GpkgStore):
     ] == "compensating"
 
 
-def test_a_rebuild_keeps_edits_and_the_audit(store: GpkgStore):
+def test_a_rebuild_keeps_edits_and_the_audit(store: Store):
     row = first_at(store, "compensating")
     store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
-    report = build(ROOT / "data", store.path, progress=lambda _m: None)
+    report = build(ROOT / "data", location(store), progress=lambda _m: None)
     assert report["clearance"]["carried_edited"] == 1
     assert store.clearance(row.parcel_id).stage == "cleared"
     assert store.clearance(row.parcel_id).version == 1
@@ -186,17 +172,16 @@ def test_a_rebuild_keeps_edits_and_the_audit(store: GpkgStore):
 
 
 def test_an_edit_waits_for_a_build_and_gives_up_clearly(
-    store: GpkgStore, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(gpkg_clearance, "LOCK_TIMEOUT_S", 0.2)
     row = first_at(store, "surveyed")
-    before = tables(store.path)
-    with gpkg_clearance.write_lock(store.path), pytest.raises(StoreUnavailable):
+    before = tables(store)
+    with build_lock(store, monkeypatch), pytest.raises(StoreUnavailable):
         store.update_clearance(row.parcel_id, 0, {"note": "x"}, user="a")
-    assert tables(store.path) == before
+    assert tables(store) == before
 
 
-def test_threads_in_one_process_serialise(store: GpkgStore):
+def test_threads_in_one_process_serialise(store: Store):
     row = first_at(store, "surveyed")
     accepted: list[int] = []
 
@@ -226,11 +211,11 @@ WRITER = textwrap.dedent(
     """
     import json, sys
     from layers.clearance import StaleEdit
-    from layers.store.gpkg import GpkgStore
+    from layers.store import open_store
 
     path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     parcels = sys.argv[4].split(",")
-    store = GpkgStore(path)
+    store = open_store(path)
     accepted, conflicts = [], 0
     for i in range(n):
         pid = parcels[i % len(parcels)]
@@ -255,7 +240,7 @@ WRITER = textwrap.dedent(
 )
 
 
-def run_writers(path: Path, parcels: list[str], edits: int) -> list[dict]:
+def run_writers(path: str, parcels: list[str], edits: int) -> list[dict]:
     procs = [
         subprocess.Popen(
             [
@@ -281,9 +266,9 @@ def run_writers(path: Path, parcels: list[str], edits: int) -> list[dict]:
     return results
 
 
-def test_two_processes_of_500_edits_each_lose_nothing(store: GpkgStore):
+def test_two_processes_of_500_edits_each_lose_nothing(store: Store):
     parcels = [c.parcel_id for c in store.clearances() if c.stage == "surveyed"][:3]
-    results = run_writers(store.path, parcels, 500)
+    results = run_writers(location(store), parcels, 500)
     accepted = [a for r in results for a in r["accepted"]]
     audit = store.clearance_history()
     assert len(accepted) == 1000
@@ -301,29 +286,30 @@ def test_two_processes_of_500_edits_each_lose_nothing(store: GpkgStore):
 KILLED = textwrap.dedent(
     """
     import sys, time
-    from layers.store import gpkg_clearance
-    from layers.store.gpkg import GpkgStore
+    from layers.store import gpkg_clearance, open_store, pg_clearance
 
-    real = gpkg_clearance.render_geojson_rows
+    def slow(real):
+        def render(*args):
+            real(*args)
+            print("inside", flush=True)  # record and layer written, not committed
+            time.sleep(60)
 
-    def slow(con, info, fids=None):
-        real(con, info, fids)
-        print("inside", flush=True)  # record and layer written, not committed
-        time.sleep(60)
+        return render
 
-    gpkg_clearance.render_geojson_rows = slow
-    GpkgStore(sys.argv[1]).update_clearance(
+    gpkg_clearance.render_geojson_rows = slow(gpkg_clearance.render_geojson_rows)
+    pg_clearance.render_rows = slow(pg_clearance.render_rows)
+    open_store(sys.argv[1]).update_clearance(
         sys.argv[2], 0, {"stage": "cleared"}, user="doomed"
     )
     """
 )
 
 
-def test_a_writer_killed_mid_edit_leaves_the_store_as_it_was(store: GpkgStore):
+def test_a_writer_killed_mid_edit_leaves_the_store_as_it_was(store: Store):
     row = first_at(store, "compensating")
-    before = tables(store.path)
+    before = tables(store)
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(store.path), row.parcel_id],
+        [sys.executable, "-c", KILLED, location(store), row.parcel_id],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -332,16 +318,17 @@ def test_a_writer_killed_mid_edit_leaves_the_store_as_it_was(store: GpkgStore):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     proc.stdout.close()
-    assert store.clearance(row.parcel_id) == row  # the reader rolls the journal back
-    assert tables(store.path) == before
-    con = sqlite3.connect(store.path)
-    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    con.close()
+    assert store.clearance(row.parcel_id) == row  # a reader rolls a journal back
+    assert tables(store) == before
+    if isinstance(store, GpkgStore):
+        con = sqlite3.connect(store.path)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        con.close()
     after, _ = store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
     assert after.version == 1
 
 
-def tile_properties(store: GpkgStore, lon: float, lat: float) -> dict[str, dict]:
+def tile_properties(store: Store, lon: float, lat: float) -> dict[str, dict]:
     tile = tile_for_lonlat(lon, lat, 15)
     data = mapbox_vector_tile.decode(store.tile("parcels", tile.z, tile.x, tile.y))
     return {
@@ -350,7 +337,7 @@ def tile_properties(store: GpkgStore, lon: float, lat: float) -> dict[str, dict]
     }
 
 
-def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: GpkgStore):
+def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: Store):
     rows = [c for c in store.clearances() if c.park_id == "tien_thanh"][:3]
     lon, lat = store.get("parcels", rows[0].parcel_id).geometry.centroid.coords[0]
     tile_properties(store, lon, lat)  # the properties are built before the edits
@@ -360,7 +347,7 @@ def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: GpkgStor
             row.parcel_id, row.version, {"stage": stage}, user="a", reason="test"
         )
     patched = tile_properties(store, lon, lat)
-    fresh = GpkgStore(store.path)
+    fresh = open_store(location(store))
     assert patched == tile_properties(fresh, lon, lat)
     fresh.close()
     edited = [patched[r.parcel_id]["clr_stage"] for r in rows if r.parcel_id in patched]

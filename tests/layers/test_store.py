@@ -1,4 +1,4 @@
-"""The GeoPackage store: bbox, filters, paging, get, errors."""
+"""Both stores: bbox, filters, paging, get, errors."""
 
 from __future__ import annotations
 
@@ -13,48 +13,51 @@ from layers.errors import (
     StoreUnavailable,
 )
 from layers.store import FieldInfo, LayerInfo, Store, open_store
-from layers.store.gpkg import GpkgStore
+from tests.postgis import PgCluster
+from tests.stores import KINDS, open_kind
 
 
-@pytest.fixture
-def store(built: Path) -> GpkgStore:
-    return GpkgStore(built)
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Store:
+    opened = open_kind(request, "built", "pg_shared_store")
+    yield opened
+    opened.close()
 
 
-def test_query_all_in_stable_order(store: GpkgStore) -> None:
+def test_query_all_in_stable_order(store: Store) -> None:
     page = store.query("parcels")
     assert page.number_matched == 6
     assert [f.id for f in page.features] == ["a-1", "a-2", "a-3", "a-4", "b-1", "b-2"]
 
 
-def test_bbox_selects_intersecting_features(store: GpkgStore) -> None:
+def test_bbox_selects_intersecting_features(store: Store) -> None:
     page = store.query("parcels", bbox=(106.611, 20.871, 106.612, 20.872))
     assert [f.id for f in page.features] == ["b-1"]
 
 
-def test_filters_are_typed_and_combined(store: GpkgStore) -> None:
+def test_filters_are_typed_and_combined(store: Store) -> None:
     page = store.query("parcels", filters={"status": "leased", "park_id": "a"})
     assert [f.id for f in page.features] == ["a-1", "a-2"]
     assert store.query("parks", filters={"eco": "true"}).number_matched == 1
 
 
-def test_paging(store: GpkgStore) -> None:
+def test_paging(store: Store) -> None:
     page = store.query("parcels", limit=2, offset=3)
     assert page.number_matched == 6
     assert [f.id for f in page.features] == ["a-4", "b-1"]
 
 
-def test_unknown_filter_field(store: GpkgStore) -> None:
+def test_unknown_filter_field(store: Store) -> None:
     with pytest.raises(InvalidFilter, match="colour"):
         store.query("parcels", filters={"colour": "red"})
 
 
-def test_filter_value_of_wrong_type(store: GpkgStore) -> None:
+def test_filter_value_of_wrong_type(store: Store) -> None:
     with pytest.raises(InvalidFilter, match="area_ha"):
         store.query("parcels", filters={"area_ha": "big"})
 
 
-def test_get_and_missing(store: GpkgStore) -> None:
+def test_get_and_missing(store: Store) -> None:
     assert store.get("parks", "a").geometry.geom_type == "Polygon"
     with pytest.raises(FeatureNotFound):
         store.get("parks", "nope")
@@ -62,7 +65,7 @@ def test_get_and_missing(store: GpkgStore) -> None:
         store.get("rivers", "a")
 
 
-def test_layer_metadata(store: GpkgStore) -> None:
+def test_layer_metadata(store: Store) -> None:
     info = store.layer("parcels")
     assert info.id_field == "parcel_id"
     assert info.field("status").allowed == (
@@ -77,6 +80,21 @@ def test_layer_metadata(store: GpkgStore) -> None:
 def test_missing_store_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable, match="build"):
         open_store(tmp_path / "none.gpkg")
+
+
+def test_empty_database_is_unavailable(pg_url: str) -> None:
+    with pytest.raises(StoreUnavailable, match="build"):
+        open_store(pg_url)
+
+
+def test_unreachable_database_is_unavailable(postgres: PgCluster) -> None:
+    with pytest.raises(StoreUnavailable, match="cannot reach"):
+        open_store(postgres.url("no_such_database"))
+
+
+def test_store_url_with_a_bad_schema_is_refused() -> None:
+    with pytest.raises(StoreUnavailable, match="schema"):
+        open_store("postgresql://u@127.0.0.1:1/db?schema=Robert');DROP")
 
 
 def test_huge_whole_number_filter_is_refused_not_a_crash() -> None:

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
 
 from layers.store import LayerInfo, Store
 from webmap.mapview.cache import memo
@@ -186,6 +188,28 @@ def _vr_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
     )
 
 
+# The investor pages of a parcel or a park (webmap/views/parcels.py), if installed.
+DETAIL_PAGES = {
+    "parcels": ("investor.parcel_page", "parcel_id", _l("Parcel details and enquiry")),
+    "parks": ("investor.park_page", "park_id", _l("Park details and free land")),
+}
+
+
+def _page_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
+    """A link to the feature's own page, for the layers that have one."""
+    page = DETAIL_PAGES.get(info.name)
+    if page is None:
+        return Markup("")
+    endpoint, key, label = page
+    try:
+        href = url_for(endpoint, **{key: feature_id}, lang=lang)
+    except BuildError:
+        return Markup("")
+    return Markup('<p class="pm-page-link"><a href="{}">{}</a></p>').format(
+        href, str(label)
+    )
+
+
 def popup_html(
     info: LayerInfo, feature_id: str, props: Mapping[str, Any], lookups: Lookups
 ) -> Markup:
@@ -203,7 +227,7 @@ def popup_html(
     title = display_name(dict(props), lookups.lang, feature_id)
     return Markup(
         '<div class="pm-popup" data-layer="{}" data-id="{}">'
-        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}{}</div>'
+        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}{}{}</div>'
     ).format(
         info.name,
         feature_id,
@@ -213,6 +237,7 @@ def popup_html(
         _distances(props, lookups),
         _source(props),
         _vr_link(info, feature_id, lookups.lang),
+        _page_link(info, feature_id, lookups.lang),
     )
 
 

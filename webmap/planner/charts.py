@@ -314,3 +314,59 @@ class _Plot:
             f'<polyline points="{path}" fill="none" stroke="{color}" '
             f'stroke-width="{width}" stroke-linejoin="round"/>'
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of ``bar_chart``: what it is, how much, its colour (``#rrggbb``)."""
+
+    label: str
+    value: float
+    color: str
+    note: str = ""  # written after the figure, e.g. "3 parcels"
+
+
+def _color(value: str, fallback: str) -> str:
+    """``value`` if it is a ``#rgb``/``#rrggbb`` colour, else ``fallback``."""
+    text = value.strip()
+    digits = text[1:]
+    ok = text.startswith("#") and len(digits) in (3, 6)
+    return (
+        text if ok and all(c in "0123456789abcdefABCDEF" for c in digits) else fallback
+    )
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    title: str,
+    empty: str,
+    unit: str = "ha",
+    number: Number = _plain,
+) -> str:
+    """Horizontal bars, one per item, scaled to the largest, figures at their ends.
+
+    Args:
+        bars: the items in the order to draw them.
+        title: the chart's (translated) title.
+        empty: what to write when there is nothing to draw (no bar above zero).
+        unit: written after each figure.
+        number: formats the figures for the request's locale.
+
+    Returns:
+        A standalone SVG document (also valid inline in HTML).
+    """
+    top, row_h, x0, bar_w = 34, 26, 200, 380
+    body = [_text(0, 18, title, size=15, extra=BOLD)]
+    biggest = max((b.value for b in bars), default=0.0)
+    if not biggest > 0:
+        body.append(_text(0, 52, empty))
+        return _svg(70, title, body)
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        length = bar_w * max(bar.value, 0.0) / biggest
+        figure = f"{number(bar.value)} {unit}" + (f" · {bar.note}" if bar.note else "")
+        fill = _color(bar.color, PARK_COLORS[i % len(PARK_COLORS)])
+        body.append(_text(0, y + 14, _short(bar.label, 28), tip=bar.label))
+        body.append(_rect(x0, y + 2, length, 16, fill, tip=f"{bar.label}: {figure}"))
+        body.append(_text(x0 + length + 8, y + 14, figure))
+    return _svg(top + len(bars) * row_h + 8, title, body)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from werkzeug import exceptions
 from werkzeug.exceptions import BadRequest, NotFound
 
+from webmap.land.panel import add_land_panel
 from webmap.mapview import embedding
 from webmap.mapview.i18n import current_language
 from webmap.mapview.page import feature_view, render_map
@@ -42,7 +43,9 @@ def page(
 def index() -> Response:
     """The full-page map of the view the query asks for."""
     state = view_state()
-    parts = render_map(state, embed=False)
+    parts = render_map(
+        state, embed=False, extra=lambda m: add_land_panel(m, state.lang)
+    )
     html = render_template(
         "map/page.html", map=parts, **page_context(state, "map.index")
     )

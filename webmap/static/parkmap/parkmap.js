@@ -49,6 +49,8 @@
     if (!S.config.legend) { p.set('legend', '0'); }
     var compared = comparedPair();
     if (compared) { p.set('compare', compared.join(',')); }
+    // The land search panel's parameters (webmap/static/land/land-panel.js).
+    if (pm.land) { pm.land.params().forEach(function (kv) { p.set(kv[0], kv[1]); }); }
     return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   }
 
@@ -294,7 +296,7 @@
     wireTiles();
     map.on('popupopen', function (e) { selectFrom(e.popup); });
     map.on('popupclose', onPopupClose);
-    map.on('moveend overlayadd overlayremove parkmap:compare', syncUrl);
+    map.on('moveend overlayadd overlayremove parkmap:compare parkmap:land', syncUrl);
     map.on('overlayadd overlayremove', function () { pm.ui.legendForVisible(S); });
     pm.ui.legendForVisible(S);
     map.on('baselayerchange', function (e) {

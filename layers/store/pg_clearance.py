@@ -1,0 +1,350 @@
+"""Clearance records and their audit trail in the PostGIS store.
+
+The same two tables as the GeoPackage (``parkmap_clearance``,
+``parkmap_clearance_audit``) and the same rules (``layers.clearance``). A change is
+one transaction: it takes the store's advisory lock shared (a build's swap takes it
+alone, so no change lands in a schema about to be replaced), locks the parcel's row
+with ``SELECT ... FOR UPDATE``, checks the version it was based on, updates the
+row and the parcel's ``clr_stage`` and GeoJSON text, and appends the audit record.
+The audit number comes last, from the store's edit counter (a row of
+``parkmap_build`` whose lock is held until commit), so numbers follow the order of
+commits and ``build_id`` changes with every edit, whichever worker made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from layers.clearance import (
+    AuditRecord,
+    Clearance,
+    ParcelNotTracked,
+    StaleEdit,
+    apply_change,
+    baseline,
+    state_at,
+)
+from layers.errors import StoreUnavailable
+from layers.store.base import LayerInfo
+from layers.store.gpkg_clearance import COLUMNS, LAYER, now, tracks_clearance
+from layers.store.pg_layers import render_rows
+from layers.store.pg_schema import AUDIT, META_BUILD, STATE, ident, lock_key
+
+LOCK_TIMEOUT_S = 60.0
+AUDIT_COLUMNS = (
+    "seq", "parcel_id", "park_id", "version", "at", "user", "reason", "before",
+    "after",
+)  # fmt: skip
+EDITS = "edits"  # the parkmap_build key of the edit counter
+
+
+def _cols(names: tuple[str, ...]) -> sql.Composed:
+    return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+
+
+def _record(values: tuple) -> AuditRecord:
+    seq, parcel, park, version, at, user, reason, before, after = values
+    return AuditRecord(
+        int(seq), parcel, park, version, at, user, reason, json.loads(before),
+        json.loads(after),
+    )  # fmt: skip
+
+
+def select_rows(
+    con: psycopg.Connection, schema: str, park_id: str | None = None
+) -> list[Clearance]:
+    """Every record (of one park), ordered by parcel id (byte order, as SQLite)."""
+    query = sql.SQL("SELECT {} FROM {}").format(_cols(COLUMNS), ident(schema, STATE))
+    args: tuple = ()
+    if park_id is not None:
+        query, args = query + sql.SQL(" WHERE park_id = %s"), (park_id,)
+    query += sql.SQL(' ORDER BY parcel_id COLLATE "C"')
+    return [Clearance(*r) for r in con.execute(query, args)]
+
+
+def select_row(
+    con: psycopg.Connection, schema: str, parcel_id: str, *, for_update: bool = False
+) -> Clearance:
+    """One parcel's record (locked for the transaction); raise ParcelNotTracked."""
+    query = sql.SQL("SELECT {} FROM {} WHERE parcel_id = %s").format(
+        _cols(COLUMNS), ident(schema, STATE)
+    )
+    if for_update:
+        query += sql.SQL(" FOR UPDATE")
+    row = con.execute(query, (parcel_id,)).fetchone()
+    if row is None:
+        raise ParcelNotTracked(parcel_id)
+    return Clearance(*row)
+
+
+def select_audit(
+    con: psycopg.Connection,
+    schema: str,
+    parcel_id: str | None = None,
+    park_id: str | None = None,
+) -> list[AuditRecord]:
+    """Audit records (of one parcel or park), oldest first."""
+    query = sql.SQL("SELECT {} FROM {}").format(
+        _cols(AUDIT_COLUMNS), ident(schema, AUDIT)
+    )
+    where, args = [], []
+    if parcel_id is not None:
+        where, args = [*where, sql.SQL("parcel_id = %s")], [*args, parcel_id]
+    if park_id is not None:
+        where, args = [*where, sql.SQL("park_id = %s")], [*args, park_id]
+    if where:
+        query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+    return [_record(r) for r in con.execute(query + sql.SQL(" ORDER BY seq"), args)]
+
+
+def take_edit_lock(con: psycopg.Connection, schema: str, timeout_s: float) -> None:
+    """Take the store's lock shared, waiting at most ``timeout_s`` for a build.
+
+    Raises:
+        StoreUnavailable: a build held it for longer.
+    """
+    con.execute(
+        sql.SQL("SET LOCAL lock_timeout = {}").format(
+            sql.Literal(f"{int(timeout_s * 1000)}ms")
+        )
+    )
+    try:
+        con.execute(
+            sql.SQL("SELECT pg_advisory_xact_lock_shared({})").format(lock_key(schema))
+        )
+    except psycopg.errors.LockNotAvailable:
+        raise StoreUnavailable(
+            f"store '{schema}' is locked by a build for over {timeout_s:.0f} s; "
+            "try again"
+        ) from None
+
+
+def update(
+    con: psycopg.Connection,
+    schema: str,
+    info: LayerInfo,
+    parcel_id: str,
+    *,
+    base_version: int,
+    changes: dict[str, Any],
+    user: str,
+    reason: str = "",
+    lock_timeout_s: float = LOCK_TIMEOUT_S,
+) -> tuple[Clearance, AuditRecord | None]:
+    """Apply one change in one transaction (see the module docstring).
+
+    Raises:
+        ParcelNotTracked, StaleEdit, EditRejected: nothing is written.
+        StoreUnavailable: a build held the store's lock too long.
+    """
+    with con.transaction() as tx:
+        take_edit_lock(con, schema, lock_timeout_s)
+        current = select_row(con, schema, parcel_id, for_update=True)
+        if current.version != base_version:
+            raise StaleEdit(current, base_version)
+        changed = apply_change(current, changes, reason)
+        if changed is None:
+            tx.force_rollback = True  # nothing to write; locks go
+            return current, None
+        after = Clearance(
+            **{
+                **changed.to_dict(),
+                "version": current.version + 1,
+                "updated_at": now(),
+                "updated_by": user,
+            }
+        )
+        _write(con, schema, info, after)
+        record = _append_audit(
+            con, schema, current, after, user=user, reason=reason.strip()
+        )
+    return after, record
+
+
+def _write(
+    con: psycopg.Connection, schema: str, info: LayerInfo, after: Clearance
+) -> None:
+    sets = sql.SQL(", ").join(
+        sql.SQL("{} = %s").format(sql.Identifier(c)) for c in COLUMNS[3:]
+    )
+    con.execute(
+        sql.SQL("UPDATE {} SET {} WHERE parcel_id = %s").format(
+            ident(schema, STATE), sets
+        ),
+        (*(getattr(after, c) for c in COLUMNS[3:]), after.parcel_id),
+    )
+    fids = con.execute(
+        sql.SQL("UPDATE {} SET clr_stage = %s WHERE {} = %s RETURNING fid").format(
+            ident(schema, info.name), sql.Identifier(info.id_field)
+        ),
+        (after.stage, after.parcel_id),
+    ).fetchall()
+    render_rows(con, schema, info, [r[0] for r in fids])
+
+
+def _append_audit(
+    con: psycopg.Connection,
+    schema: str,
+    before: Clearance,
+    after: Clearance,
+    *,
+    user: str,
+    reason: str,
+) -> AuditRecord:
+    seq = con.execute(
+        sql.SQL(
+            "UPDATE {} SET value = (value::bigint + 1)::text WHERE key = %s "
+            "RETURNING value::bigint"
+        ).format(ident(schema, META_BUILD)),
+        (EDITS,),
+    ).fetchone()
+    if seq is None:
+        raise StoreUnavailable(f"store '{schema}' has no edit counter: rebuild it")
+    row = (
+        seq[0],
+        after.parcel_id,
+        after.park_id,
+        after.version,
+        after.updated_at,
+        user,
+        reason,
+        json.dumps(before.editable(), ensure_ascii=False),
+        json.dumps(after.editable(), ensure_ascii=False),
+    )
+    con.execute(
+        sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            ident(schema, AUDIT),
+            _cols(AUDIT_COLUMNS),
+            sql.SQL(", ").join(sql.Placeholder() * len(row)),
+        ),
+        row,
+    )
+    return _record(row)
+
+
+def create(
+    con: psycopg.Connection, schema: str, info: LayerInfo, old_schema: str | None
+) -> dict[str, Any]:
+    """At build time, under the store's lock: carry records over, seed new parcels.
+
+    Records carried from ``old_schema`` win over the layer's ``clr_stage`` when
+    they have been edited (version > 0); the layer's values then follow them.
+
+    Returns:
+        Counts for the build report (seeded, carried, dropped, differing).
+    """
+    state, layer = ident(schema, STATE), ident(schema, info.name)
+    key = sql.Identifier(info.id_field)
+    con.execute(sql.SQL("DELETE FROM {} WHERE version = 0").format(state))
+    con.execute(
+        sql.SQL(
+            "UPDATE {} AS c SET area_ha = p.area_ha FROM {} AS p "
+            "WHERE p.{} = c.parcel_id"
+        ).format(state, layer, key)
+    )
+    known = {
+        r[0] for r in con.execute(sql.SQL("SELECT parcel_id FROM {}").format(state))
+    }
+    carried = len(known)
+    at = f"{info.as_of}T00:00:00.000000+00:00" if info.as_of else now()
+    rows = con.execute(
+        sql.SQL(
+            "SELECT {}, park_id, area_ha, clr_stage FROM {} "
+            "WHERE clr_stage IS NOT NULL ORDER BY fid"
+        ).format(key, layer)
+    ).fetchall()
+    layer_ids = {r[0] for r in rows}
+    seeded = [
+        baseline(pid, park, float(area), stage, at)
+        for pid, park, area, stage in rows
+        if pid not in known
+    ]
+    with (
+        con.cursor() as cur,
+        cur.copy(
+            sql.SQL("COPY {} ({}) FROM STDIN").format(state, _cols(COLUMNS))
+        ) as copy,
+    ):
+        for row in seeded:
+            copy.write_row([getattr(row, c) for c in COLUMNS])
+    dropped = sorted(pid for pid in known if pid not in layer_ids)
+    con.execute(
+        sql.SQL("DELETE FROM {} WHERE parcel_id = ANY(%s)").format(state), (dropped,)
+    )
+    differing = con.execute(
+        sql.SQL(
+            "UPDATE {} AS p SET clr_stage = c.stage FROM {} AS c "
+            "WHERE c.parcel_id = p.{} AND c.version > 0 "
+            "AND c.stage IS DISTINCT FROM p.clr_stage RETURNING p.fid"
+        ).format(layer, state, key)
+    ).fetchall()
+    render_rows(con, schema, info, [r[0] for r in differing])
+    return {
+        "seeded": len(seeded),
+        "carried_edited": carried - len(dropped),
+        "dropped": dropped,
+        "layer_stage_replaced": len(differing),
+    }
+
+
+class PgClearance:
+    """The clearance half of ``PostgisStore`` (mixed in; needs its pool helpers)."""
+
+    schema: str
+    layer: Any  # Store.layer
+    _connection: Any  # PostgisStore._connection: a pooled connection
+    lock_timeout_s: float = LOCK_TIMEOUT_S
+
+    def clearances(self, park_id: str | None = None) -> list[Clearance]:
+        """Every tracked parcel's record (of one park), by parcel id."""
+        with self._connection() as con:
+            return select_rows(con, self.schema, park_id)
+
+    def clearance(self, parcel_id: str) -> Clearance:
+        """One parcel's record; raise ParcelNotTracked."""
+        with self._connection() as con:
+            return select_row(con, self.schema, parcel_id)
+
+    def clearance_history(
+        self, parcel_id: str | None = None, park_id: str | None = None
+    ) -> list[AuditRecord]:
+        """Accepted changes (of one parcel or park), oldest first."""
+        with self._connection() as con:
+            if parcel_id is not None:
+                select_row(con, self.schema, parcel_id)  # → ParcelNotTracked
+            return select_audit(con, self.schema, parcel_id, park_id)
+
+    def clearances_at(self, when: dt.datetime) -> list[Clearance]:
+        """Every tracked parcel as it stood at ``when`` (aware datetime)."""
+        if when.tzinfo is None:
+            raise ValueError("clearances_at needs an aware datetime")
+        at = when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        with self._connection() as con:
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            rows = select_rows(con, self.schema)
+            audit = select_audit(con, self.schema)
+        return state_at(rows, audit, at)
+
+    def update_clearance(
+        self,
+        parcel_id: str,
+        base_version: int,
+        changes: dict[str, Any],
+        user: str,
+        reason: str = "",
+    ) -> tuple[Clearance, AuditRecord | None]:
+        """Apply one planner's change (see ``update``) as one transaction."""
+        info = self.layer(LAYER)
+        if not tracks_clearance(info):
+            raise ParcelNotTracked(parcel_id)
+        with self._connection() as con:
+            return update(
+                con, self.schema, info, parcel_id, base_version=base_version,
+                changes=changes, user=user, reason=reason,
+                lock_timeout_s=self.lock_timeout_s,
+            )  # fmt: skip

@@ -1,0 +1,214 @@
+"""The build's PostGIS writer: a new schema, filled in one transaction, swapped in.
+
+Everything goes into a schema of its own (``<schema>__new_<token>``): the layout
+(``pg_schema.migrate``), a table per layer with its indexes and GeoJSON texts, the
+layer metadata and the build's facts. Then, still in the same transaction and holding
+the store's advisory lock alone (edits take it shared, so none is in flight), the
+rows people made in the running service (clearance records and their audit) are
+copied from the old schema, the old schema is renamed away and dropped, and the new
+one takes the store's name. Readers see the old store or the new one, never a mix;
+a build that fails leaves the old store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import psycopg
+from psycopg import sql
+
+from layers.errors import StoreUnavailable
+from layers.store.base import LayerInfo
+from layers.store.gpkg_clearance import tracks_clearance
+from layers.store.pg_clearance import EDITS
+from layers.store.pg_clearance import create as clearance_tables
+from layers.store.pg_layers import write_layer
+from layers.store.pg_schema import (
+    AUDIT,
+    META_BUILD,
+    META_LAYERS,
+    STATE,
+    PgLocation,
+    ident,
+    lock_key,
+    migrate,
+    schema_version,
+)
+
+logger = logging.getLogger(__name__)
+
+CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
+SWAP_LOCK_TIMEOUT_S = 300.0  # a build waits this long for edits in flight
+
+
+def ensure_postgis(con: psycopg.Connection) -> None:
+    """Create the PostGIS extension if the database lacks it (needs the right).
+
+    Raises:
+        StoreUnavailable: it is missing and this role may not create it.
+    """
+    row = con.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
+    if row:
+        return
+    try:
+        with con.transaction():
+            con.execute("CREATE EXTENSION postgis")
+    except psycopg.errors.InsufficientPrivilege:
+        raise StoreUnavailable(
+            "the database has no PostGIS: ask its owner to run CREATE EXTENSION postgis"
+        ) from None
+
+
+def _columns(con: psycopg.Connection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+        (schema, table),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def carry_over(
+    con: psycopg.Connection, new: str, old: str, tables: Sequence[str]
+) -> dict[str, int]:
+    """Copy the rows of ``tables`` from schema ``old`` to ``new``, common columns only.
+
+    A column added since the old build takes its default; a table the old store
+    lacks is skipped (as ``gpkg_carry.carry_over`` does).
+    """
+    copied: dict[str, int] = {}
+    for table in tables:
+        wanted = set(_columns(con, new, table))
+        names = [c for c in _columns(con, old, table) if c in wanted]
+        if not names:
+            continue
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in names)
+        cursor = con.execute(
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+                ident(new, table), cols, cols, ident(old, table)
+            )
+        )
+        copied[table] = cursor.rowcount
+    logger.info("carried over from schema %s: %s", old, copied)
+    return copied
+
+
+def _meta(
+    con: psycopg.Connection,
+    schema: str,
+    frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
+) -> None:
+    with con.cursor() as cur:
+        cur.executemany(
+            sql.SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(
+                ident(schema, META_LAYERS)
+            ),
+            [(pos, info.name, info.to_json()) for pos, (info, _) in enumerate(frames)],
+        )
+
+
+def _facts(con: psycopg.Connection, schema: str, report: dict[str, Any]) -> None:
+    """The build id, the report and the edit counter (the last audit number)."""
+    last = con.execute(
+        sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(ident(schema, AUDIT))
+    ).fetchone()
+    facts = [
+        ("build_id", uuid.uuid4().hex),
+        ("report", json.dumps(report, ensure_ascii=False)),
+        (EDITS, str(last[0] if last else 0)),
+    ]
+    with con.cursor() as cur:
+        cur.executemany(
+            sql.SQL("INSERT INTO {} VALUES (%s, %s)").format(ident(schema, META_BUILD)),
+            facts,
+        )
+
+
+def _swap(con: psycopg.Connection, new: str, target: str, token: str) -> None:
+    """Give ``new`` the store's name; the schema it replaces is dropped."""
+    if schema_version(con, target) is not None:
+        old = f"{target}__old_{token}"
+        con.execute(
+            sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                sql.Identifier(target), sql.Identifier(old)
+            )
+        )
+        con.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(old)))
+    con.execute(
+        sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+            sql.Identifier(new), sql.Identifier(target)
+        )
+    )
+
+
+def _check_target(con: psycopg.Connection, target: str) -> None:
+    """Refuse to replace a schema that is not a parkmap store (never drop theirs)."""
+    if schema_version(con, target) is None and _exists(con, target):
+        raise StoreUnavailable(
+            f"schema '{target}' exists and holds no parkmap store: "
+            "name another one with ?schema=... or drop it"
+        )
+
+
+def _exists(con: psycopg.Connection, schema: str) -> bool:
+    row = con.execute(
+        "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+    ).fetchone()
+    return row is not None
+
+
+def write_postgis(
+    url: str,
+    frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
+    report: dict[str, Any],
+) -> None:
+    """Write all layers and their metadata to the store at ``url``, atomically.
+
+    Args:
+        url: ``postgresql://...`` (see ``pg_schema.PgLocation``).
+        frames: (metadata, GeoDataFrame in EPSG:4326) per layer, in order.
+        report: the build report, stored in the ``parkmap_build`` table; the
+            clearance counts are added to it.
+
+    Raises:
+        StoreUnavailable: the database cannot be reached or lacks PostGIS.
+    """
+    location = PgLocation.parse(url)
+    target, token = location.schema, uuid.uuid4().hex[:12]
+    new = f"{target}__new_{token}"
+    try:
+        con = psycopg.connect(location.conninfo)
+    except psycopg.OperationalError as exc:
+        raise StoreUnavailable(f"cannot reach {location.redacted()}: {exc}") from None
+    with con:
+        ensure_postgis(con)
+        _check_target(con, target)
+        migrate(con, new, create=True)
+        for info, gdf in frames:
+            logger.info("writing %s (%d features)", info.name, len(gdf))
+            write_layer(con, new, info, gdf)
+        _meta(con, new, frames)
+        # From here on edits wait: their rows are copied and the schemas swapped.
+        con.execute(
+            sql.SQL("SET LOCAL lock_timeout = {}").format(
+                sql.Literal(f"{int(SWAP_LOCK_TIMEOUT_S * 1000)}ms")
+            )
+        )
+        con.execute(
+            sql.SQL("SELECT pg_advisory_xact_lock({})").format(lock_key(target))
+        )
+        _check_target(con, target)
+        old = target if schema_version(con, target) is not None else None
+        for info, _ in frames:
+            if tracks_clearance(info):
+                if old is not None:
+                    carry_over(con, new, old, CARRIED)
+                report["clearance"] = clearance_tables(con, new, info, old)
+        _facts(con, new, report)
+        _swap(con, new, target, token)
+    logger.info("store %s built", location.redacted())

@@ -1,0 +1,89 @@
+"""Both store backends behind one set of tests: open either, look inside either.
+
+A test module asks for ``store`` through ``open_kind`` with ``params=KINDS``; the
+PostGIS variant needs the throw-away cluster (``tests/postgis.py``) and is skipped,
+with the reason, only where PostgreSQL is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from layers.store import Store, open_store
+from layers.store import gpkg_clearance as gpkg_edits
+from layers.store.gpkg import GpkgStore
+from layers.store.pg_schema import PgLocation, lock_key
+
+KINDS = ["gpkg", "postgis"]
+
+
+def open_kind(request: pytest.FixtureRequest, gpkg: str, postgis: str) -> Store:
+    """Open the store of ``request.param``'s kind from the fixture named for it.
+
+    Args:
+        request: a request parametrised over ``KINDS``.
+        gpkg: the fixture giving the GeoPackage's path.
+        postgis: the fixture giving the PostGIS store's URL.
+    """
+    name = gpkg if request.param == "gpkg" else postgis
+    return open_store(request.getfixturevalue(name))
+
+
+def location(store: Store) -> str:
+    """The path or URL that opens ``store`` again (as another worker would)."""
+    if isinstance(store, GpkgStore):
+        return str(store.path)
+    url = getattr(store, "location", None)
+    if not isinstance(url, PgLocation):
+        raise TypeError(f"not a known store: {store!r}")
+    joint = "&" if "?" in url.conninfo else "?"
+    return f"{url.conninfo}{joint}schema={url.schema}"
+
+
+def tables(store: Store) -> tuple[list, list, list]:
+    """Records, audit and the parcels' stages, as rows (to compare before/after)."""
+    queries = (
+        "SELECT * FROM {s}parkmap_clearance ORDER BY 1",
+        "SELECT * FROM {s}parkmap_clearance_audit ORDER BY 1",
+        "SELECT parcel_id, clr_stage FROM {s}parcels ORDER BY 1",
+    )
+    if isinstance(store, GpkgStore):
+        con = sqlite3.connect(store.path)
+        try:
+            return tuple(  # type: ignore[return-value]
+                con.execute(q.format(s="")).fetchall() for q in queries
+            )
+        finally:
+            con.close()
+    where: PgLocation = store.location  # type: ignore[attr-defined]
+    with psycopg.connect(where.conninfo) as con:
+        return tuple(  # type: ignore[return-value]
+            con.execute(q.format(s=f'"{where.schema}".')).fetchall()  # type: ignore[arg-type]
+            for q in queries
+        )
+
+
+@contextlib.contextmanager
+def build_lock(
+    store: Store, monkeypatch: pytest.MonkeyPatch, wait_s: float = 0.2
+) -> Iterator[None]:
+    """Hold the lock a build holds while it replaces ``store``; edits wait ``wait_s``."""
+    if isinstance(store, GpkgStore):
+        monkeypatch.setattr(gpkg_edits, "LOCK_TIMEOUT_S", wait_s)
+        with gpkg_edits.write_lock(store.path):
+            yield
+        return
+    where: PgLocation = store.location  # type: ignore[attr-defined]
+    monkeypatch.setattr(store, "lock_timeout_s", wait_s)
+    with psycopg.connect(where.conninfo) as con:
+        con.execute(
+            sql.SQL("SELECT pg_advisory_xact_lock({})").format(lock_key(where.schema))
+        )
+        yield
+        con.rollback()

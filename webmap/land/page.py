@@ -1,0 +1,201 @@
+"""What the land finder's templates need: the form, the list, links, the script's setup.
+
+The form shows what the URL asked for even when it is invalid (so the visitor can
+correct it); the list shows the first page of a valid search. Everything is plain
+text here: the templates escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, request, url_for
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+from layers.landsearch import (
+    DEFAULT_LIMIT,
+    DEFAULT_STATUS,
+    KM_PREFIX,
+    LandQuery,
+    LandResult,
+    LandVocabulary,
+    default_order,
+)
+from layers.landsearch import MAX_LIMIT as MAX_PAGE
+from layers.store import Store
+from layers.store.base import MAX_LIMIT
+from webmap.land import labels
+from webmap.land.search import (
+    Row,
+    Target,
+    park_names,
+    result_rows,
+    targets,
+    vocabulary,
+)
+from webmap.mapview.i18n import number
+from webmap.mapview.labels import value_label
+from webmap.mapview.popups import Lookups
+
+PAGE_SIZES = (20, 50, 100, 200, 500)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A checkbox or select option: value, label, whether chosen."""
+
+    value: str
+    label: str
+    chosen: bool = False
+
+
+@dataclass(slots=True)
+class Results:
+    """A valid search's first page as the list shows it."""
+
+    rows: list[Row]
+    summary: str
+    showing: str
+    prev_url: str | None = None
+    next_url: str | None = None
+    capped: str = ""
+    targets: list[Target] = field(default_factory=list)
+
+
+def _asked(name: str) -> list[str]:
+    """The values the URL gives ``name`` (comma-separated or repeated)."""
+    return [v.strip() for raw in request.args.getlist(name) for v in raw.split(",")]
+
+
+def _options(known: tuple[str, ...], names: dict[str, str], asked: list[str]) -> list:
+    return [Option(v, names.get(v, v), v in asked) for v in known]
+
+
+def _limits(asked: str) -> list[Option]:
+    """Page sizes to choose from (and the URL's own, if it is another)."""
+    sizes = [str(n) for n in PAGE_SIZES]
+    if asked not in sizes and asked.isdigit() and int(asked) <= MAX_PAGE:
+        sizes = sorted([*sizes, asked], key=int)
+    return [Option(n, n, n == asked) for n in sizes]
+
+
+def form_context(store: Store, lang: str, shown: list[Target]) -> dict[str, Any]:
+    """The form's fields, filled from the URL (valid or not)."""
+    vocab = vocabulary(store)
+    lookups = Lookups.cached(store, lang)
+    statuses = _asked("status") or list(DEFAULT_STATUS)
+    status_names = {s: value_label(s) for s in vocab.statuses}
+    sort = request.args.get("sort") or "area"
+    sorts = [Option("area", gettext("Area")), Option("price", gettext("Rent"))]
+    sorts += [
+        Option(t.key, gettext("Distance to %(target)s", target=t.label)) for t in shown
+    ]
+    hidden = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k.startswith(KM_PREFIX) and k not in {t.key for t in shown}
+    ]
+    return {
+        "statuses": _options(vocab.statuses, status_names, statuses),
+        "parks": _options(vocab.parks, park_names(store, lang), _asked("park")),
+        "zones": _options(vocab.zones, lookups.names.get("zones", {}), _asked("zone")),
+        "distances": [(t, request.args.get(t.key, "")) for t in shown],
+        "value": lambda name: request.args.get(name, ""),
+        "ready": request.args.get("ready", "").lower() in ("1", "true", "yes", "on"),
+        "sorts": [Option(o.value, o.label, o.value == sort) for o in sorts],
+        "order": request.args.get("order") or default_order(sort),
+        "hidden": hidden,
+        "limits": _limits(request.args.get("limit") or str(DEFAULT_LIMIT)),
+        "has_price": "price_usd" in vocab.fields,
+        "has_blocks": "block_ha" in vocab.fields,
+        "labels": {k: str(v) for k, v in labels.PARAM_LABELS.items()},
+    }
+
+
+def page_url(query: LandQuery, lang: str, **changes: Any) -> str:
+    """The /land URL of ``query`` (with ``changes`` such as another offset)."""
+    params = dict(query.params())
+    params.update({k: str(v) for k, v in changes.items()})
+    params = {k: v for k, v in params.items() if not (k == "offset" and v == "0")}
+    return url_for("land.page") + "?" + urlencode({"lang": lang, **params}, safe=",")
+
+
+def export_urls(query: LandQuery, lang: str) -> dict[str, str]:
+    """The export links of ``query``: every match, no page."""
+    qs = urlencode([*query.params(page=False), ("lang", lang)], safe=",")
+    return {
+        fmt: url_for("land.export", fmt=fmt) + "?" + qs
+        for fmt in ("csv", "geojson", "kml")
+    }
+
+
+def results_context(
+    store: Store, lang: str, query: LandQuery, result: LandResult, shown: list[Target]
+) -> Results:
+    """The first page's rows, the figures and the pager's links."""
+    lookups = Lookups.cached(store, lang)
+    first, last = query.offset + 1, query.offset + len(result.features)
+    out = Results(
+        rows=result_rows(result, shown, lookups),
+        summary=gettext(
+            "%(count)s parcels, %(ha)s ha in all",
+            count=number(result.number_matched, 0),
+            ha=number(result.total_ha, 1),
+        ),
+        showing=gettext("Showing %(first)s–%(last)s", first=first, last=last)
+        if result.features
+        else "",
+        targets=shown,
+    )
+    if query.offset > 0:
+        out.prev_url = page_url(query, lang, offset=max(0, query.offset - query.limit))
+    if last < result.number_matched and query.limit:
+        out.next_url = page_url(query, lang, offset=last)
+    if result.number_matched > MAX_LIMIT:
+        out.capped = gettext(
+            "Exports hold the first %(max)s parcels only.", max=number(MAX_LIMIT, 0)
+        )
+    return out
+
+
+def parcel_url(lang: str) -> str | None:
+    """The parcel page's URL with ``__ID__`` for the id, if ``/parcels/<id>`` exists."""
+    path = "/parcels/__ID__"
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return request.script_root + path + "?" + urlencode({"lang": lang})
+
+
+def client_config(
+    store: Store, lang: str, vocab: LandVocabulary, shown: list[Target]
+) -> dict[str, Any]:
+    """What ``land.js`` needs: URLs, words, names, the base map."""
+    cfg = current_app.config
+    return {
+        "lang": lang,
+        "searchUrl": url_for("land.search_json"),
+        "pageUrl": url_for("land.page"),
+        "exportUrls": {
+            fmt: url_for("land.export", fmt=fmt) for fmt in ("csv", "geojson", "kml")
+        },
+        "parcelUrl": parcel_url(lang),
+        "parks": park_names(store, lang),
+        "statuses": {s: value_label(s) for s in vocab.statuses},
+        "targets": [t.to_dict() for t in shown],
+        "exportMax": MAX_LIMIT,
+        "base": {
+            "url": cfg["BASEMAP_OSM_URL"],
+            "attribution": cfg["BASEMAP_OSM_ATTRIBUTION"],
+        },
+        "texts": labels.client_texts(),
+    }
+
+
+def shown_targets(store: Store, lang: str, query: LandQuery | None) -> list[Target]:
+    """The distances the form and the list show."""
+    return targets(vocabulary(store), Lookups.cached(store, lang), query or LandQuery())

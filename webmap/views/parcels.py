@@ -1,0 +1,170 @@
+"""Investor pages: a parcel, a park, parcels side by side, and the enquiry form.
+
+- ``GET /parcels/<id>``: the parcel's page (small map, attributes, park, distances,
+  free block, housing within 10 km, 360° views, enquiry form, print layout);
+- ``POST /parcels/<id>/enquiry``: the enquiry form (CSRF token required). A form
+  post answers with a redirect to the page and a thank-you (Post/Redirect/Get), or
+  the page again with each bad field marked (422) or the rate-limit message (429,
+  ``Retry-After``); a JSON post answers 201, a 422 problem naming the fields, or
+  429;
+- ``GET /parks/<id>``: the park's occupancy, land by status, free parcels, blocks;
+- ``GET /compare?ids=a,b,c``: up to four parcels side by side.
+
+Unknown ids answer an HTML page with a message (404), never an error page.
+``lang`` picks the language.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext
+
+from layers.enquiries import EnquiryRejected, TooManyEnquiries
+from layers.errors import FeatureNotFound, LayerNotFound
+from webmap.errors import problem
+from webmap.investor import compare, enquiry, labels, settings
+from webmap.investor.page import common, respond
+from webmap.investor.parcel import parcel_context
+from webmap.investor.park import park_context
+from webmap.mapview.embedding import own_base
+from webmap.mapview.i18n import current_language
+from webmap.store import get_store
+
+bp = Blueprint("investor", __name__)
+THANKS = "enquiry"  # the flash category of the thank-you message
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    """Apply the investor pages' settings when registered (fails early)."""
+    settings.apply(state.app.config)
+
+
+def _parcel_page(
+    parcel_id: str,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Response:
+    """The parcel page, with the enquiry form as sent and its problems if any."""
+    lang = current_language()
+    context = parcel_context(get_store(), parcel_id, lang)
+    errors = errors or {}
+    html = render_template(
+        "investor/parcel.html",
+        **common(),
+        **context,
+        share_url=own_base()
+        + url_for("investor.parcel_page", parcel_id=context["parcel"].id),
+        form=form or {},
+        errors=errors,
+        error_fields=", ".join(labels.enquiry_field(name) for name in errors),
+        notice=notice,
+    )
+    return respond(html, status, private=True)
+
+
+@bp.get("/parcels/<path:parcel_id>")
+def parcel_page(parcel_id: str) -> Response:
+    """One parcel's page."""
+    return _parcel_page(parcel_id)
+
+
+@bp.post("/parcels/<parcel_id>/enquiry")
+def enquire(parcel_id: str) -> Response | tuple[Response, int]:
+    """Take an enquiry about a parcel (see the module docstring for the answers).
+
+    Raises:
+        EnquiryRejected: a JSON post with a bad field (→ 422 problem).
+        TooManyEnquiries: a JSON post over the allowance (→ 429 problem).
+    """
+    store = get_store()
+    parcel = store.get("parcels", parcel_id)
+    sent, as_json = enquiry.submitted()
+    if not enquiry.is_spam(sent):
+        try:
+            enquiry.receive(store, parcel, sent, current_language())
+        except EnquiryRejected as exc:
+            if as_json:
+                raise
+            form = enquiry.form_values(sent)
+            return _parcel_page(parcel.id, form=form, errors=exc.errors, status=422)
+        except TooManyEnquiries as exc:
+            if as_json:
+                raise
+            response = _parcel_page(
+                parcel.id,
+                form=enquiry.form_values(sent),
+                notice=_too_many(exc.retry_after),
+                status=429,
+            )
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+    if as_json:  # a filled honeypot reads the same as a stored enquiry
+        return jsonify({"status": "received"}), 201
+    flash(gettext("Thank you: your enquiry has been sent."), THANKS)
+    lang = current_language()
+    target = url_for("investor.parcel_page", parcel_id=parcel.id, lang=lang)
+    return redirect(target + "#enquiry", 303)
+
+
+def _too_many(retry_after: int) -> str:
+    minutes = max(1, -(-retry_after // 60))
+    return gettext(
+        "Too many enquiries from your address. Please try again in %(minutes)s min.",
+        minutes=minutes,
+    )
+
+
+@bp.get("/parks/<path:park_id>")
+def park_page(park_id: str) -> Response:
+    """One park's page."""
+    lang = current_language()
+    html = render_template(
+        "investor/park.html", **common(), **park_context(get_store(), park_id, lang)
+    )
+    return respond(html)
+
+
+@bp.get("/compare")
+def compare_page() -> Response:
+    """Up to four parcels side by side; a message for none, too many or unknown."""
+    result = compare.compare(get_store(), request.args.get("ids"), current_language())
+    html = render_template(
+        "investor/compare.html", **common(), **compare.context(result)
+    )
+    return respond(html, result.status)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@bp.errorhandler(FeatureNotFound)
+@bp.errorhandler(LayerNotFound)
+def not_found(exc: LookupError) -> Response:
+    """An HTML page saying what was not found (a problem document for JSON posts)."""
+    if request.is_json:
+        return problem(exc)
+    shown = _short(exc.feature_id) if isinstance(exc, FeatureNotFound) else ""
+    if isinstance(exc, FeatureNotFound) and exc.layer == "parks":
+        message = gettext("No industrial park has the id %(id)s.", id=shown)
+    elif isinstance(exc, FeatureNotFound):
+        message = gettext("No parcel has the id %(ids)s.", ids=shown)
+    else:
+        name = getattr(exc, "name", "")
+        message = gettext("This map has no such layer: %(name)s.", name=name)
+    html = render_template("investor/not_found.html", **common(), message=message)
+    return respond(html, 404)
