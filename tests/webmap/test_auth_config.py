@@ -195,3 +195,31 @@ def test_key_made_by_another_worker_first_wins(monkeypatch, tmp_path: Path) -> N
     monkeypatch.setattr(config_module.os, "link", racing_link)
     assert config_module.secret_key_file(target) == "w" * 64
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no temp left
+
+
+def test_requests_without_a_session_cookie_skip_the_signing_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(tmp_path)
+    client = app.test_client()
+    make_user(app, "lan", "planner")
+    signed_in = app.test_client()
+    login_ok = signed_in.post(
+        "/login",
+        data={
+            "username": "lan",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(signed_in),
+        },
+    )
+    assert login_ok.status_code == 303
+
+    def refuse(*_args):
+        raise AssertionError("built a signing serializer for a cookie-less request")
+
+    monkeypatch.setattr(type(app.session_interface), "get_signing_serializer", refuse)
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert "Set-Cookie" not in resp.headers
+    with pytest.raises(AssertionError, match="signing serializer"):
+        signed_in.get("/planner")  # a cookie is still read, through the serializer

@@ -23,7 +23,12 @@ from flask import Flask
 from webmap.auth import csrfprotect, settings, views
 from webmap.auth.accounts import ROLES, User
 from webmap.auth.csrfprotect import csrf
-from webmap.auth.session import current_user, require, role_required
+from webmap.auth.session import (
+    LazyCookieSessions,
+    current_user,
+    require,
+    role_required,
+)
 
 __all__ = [
     "ROLES",
@@ -43,5 +48,6 @@ def init_app(app: Flask) -> None:
         ConfigError: a sign-in setting is wrong (the message names the variable).
     """
     settings.apply(app.config)
+    app.session_interface = LazyCookieSessions()
     csrfprotect.init_app(app)
     app.register_blueprint(views.bp)

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
@@ -158,3 +159,18 @@ def role_required(role: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+class LazyCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus the work for requests without a cookie.
+
+    Flask builds its signing serializer (key derivation included) on every request,
+    ~80 µs; tiles, API and map requests from the public carry no session cookie, so
+    they get an empty session without it. A request with the cookie is read as usual.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session when there is no cookie; else Flask's."""
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
