@@ -253,7 +253,7 @@ def geodesic_km(
     _check_lat(arrays[3], "lat2")
     shape = arrays[0].shape
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
-    _, _, dist_m = _GEOD.inv(*flat)
+    _, _, dist_m = _GEOD.inv(flat[0], flat[1], flat[2], flat[3])
     km = np.asarray(dist_m, dtype=float).reshape(shape) / 1000.0
     return float(km) if km.ndim == 0 else km
 

@@ -24,7 +24,7 @@ haze hides the ground long before the horizon.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -387,7 +387,7 @@ def render(
     return image
 
 
-def palette_from(colours: dict[int, str | RGB], default: RGB = (0, 0, 0)) -> NDArray:
+def palette_from(colours: Mapping[int, str | RGB], default: RGB = (0, 0, 0)) -> NDArray:
     """A (256, 3) palette from ``{class: "#rrggbb" or (r, g, b)}``."""
     out = np.tile(np.array(default, dtype=np.uint8), (256, 1))
     for cls, colour in colours.items():

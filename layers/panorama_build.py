@@ -140,15 +140,15 @@ def generated_scenes(
 ) -> list[Scene]:
     """Render (or keep, when up to date) one scene per park without a photo."""
     stamp = _fingerprint(store, options)
-    scenes = []
+    scenes: list[Scene] = []
     parks = [p for p in ground.all_features(store, "parks") if p.id not in skip_parks]
     for number, park in enumerate(parks, 1):
         scene_id = f"park-{park.id}"
         view = park_viewpoint(park, options.height_m)
         old = next((s for s in previous.scenes if s.id == scene_id), None)
         media = options.out_dir / scene_id
-        fresh = old is not None and old.tiles and old.tiles.get("stamp") == stamp
-        if fresh and not options.force and (media / "base.jpg").is_file():
+        fresh = (media / "base.jpg").is_file() and not options.force
+        if old is not None and old.tiles and old.tiles.get("stamp") == stamp and fresh:
             logger.info("[%d/%d] %s is up to date", number, len(parks), scene_id)
             scenes.append(replace(old, links=()))
             continue
@@ -269,13 +269,14 @@ def _minimap_shapes(features: ground.GroundFeatures, cell_deg_m: float):
             else ground.PARK,
         )
     for f in features.parcels:
-        yield f.geometry, ground.PARCEL.get(f.properties.get("status"), ground.PARK)
+        status = str(f.properties.get("status"))
+        yield f.geometry, ground.PARCEL.get(status, ground.PARK)
     for f in features.parks:
         yield shapely.buffer(f.geometry.boundary, deg * 0.6), ground.PARK_EDGE
     for f in features.berths:
         yield (
             shapely.buffer(f.geometry, deg * 1.5),
-            ground.BERTH.get(f.properties.get("status"), ground.BERTH_OTHER),
+            ground.BERTH.get(str(f.properties.get("status")), ground.BERTH_OTHER),
         )
     for f in features.housing:
         yield shapely.buffer(f.geometry, deg * 2), ground.HOUSING

@@ -147,7 +147,7 @@ def shapes(
     ):
         yield (
             shapely.buffer(geom, -edge / 3),
-            PARCEL.get(feature.properties.get("status"), PARK),
+            PARCEL.get(str(feature.properties.get("status")), PARK),
         )
     for geom in park_geoms:
         yield shapely.buffer(geom.boundary, edge), PARK_EDGE
@@ -156,7 +156,7 @@ def shapes(
     ):
         yield (
             shapely.buffer(geom, max(25.0, cell_m)),
-            BERTH.get(feature.properties.get("status"), BERTH_OTHER),
+            BERTH.get(str(feature.properties.get("status")), BERTH_OTHER),
         )
     for feature, geom in zip(
         ground.housing, _local(ground.housing, lon, lat), strict=True

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from geo.io import atomic_output
 from geo.panorama import bearing_distance
@@ -149,7 +149,7 @@ class _Entry:
         name = raw.get("id")
         self.name = name if isinstance(name, str) else f"#{row}"
 
-    def fail(self, message: str, field_name: str | None) -> None:
+    def fail(self, message: str, field_name: str | None) -> NoReturn:
         """Raise a ManifestError naming this entry and ``field_name``."""
         raise ManifestError(
             f"scene '{getattr(self, 'name', self.row)}': {message}",

@@ -453,12 +453,12 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
             found = self._tile_props.get(info.name)
             if found is None or found[0] != build:
                 cols = ", ".join(quote(n) for n in info.tile_fields())
-                rows = self._con().execute(
+                cursor = self._con().execute(
                     f"SELECT fid, {cols} FROM {quote(info.name)} ORDER BY fid"
                 )
-                found = (build, seq, TileProperties.from_rows(info, rows))
+                found = (build, seq, TileProperties.from_rows(info, cursor))
             elif found[1] != seq and tracks_clearance(info):
-                rows = edited_rows(self._con(), info, found[1])
-                found = (build, seq, found[2].with_rows(info, rows))
+                edited = edited_rows(self._con(), info, found[1])
+                found = (build, seq, found[2].with_rows(info, edited))
             self._tile_props[info.name] = found
             return found[2]

@@ -235,7 +235,8 @@ def select_audit(
     if not has_tables(con):
         return []
     sql = f"SELECT * FROM {AUDIT}"
-    where, args = [], []
+    where: list[str] = []
+    args: list[str] = []
     if parcel_id is not None:
         where, args = [*where, "parcel_id = ?"], [*args, parcel_id]
     if park_id is not None:
