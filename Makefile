@@ -48,6 +48,7 @@ system-deps:
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy geo layers
 
 ## test: lint, then the whole suite
 test: $(VENV)/.dev system-deps $(NODE_STAMP) lint
@@ -62,6 +63,7 @@ bench: $(VENV)/.dev $(NODE_STAMP)
 	$(BIN)/python scripts/bench_map.py
 	$(BIN)/python scripts/bench_land.py
 	$(BIN)/python scripts/bench_clearance.py
+	$(BIN)/python scripts/bench_postgis.py
 
 clean:
 	rm -rf $(VENV) data/build .pytest_cache .ruff_cache

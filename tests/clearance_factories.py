@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -129,7 +129,7 @@ class Planner:
     app: Flask
     client: FlaskClient
     token: str
-    store_path: Path
+    store_path: Path | str
 
     def patch(self, parcel_id: str, body: object, *, csrf: bool = True) -> TestResponse:
         """PATCH a parcel's clearance (``body`` as JSON, or bytes sent as they are)."""
@@ -145,14 +145,31 @@ class Planner:
             f"/planner/api/parcels/{parcel_id}", json=body, headers=headers
         )
 
+    opened: list[Store] = field(default_factory=list)
+
     def store(self) -> Store:
         """A fresh reader of the app's store (what another worker would see)."""
-        return open_store(self.store_path)
+        self.opened.append(open_store(self.store_path))
+        return self.opened[-1]
+
+    def close(self) -> None:
+        """Close the readers ``store`` opened and the app's own store."""
+        for store in self.opened:
+            store.close()
+        self.opened.clear()
+        found = self.app.extensions.get("parkmap.store")
+        if found is not None:
+            found.close()
 
 
-def planner_session(built: Path, tmp_path: Path, role: str = "planner") -> Planner:
-    """An app over a copy of ``built`` and a client signed in with ``role``."""
-    store = copy_store(built, tmp_path / "build")
+def planner_session(
+    built: Path, tmp_path: Path, role: str = "planner", store: str | None = None
+) -> Planner:
+    """An app over a copy of ``built`` and a client signed in with ``role``.
+
+    ``store``: a private copy already made elsewhere (a PostGIS database).
+    """
+    store = store or copy_store(built, tmp_path / "build")
     app = create_app(
         {
             "TESTING": True,

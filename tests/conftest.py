@@ -16,6 +16,7 @@ from werkzeug.wsgi import ClosingIterator
 from layers.build import build
 from tests.factories import make_dataset
 from tests.postgis import INSTALL_HINT, PgCluster, find_bindir
+from tests.stores import KINDS
 from webmap import create_app
 
 # Property tests check behaviour, not speed: no per-example deadline, so a loaded CI
@@ -52,17 +53,47 @@ def built(data_dir: Path, store_path: Path) -> Path:
     return store_path
 
 
+@pytest.fixture(scope="session")
+def store_kind() -> str:
+    """The backend of the app fixtures: the GeoPackage unless a module asks for both.
+
+    A module marked ``both_stores`` runs each test that reaches a store through
+    these fixtures once per backend (``pytest_generate_tests``).
+    """
+    return "gpkg"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run ``both_stores`` modules' store-facing tests on each backend."""
+    if (
+        "store_kind" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("both_stores")
+        and not metafunc.definition.get_closest_marker("gpkg_only")
+    ):
+        metafunc.parametrize("store_kind", KINDS, scope="module")
+
+
 @pytest.fixture
-def app(data_dir: Path, built: Path, tmp_path: Path):
+def app_store(store_kind: str, request: pytest.FixtureRequest) -> str:
+    """The tiny data set's store for ``app``: a fresh GeoPackage or database."""
+    if store_kind == "postgis":
+        return request.getfixturevalue("pg_tiny_copy")
+    return str(request.getfixturevalue("built"))
+
+
+@pytest.fixture
+def app(data_dir: Path, app_store: str, tmp_path: Path):
     """An app over the tiny store (no imagery, no 360° scenes unless a test adds them)."""
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(data_dir),
-            "STORE": str(built),
+            "STORE": app_store,
             **isolated(tmp_path),
         }
     )
+    yield app
+    close_store(app)
 
 
 def isolated(tmp_path: Path) -> dict[str, str]:
@@ -107,18 +138,36 @@ def editable_store(sample_store: Path, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def sample_location(store_kind: str, request: pytest.FixtureRequest) -> str:
+    """The sample store of the module's backend, for tests that only read it."""
+    if store_kind == "postgis":
+        return request.getfixturevalue("pg_sample_store")
+    return str(request.getfixturevalue("sample_store"))
+
+
 @pytest.fixture
-def sample_app(sample_store: Path, tmp_path: Path):
+def editable_location(store_kind: str, request: pytest.FixtureRequest) -> str:
+    """A private copy of the sample store of the module's backend, to edit."""
+    if store_kind == "postgis":
+        return request.getfixturevalue("pg_editable_store")
+    return str(request.getfixturevalue("editable_store"))
+
+
+@pytest.fixture
+def sample_app(sample_location: str, tmp_path: Path):
     """An app over the sample store."""
     root = Path(__file__).resolve().parents[1]
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(root / "data"),
-            "STORE": str(sample_store),
+            "STORE": sample_location,
             **isolated(tmp_path),
         }
     )
+    yield app
+    close_store(app)
 
 
 def serve(app) -> Iterator[str]:
@@ -191,16 +240,40 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shared_client(shared_store: Path):
-    """A test client of an app over ``shared_store`` (read-only tests)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(shared_store.parents[1] / "data"),
-            "STORE": str(shared_store),
-        }
-    )
-    return app.test_client()
+def shared_client(store_kind: str, request: pytest.FixtureRequest):
+    """A test client of an app over the tiny data set built once (read-only tests)."""
+    if store_kind == "postgis":
+        data, store = request.getfixturevalue("pg_tiny")
+    else:
+        path = request.getfixturevalue("shared_store")
+        data, store = path.parents[1] / "data", str(path)
+    app = create_app({"TESTING": True, "DATA_DIR": str(data), "STORE": store})
+    yield app.test_client()
+    close_store(app)
+
+
+def build_for(request: pytest.FixtureRequest, data: Path, gpkg: Path) -> str:
+    """Build ``data`` for the requesting test's backend: into ``gpkg``, or into a
+    fresh PostGIS database dropped when the request ends. Returns the location.
+
+    The fixture calling this must itself ask for ``store_kind``.
+    """
+    if request.getfixturevalue("store_kind") != "postgis":
+        build(data, gpkg, progress=quiet)
+        return str(gpkg)
+    postgres = request.getfixturevalue("postgres")
+    name = fresh_database(postgres)
+    request.addfinalizer(lambda: postgres.drop_database(name))
+    url = postgres.url(name)
+    build(data, url, progress=quiet)
+    return url
+
+
+def close_store(app) -> None:
+    """Close the store ``app`` opened, if it opened one (its pool, on PostGIS)."""
+    store = app.extensions.get("parkmap.store")
+    if store is not None:
+        store.close()
 
 
 # --- PostGIS: one throw-away cluster per test process (see tests/postgis.py) ---
@@ -236,11 +309,37 @@ def pg_url(postgres: PgCluster) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_shared_store(postgres: PgCluster, tmp_path_factory: pytest.TempPathFactory):
-    """The tiny data set built once into PostGIS, for tests that only read it."""
+def pg_tiny(
+    postgres: PgCluster, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    """The tiny data set built once into PostGIS: (data dir, URL); read, or copy it."""
+    data = make_dataset(tmp_path_factory.mktemp("pg-tiny"))
     url = postgres.url(fresh_database(postgres))
-    build(make_dataset(tmp_path_factory.mktemp("pg-tiny")), url, progress=_quiet)
-    return url
+    build(data, url, progress=quiet)
+    return data, url
+
+
+@pytest.fixture(scope="session")
+def pg_shared_store(pg_tiny: tuple[Path, str]) -> str:
+    """The tiny data set in PostGIS, for tests that only read it."""
+    return pg_tiny[1]
+
+
+@pytest.fixture(scope="session")
+def pg_tiny_template(postgres: PgCluster, tmp_path_factory) -> str:
+    """A database holding the tiny data set, copied by ``pg_tiny_copy``."""
+    name = fresh_database(postgres)
+    data = make_dataset(tmp_path_factory.mktemp("pg-tiny-template"))
+    build(data, postgres.url(name), progress=quiet)
+    return name
+
+
+@pytest.fixture
+def pg_tiny_copy(postgres: PgCluster, pg_tiny_template: str) -> Iterator[str]:
+    """A private copy of the tiny data set in PostGIS (what ``built`` is in a file)."""
+    name = fresh_database(postgres, pg_tiny_template)
+    yield postgres.url(name)
+    postgres.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -248,7 +347,7 @@ def pg_sample_template(postgres: PgCluster) -> str:
     """A database holding the sample store, copied by ``pg_editable_store``."""
     root = Path(__file__).resolve().parents[1]
     name = fresh_database(postgres)
-    build(root / "data", postgres.url(name), progress=_quiet)
+    build(root / "data", postgres.url(name), progress=quiet)
     return name
 
 
@@ -266,5 +365,5 @@ def pg_editable_store(postgres: PgCluster, pg_sample_template: str) -> Iterator[
     postgres.drop_database(name)
 
 
-def _quiet(_msg: str) -> None:
+def quiet(_msg: str) -> None:
     """A build progress callback that says nothing."""

@@ -18,6 +18,7 @@ from psycopg import sql
 from layers.store import Store, open_store
 from layers.store import gpkg_clearance as gpkg_edits
 from layers.store.gpkg import GpkgStore
+from layers.store.gpkg_clearance import gpkg_functions
 from layers.store.pg_schema import PgLocation, lock_key
 
 KINDS = ["gpkg", "postgis"]
@@ -87,3 +88,27 @@ def build_lock(
         )
         yield
         con.rollback()
+
+
+def run_sql(store: Store, *statements: str) -> list[tuple]:
+    """Run SQL on either store's database; ``{s}`` stands for the schema prefix.
+
+    Returns the rows of the last statement (none for a statement without rows).
+    """
+    rows: list[tuple] = []
+    if isinstance(store, GpkgStore):
+        con = sqlite3.connect(store.path)
+        gpkg_functions(con)  # the layers' R-tree triggers call ST_IsEmpty
+        try:
+            for text in statements:
+                rows = con.execute(text.format(s="")).fetchall()
+            con.commit()
+        finally:
+            con.close()
+        return rows
+    where: PgLocation = store.location  # type: ignore[attr-defined]
+    with psycopg.connect(where.conninfo) as con:
+        for text in statements:
+            cursor = con.execute(text.format(s=f'"{where.schema}".'))  # type: ignore[arg-type]
+            rows = cursor.fetchall() if cursor.description else []
+    return rows

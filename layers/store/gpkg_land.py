@@ -60,7 +60,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
 
 
-def _check_fields(query: LandQuery, info: LayerInfo) -> None:
+def check_fields(query: LandQuery, info: LayerInfo) -> None:
     """Refuse a query naming a field the layer lacks (an SQL error otherwise)."""
     names = {f.name for f in info.fields}
     used = [("sort", f) for f in query.sort_fields]
@@ -137,7 +137,7 @@ class GpkgLand:
         info = self.layer(LAYER)
         if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
             raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
-        _check_fields(query, info)
+        check_fields(query, info)
         condition, params = where(query)
         table = quote(info.name)
         area = "t.area_ha" if any(f.name == "area_ha" for f in info.fields) else "0"

@@ -33,7 +33,14 @@ from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
 from layers.store.gpkg_clearance import COLUMNS, LAYER, now, tracks_clearance
 from layers.store.pg_layers import render_rows
-from layers.store.pg_schema import AUDIT, META_BUILD, STATE, ident, lock_key
+from layers.store.pg_schema import (
+    AUDIT,
+    META_BUILD,
+    STATE,
+    ident,
+    lock_key,
+    storable,
+)
 
 LOCK_TIMEOUT_S = 60.0
 AUDIT_COLUMNS = (
@@ -59,6 +66,8 @@ def select_rows(
     con: psycopg.Connection, schema: str, park_id: str | None = None
 ) -> list[Clearance]:
     """Every record (of one park), ordered by parcel id (byte order, as SQLite)."""
+    if not storable(park_id):
+        return []
     query = sql.SQL("SELECT {} FROM {}").format(_cols(COLUMNS), ident(schema, STATE))
     args: tuple = ()
     if park_id is not None:
@@ -71,6 +80,8 @@ def select_row(
     con: psycopg.Connection, schema: str, parcel_id: str, *, for_update: bool = False
 ) -> Clearance:
     """One parcel's record (locked for the transaction); raise ParcelNotTracked."""
+    if not storable(parcel_id):
+        raise ParcelNotTracked(parcel_id)
     query = sql.SQL("SELECT {} FROM {} WHERE parcel_id = %s").format(
         _cols(COLUMNS), ident(schema, STATE)
     )
@@ -89,10 +100,13 @@ def select_audit(
     park_id: str | None = None,
 ) -> list[AuditRecord]:
     """Audit records (of one parcel or park), oldest first."""
+    if not (storable(parcel_id) and storable(park_id)):
+        return []
     query = sql.SQL("SELECT {} FROM {}").format(
         _cols(AUDIT_COLUMNS), ident(schema, AUDIT)
     )
-    where, args = [], []
+    where: list[sql.Composable] = []
+    args: list[str] = []
     if parcel_id is not None:
         where, args = [*where, sql.SQL("parcel_id = %s")], [*args, parcel_id]
     if park_id is not None:

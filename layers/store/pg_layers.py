@@ -22,6 +22,7 @@ from psycopg import sql
 
 from geo.mvt import stable_id
 from layers.store.base import FieldInfo, LayerInfo, features_json
+from layers.store.pg_land import land_index
 from layers.store.pg_schema import ident
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,10 @@ def indexed_fields(info: LayerInfo) -> list[FieldInfo]:
 
 
 def index_layer(con: psycopg.Connection, schema: str, info: LayerInfo) -> None:
-    """GiST on the geometry, unique on the id, b-tree on the fields filtered most."""
+    """GiST on the geometry, unique on the id, b-trees on the fields filtered most.
+
+    The parcels also get the land search's covering index (``pg_land``).
+    """
     table = ident(schema, info.name)
     con.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(table))
     con.execute(
@@ -126,6 +130,7 @@ def index_layer(con: psycopg.Connection, schema: str, info: LayerInfo) -> None:
         con.execute(
             sql.SQL("CREATE INDEX ON {} ({})").format(table, sql.Identifier(f.name))
         )
+    land_index(con, schema, info)
 
 
 def render_rows(

@@ -4,10 +4,10 @@ Everything goes into a schema of its own (``<schema>__new_<token>``): the layout
 (``pg_schema.migrate``), a table per layer with its indexes and GeoJSON texts, the
 layer metadata and the build's facts. Then, still in the same transaction and holding
 the store's advisory lock alone (edits take it shared, so none is in flight), the
-rows people made in the running service (clearance records and their audit) are
-copied from the old schema, the old schema is renamed away and dropped, and the new
-one takes the store's name. Readers see the old store or the new one, never a mix;
-a build that fails leaves the old store as it was.
+rows people made in the running service (clearance records and their audit,
+investors' enquiries) are copied from the old schema, the old schema is renamed
+away and dropped, and the new one takes the store's name. Readers see the old
+store or the new one, never a mix; a build that fails leaves the old store as it was.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from layers.store.base import LayerInfo
 from layers.store.gpkg_clearance import tracks_clearance
 from layers.store.pg_clearance import EDITS
 from layers.store.pg_clearance import create as clearance_tables
+from layers.store.pg_enquiries import carry as carry_enquiries
 from layers.store.pg_layers import write_layer
 from layers.store.pg_schema import (
     AUDIT,
+    ENQUIRIES,
     META_BUILD,
     META_LAYERS,
     STATE,
@@ -43,6 +45,7 @@ from layers.store.pg_schema import (
 logger = logging.getLogger(__name__)
 
 CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
+CARRIED_ALWAYS = (ENQUIRIES,)  # ... whatever its layers (clearance: when tracked)
 SWAP_LOCK_TIMEOUT_S = 300.0  # a build waits this long for edits in flight
 
 
@@ -204,11 +207,14 @@ def write_postgis(
         )
         _check_target(con, target)
         old = target if schema_version(con, target) is not None else None
+        if old is not None:
+            carry_over(con, new, old, CARRIED_ALWAYS)
         for info, _ in frames:
             if tracks_clearance(info):
                 if old is not None:
                     carry_over(con, new, old, CARRIED)
                 report["clearance"] = clearance_tables(con, new, info, old)
+        report["enquiries"] = carry_enquiries(con, new, old)  # as the GeoPackage
         _facts(con, new, report)
         _swap(con, new, target, token)
     logger.info("store %s built", location.redacted())

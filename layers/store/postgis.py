@@ -6,7 +6,8 @@ URL), so web workers keep no state of their own. Queries use the layer's GiST in
 for bboxes and answer in the GeoPackage store's order (by ``fid``); the API's
 GeoJSON comes pre-rendered (``pg_layers``); vector tiles are drawn by the database
 with ``ST_AsMVT``. How the build writes the schema: ``pg_write``; the versioned
-layout: ``pg_schema``; clearance edits: ``pg_clearance``.
+layout: ``pg_schema``; clearance edits: ``pg_clearance``; the land search:
+``pg_land``; enquiries: ``pg_enquiries``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,7 @@ from psycopg_pool import ConnectionPool
 
 from geo.mvt import BUFFER, EXTENT
 from geo.tiles import bounds_to_wgs84, parse_tile, tile_bounds_3857
-from layers.errors import (
-    FeatureNotFound,
-    LayerNotFound,
-    NotSupportedByStore,
-    StoreUnavailable,
-)
+from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
 from layers.store.base import (
     MAX_LIMIT,
     BBox,
@@ -42,6 +38,8 @@ from layers.store.base import (
     Store,
 )
 from layers.store.pg_clearance import EDITS, PgClearance
+from layers.store.pg_enquiries import PgEnquiries
+from layers.store.pg_land import PgLand
 from layers.store.pg_layers import columns_sql
 from layers.store.pg_schema import (
     META_BUILD,
@@ -51,6 +49,7 @@ from layers.store.pg_schema import (
     latest,
     migrate,
     schema_version,
+    storable,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,7 +58,18 @@ CONNECT_TIMEOUT_S = 10
 WHOLE = re.compile(r"-?\d{1,19}")
 
 
-class PostgisStore(PgClearance, Store):
+def _configure(con: psycopg.Connection) -> None:
+    """Session settings of every pooled connection.
+
+    JIT compilation is off: the planner's cost of ``ST_AsMVTGeom`` puts a dense
+    tile's query above ``jit_above_cost``, and compiling it then takes longer
+    (40 ms and more) than these short queries ever gain.
+    """
+    con.execute("SET jit = off")
+    con.commit()
+
+
+class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
     """A store in a PostgreSQL schema, read and edited through a connection pool."""
 
     def __init__(self, url: str):
@@ -99,6 +109,7 @@ class PostgisStore(PgClearance, Store):
                     timeout=loc.pool_timeout,
                     kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
                     check=ConnectionPool.check_connection,
+                    configure=_configure,
                     name=f"parkmap-{self.schema}",
                     open=True,
                 )
@@ -200,6 +211,9 @@ class PostgisStore(PgClearance, Store):
             )
             params.extend(float(v) for v in bbox)
         for name, value in filters.items():
+            if not storable(value):
+                clauses.append(sql.SQL("false"))
+                continue
             clauses.append(sql.SQL("{} = %s").format(sql.Identifier(name)))
             params.append(value)
         return sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("true"), params
@@ -290,8 +304,10 @@ class PostgisStore(PgClearance, Store):
         fid: str,
     ) -> tuple | None:
         """The row of feature ``fid`` (compared as the id field's type), or None."""
+        if not storable(fid):
+            return None
         ftype = info.field(info.id_field).type
-        column = sql.Identifier(info.id_field)
+        column: sql.Composable = sql.Identifier(info.id_field)
         value: Any = fid
         if ftype == "int":
             if not WHOLE.fullmatch(fid) or not -(2**63) <= int(fid) < 2**63:
@@ -352,17 +368,3 @@ class PostgisStore(PgClearance, Store):
             ]  # fmt: skip
             row = con.execute(query, params).fetchone()
         return bytes(row[0]) if row and row[0] else b""
-
-    # --- not yet on PostGIS (issue 9, phase 2) ----------------------------------
-
-    def search_parcels(self, query: Any) -> Any:
-        """The investor land search (not yet on PostGIS)."""
-        raise NotSupportedByStore("the land search is not available on PostGIS yet")
-
-    def add_enquiry(self, draft: Any, limit: Any = None) -> Any:
-        """Store an enquiry (not yet on PostGIS)."""
-        raise NotSupportedByStore("enquiries are not available on PostGIS yet")
-
-    def enquiries(self, limit: int = 50, offset: int = 0) -> Any:
-        """Stored enquiries (not yet on PostGIS)."""
-        raise NotSupportedByStore("enquiries are not available on PostGIS yet")

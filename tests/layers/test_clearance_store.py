@@ -352,3 +352,10 @@ def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: Store):
     fresh.close()
     edited = [patched[r.parcel_id]["clr_stage"] for r in rows if r.parcel_id in patched]
     assert edited and "compensating" not in edited
+
+
+def test_a_nul_in_an_id_matches_nothing(store: Store):
+    with pytest.raises(model.ParcelNotTracked):
+        store.clearance("a-1\x00")
+    assert store.clearances(park_id="\x00") == []
+    assert store.clearance_history(park_id="\x00") == []

@@ -1,4 +1,4 @@
-"""Enquiries in the GeoPackage store: one transaction each, kept across rebuilds."""
+"""Enquiries in both stores: one transaction each, rate-limited, kept across rebuilds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from layers.build import build
@@ -17,17 +18,18 @@ from layers.enquiries import (
     check_enquiry,
 )
 from layers.errors import StoreUnavailable
-from layers.store import gpkg_clearance
+from layers.store import Store, open_store
 from layers.store.gpkg import GpkgStore
 from layers.store.gpkg_carry import carry_over
 from layers.store.gpkg_enquiries import TABLE
+from tests.stores import KINDS, build_lock, location, open_kind, run_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def store(editable_store: Path) -> GpkgStore:
-    opened = GpkgStore(editable_store)
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Store:
+    opened = open_kind(request, "editable_store", "pg_editable_store")
     yield opened
     opened.close()
 
@@ -45,17 +47,17 @@ def draft(name: str = "Kim Min-ji", client: str = "c1", **more) -> EnquiryDraft:
     )
 
 
-def rows(path: Path) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(f"SELECT * FROM {TABLE} ORDER BY id").fetchall()
-    finally:
-        con.close()
+def rows(store: Store) -> list[tuple]:
+    return run_sql(store, f"SELECT * FROM {{s}}{TABLE} ORDER BY id")
 
 
-def test_a_build_creates_the_empty_table_listed_in_gpkg_contents(store: GpkgStore):
+def test_a_build_creates_the_empty_table(store: Store):
     assert store.enquiries().total == 0
-    con = sqlite3.connect(store.path)
+    assert rows(store) == []
+
+
+def test_the_geopackage_lists_the_table_in_gpkg_contents(editable_store: Path):
+    con = sqlite3.connect(editable_store)
     kind = con.execute(
         "SELECT data_type FROM gpkg_contents WHERE table_name = ?", (TABLE,)
     ).fetchone()
@@ -63,7 +65,7 @@ def test_a_build_creates_the_empty_table_listed_in_gpkg_contents(store: GpkgStor
     assert kind == ("attributes",)
 
 
-def test_an_enquiry_is_stored_numbered_and_dated(store: GpkgStore):
+def test_an_enquiry_is_stored_numbered_and_dated(store: Store):
     stored = store.add_enquiry(draft())
     assert stored.id >= 1
     assert stored.created_at.endswith("+00:00")
@@ -73,7 +75,7 @@ def test_an_enquiry_is_stored_numbered_and_dated(store: GpkgStore):
     assert (stored.name, stored.park_id, stored.lang) == ("Kim Min-ji", "nomura", "ko")
 
 
-def test_enquiries_come_newest_first_in_pages(store: GpkgStore):
+def test_enquiries_come_newest_first_in_pages(store: Store):
     for i in range(5):
         store.add_enquiry(draft(name=f"sender {i}"))
     page = store.enquiries(limit=2, offset=1)
@@ -82,62 +84,70 @@ def test_enquiries_come_newest_first_in_pages(store: GpkgStore):
 
 
 @pytest.mark.parametrize(("limit", "offset"), [(-1, 0), (10_001, 0), (10, -1)])
-def test_a_bad_page_is_refused(store: GpkgStore, limit: int, offset: int):
+def test_a_bad_page_is_refused(store: Store, limit: int, offset: int):
     with pytest.raises(ValueError, match="limit"):
         store.enquiries(limit=limit, offset=offset)
 
 
-def test_a_rejected_enquiry_writes_nothing(store: GpkgStore):
-    before = store.path.read_bytes()
+def test_a_rejected_enquiry_writes_nothing(store: Store):
     with pytest.raises(EnquiryRejected):
         draft(email="not an address")
-    assert store.path.read_bytes() == before
-    assert rows(store.path) == []
+    assert rows(store) == []
 
 
-def test_the_rate_limit_refuses_and_writes_nothing(store: GpkgStore):
+def test_the_rate_limit_refuses_and_writes_nothing(store: Store):
     limit = RateLimit(count=2, window_s=3600)
     store.add_enquiry(draft(), limit)
     store.add_enquiry(draft(), limit)
     with pytest.raises(TooManyEnquiries) as caught:
         store.add_enquiry(draft(), limit)
     assert 3590 <= caught.value.retry_after <= 3600
-    assert len(rows(store.path)) == 2
+    assert len(rows(store)) == 2
     store.add_enquiry(draft(client="another address"), limit)  # others may send
     assert store.enquiries().total == 3
 
 
-def test_the_window_slides(store: GpkgStore):
+def test_the_window_slides(store: Store):
     limit = RateLimit(count=1, window_s=0.05)
     store.add_enquiry(draft(), limit)
-    con = sqlite3.connect(store.path)
-    con.execute(f"UPDATE {TABLE} SET created_at = '2020-01-01T00:00:00.000000+00:00'")
-    con.commit()
-    con.close()
+    run_sql(
+        store,
+        f"UPDATE {{s}}{TABLE} SET created_at = '2020-01-01T00:00:00.000000+00:00'",
+    )
     store.add_enquiry(draft(), limit)  # the first one left the window
     assert store.enquiries().total == 2
 
 
-def test_a_failed_insert_rolls_back(store: GpkgStore):
-    con = sqlite3.connect(store.path)
-    con.execute(
+FAILING_TRIGGER = {
+    "gpkg": [
         f"CREATE TRIGGER boom BEFORE INSERT ON {TABLE} "
         "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
-    )
-    con.commit()
-    con.close()
-    with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
+    ],
+    "postgis": [
+        "CREATE FUNCTION {s}boom() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'disk on fire'; END$$",
+        f"CREATE TRIGGER boom BEFORE INSERT ON {{s}}{TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION {s}boom()",
+    ],
+}
+
+
+def test_a_failed_insert_rolls_back(store: Store):
+    kind = "gpkg" if isinstance(store, GpkgStore) else "postgis"
+    run_sql(store, *FAILING_TRIGGER[kind])
+    failed = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
+    with pytest.raises(failed, match="disk on fire"):
         store.add_enquiry(draft())
     assert store.enquiries().total == 0
     assert store.clearances()  # the store is still readable
 
 
-def test_the_limit_holds_under_concurrent_senders(editable_store: Path):
+def test_the_limit_holds_under_concurrent_senders(store: Store):
     limit = RateLimit(count=5)
     outcomes: list[str] = []
 
     def send() -> None:
-        opened = GpkgStore(editable_store)  # one store per worker, as in gunicorn
+        opened = open_store(location(store))  # one store per worker, as in gunicorn
         try:
             opened.add_enquiry(draft(), limit)
             outcomes.append("stored")
@@ -152,12 +162,12 @@ def test_the_limit_holds_under_concurrent_senders(editable_store: Path):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused"] * 3 + ["stored"] * 5
-    assert len(rows(editable_store)) == 5
+    assert len(rows(store)) == 5
 
 
-def test_a_rebuild_keeps_the_enquiries(store: GpkgStore):
+def test_a_rebuild_keeps_the_enquiries(store: Store):
     first = store.add_enquiry(draft(name="before the rebuild"))
-    report = build(ROOT / "data", store.path, progress=lambda _m: None)
+    report = build(ROOT / "data", location(store), progress=lambda _m: None)
     assert report["enquiries"] == {"carried": 1}
     assert store.enquiries().items == [first]
     later = store.add_enquiry(draft(name="after the rebuild"))
@@ -165,25 +175,34 @@ def test_a_rebuild_keeps_the_enquiries(store: GpkgStore):
 
 
 def test_an_enquiry_waits_for_a_build_and_gives_up_clearly(
-    store: GpkgStore, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(gpkg_clearance, "LOCK_TIMEOUT_S", 0.2)
-    with gpkg_clearance.write_lock(store.path):
+    with build_lock(store, monkeypatch):
         with pytest.raises(StoreUnavailable, match="locked"):
             store.add_enquiry(draft())
     assert store.enquiries().total == 0
 
 
-def test_a_store_built_before_enquiries_gets_the_table_on_first_use(
-    store: GpkgStore,
-):
-    con = sqlite3.connect(store.path)
-    con.execute(f"DROP TABLE {TABLE}")
-    con.commit()
-    con.close()
-    assert store.enquiries().total == 0
-    store.add_enquiry(draft())
-    assert store.enquiries().total == 1
+BEFORE_ENQUIRIES = {
+    "gpkg": [f"DROP TABLE {TABLE}"],
+    "postgis": [
+        f"DROP TABLE {{s}}{TABLE}",
+        "DELETE FROM {s}parkmap_schema WHERE version >= 2",
+    ],
+}
+
+
+def test_a_store_built_before_enquiries_gets_the_table_on_first_use(store: Store):
+    kind = "gpkg" if isinstance(store, GpkgStore) else "postgis"
+    run_sql(store, *BEFORE_ENQUIRIES[kind])
+    store.close()
+    again = open_store(location(store))  # PostGIS: a worker opening it migrates
+    try:
+        assert again.enquiries().total == 0
+        again.add_enquiry(draft())
+        assert again.enquiries().total == 1
+    finally:
+        again.close()
 
 
 def test_carry_over_copies_shared_columns_by_name(tmp_path: Path):

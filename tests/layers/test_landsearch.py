@@ -21,8 +21,8 @@ from layers.landsearch import (
     land_vocabulary,
     parse_land_query,
 )
-from layers.store import open_store
 from layers.store.base import MAX_LIMIT
+from tests.stores import KINDS, open_kind, run_sql
 
 VOCAB = LandVocabulary(
     statuses=("leased", "available", "reserved", "clearance"),
@@ -188,9 +188,9 @@ def test_normalised_parameters_parse_back_to_the_same_query(
 # --- the store against brute force ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def store(sample_store):
-    s = open_store(sample_store)
+@pytest.fixture(scope="module", params=KINDS)
+def store(request):
+    s = open_kind(request, "sample_store", "pg_sample_store")
     yield s
     s.close()
 
@@ -387,3 +387,28 @@ def test_exports_may_ask_for_more_than_a_page(store, vocab) -> None:
     assert len(result.features) == result.number_matched == store.layer("parcels").count
     with pytest.raises(ValueError, match="limit"):
         store.search_parcels(dataclasses.replace(query, limit=MAX_LIMIT + 1))
+
+
+@pytest.fixture(params=KINDS)
+def editable(request):
+    s = open_kind(request, "editable_store", "pg_editable_store")
+    yield s
+    s.close()
+
+
+def test_a_missing_distance_makes_the_nearest_of_a_kind_missing(editable) -> None:
+    """One of several fields missing: no minimum (SQLite's min, not PG's LEAST)."""
+    vocab = land_vocabulary(editable)
+    nearest = parse_land_query({"sort": "km_junction", "limit": "1"}, vocab)
+    first = json.loads(editable.search_parcels(nearest).features[0])["id"]
+    run_sql(
+        editable,
+        "UPDATE {s}parcels SET dist_jct_do_son_km = NULL "
+        f"WHERE parcel_id = '{first}'",
+    )
+    within = parse_land_query({"km_junction": "1000", "limit": "500"}, vocab)
+    found = [json.loads(t)["id"] for t in editable.search_parcels(within).features]
+    assert found and first not in found
+    every = dataclasses.replace(nearest, limit=500)
+    ordered = [json.loads(t)["id"] for t in editable.search_parcels(every).features]
+    assert ordered[-1] == first  # no value: last

@@ -106,3 +106,13 @@ def test_huge_whole_number_filter_is_refused_not_a_crash() -> None:
     }
     with pytest.raises(InvalidFilter, match="out of range"):
         Store.parse_filters(info, {"number": "9223372036854775808"})
+
+
+def test_a_nul_in_an_id_or_a_filter_matches_nothing(store: Store) -> None:
+    """PostgreSQL text cannot hold NUL: no match there either, not an error."""
+    with pytest.raises(FeatureNotFound):
+        store.get("parcels", "a-1\x00")
+    with pytest.raises(FeatureNotFound):
+        store.get_geojson("parcels", "\x00")
+    assert store.query("parcels", filters={"park_id": "a\x00"}).number_matched == 0
+    assert store.query_geojson("parcels", filters={"park_id": "\x00"}).features == []

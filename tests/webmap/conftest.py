@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from layers.build import build
 from tests.clearance_factories import Planner, build_planner_store, planner_session
-from tests.conftest import isolated
+from tests.conftest import fresh_database, isolated, quiet
 from tests.mapdata import EVIL_NAME, build_extra_store
 from webmap import create_app
 
@@ -58,15 +59,44 @@ def planner_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_planner_store(tmp_path_factory.mktemp("planner"))
 
 
+@pytest.fixture(scope="session")
+def pg_planner_template(postgres, planner_built: Path) -> str:
+    """That data set built once into PostGIS, copied by the ``planner`` fixtures."""
+    name = fresh_database(postgres)
+    build(planner_built.parents[1] / "data", postgres.url(name), progress=quiet)
+    return name
+
+
+def pg_planner_copy(request: pytest.FixtureRequest) -> str:
+    """A private PostGIS copy of the planner store, dropped when ``request`` ends."""
+    postgres = request.getfixturevalue("postgres")
+    name = fresh_database(postgres, request.getfixturevalue("pg_planner_template"))
+    request.addfinalizer(lambda: postgres.drop_database(name))
+    return postgres.url(name)
+
+
+def _planner(request, store_kind: str, built: Path, scratch: Path) -> Planner:
+    store = pg_planner_copy(request) if store_kind == "postgis" else None
+    session = planner_session(built, scratch, store=store)
+    request.addfinalizer(session.close)
+    return session
+
+
 @pytest.fixture
-def planner(planner_built: Path, tmp_path: Path) -> Planner:
+def planner(
+    request: pytest.FixtureRequest, store_kind: str, planner_built: Path, tmp_path: Path
+) -> Planner:
     """A signed-in planner over a private copy of that store."""
-    return planner_session(planner_built, tmp_path)
+    return _planner(request, store_kind, planner_built, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def planner_ro(
-    planner_built: Path, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    store_kind: str,
+    planner_built: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Planner:
     """A signed-in planner shared by a module's tests that must change nothing."""
-    return planner_session(planner_built, tmp_path_factory.mktemp("planner-ro"))
+    scratch = tmp_path_factory.mktemp("planner-ro")
+    return _planner(request, store_kind, planner_built, scratch)

@@ -6,6 +6,8 @@ import pytest
 
 from webmap import create_app
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 ITEMS = "/api/collections/parcels/items"
 
 

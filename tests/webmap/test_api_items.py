@@ -6,6 +6,8 @@ import pytest
 
 from layers.build import build
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 ITEMS = "/api/collections/parcels/items"
 BASE = "http://localhost"
 
@@ -190,9 +192,9 @@ def test_etag_differs_by_format(shared_client) -> None:
     assert as_json != as_html
 
 
-def test_etag_changes_when_store_is_rebuilt(client, data_dir, built) -> None:
+def test_etag_changes_when_store_is_rebuilt(client, data_dir, app_store) -> None:
     tag = client.get(ITEMS).headers["ETag"]
-    build(data_dir, built, progress=lambda _msg: None)
+    build(data_dir, app_store, progress=lambda _msg: None)
     resp = client.get(ITEMS, headers={"If-None-Match": tag})
     assert resp.status_code == 200 and resp.headers["ETag"] != tag
 

@@ -25,6 +25,8 @@ from webmap.ogc.params import (
     queryables,
 )
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),

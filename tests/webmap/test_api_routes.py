@@ -10,6 +10,8 @@ from tests.factories import make_dataset, write_shapefile
 from webmap import create_app
 from webmap.ogc.operations import OPERATIONS
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 BASE = "http://localhost/api"
 
 

@@ -13,11 +13,16 @@ import pytest
 
 from layers.errors import InvalidQuery
 from layers.landsearch import LandResult
-from tests.conftest import isolated
-from tests.mapdata import EVIL_NAME, build_extra_store
+from layers.store.gpkg import GpkgStore
+from layers.store.postgis import PostgisStore
+from tests.conftest import build_for, close_store, isolated
+from tests.factories import make_dataset
+from tests.mapdata import EVIL_NAME, add_layers
 from webmap import create_app
 from webmap.land import exports
 from webmap.mapview.i18n import LANGUAGES
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 ROOT = Path(__file__).resolve().parents[2]
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -26,15 +31,17 @@ TITLES = {"vi": "Tìm đất", "en": "Find land", "ko": "부지 찾기", "ja": "
 
 
 @pytest.fixture(scope="module")
-def land_app(sample_store, tmp_path_factory):
-    return create_app(
+def land_app(sample_location, tmp_path_factory):
+    app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(ROOT / "data"),
-            "STORE": str(sample_store),
+            "STORE": sample_location,
             **isolated(tmp_path_factory.mktemp("land")),
         }
     )
+    yield app
+    close_store(app)
 
 
 @pytest.fixture(scope="module")
@@ -299,13 +306,16 @@ def test_kml_escapes_names() -> None:
 
 
 @pytest.fixture(scope="module")
-def evil_web(tmp_path_factory):
+def evil_web(request, store_kind, tmp_path_factory):
     root = tmp_path_factory.mktemp("evil")
-    data, store = build_extra_store(root)
+    data = make_dataset(root)
+    add_layers(data)
+    store = build_for(request, data, root / "build" / "parkmap.gpkg")
     app = create_app(
-        {"TESTING": True, "DATA_DIR": str(data), "STORE": str(store), **isolated(root)}
+        {"TESTING": True, "DATA_DIR": str(data), "STORE": store, **isolated(root)}
     )
-    return app.test_client()
+    yield app.test_client()
+    close_store(app)
 
 
 def test_page_escapes_park_names(evil_web) -> None:
@@ -346,7 +356,8 @@ def test_a_search_the_store_refuses_is_a_message_too(web, monkeypatch) -> None:
     def refuse(self, query):
         raise InvalidQuery("sort", "no such field", "unavailable")
 
-    monkeypatch.setattr("layers.store.gpkg.GpkgStore.search_parcels", refuse)
+    monkeypatch.setattr(GpkgStore, "search_parcels", refuse)
+    monkeypatch.setattr(PostgisStore, "search_parcels", refuse)
     resp = web.get("/land?lang=en")
     assert resp.status_code == 400
     assert "Sort by: not available for these data" in resp.get_data(as_text=True)

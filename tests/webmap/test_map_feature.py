@@ -6,6 +6,8 @@ import pytest
 
 from tests.webmap.conftest import EVIL_NAME
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 
 def test_parcel_details(client) -> None:
     resp = client.get("/map/feature?layer=parcels&id=a-1&lang=en")

@@ -8,6 +8,8 @@ from tests.webmap.conftest import EVIL_NAME
 from tests.webmap.maphelpers import client_config, shows
 from webmap.store import get_store
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 SAMPLE_TITLES_VI = (
     "Khu kinh tế",
     "Khu công nghiệp",

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from layers.store import open_store
+from tests.conftest import close_store
 from tests.investor_data import investor_app
 from webmap.investor.compare import parse_ids
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 IDS = ["dinh_vu-051", "dinh_vu-052", "nomura-001"]
 
 
 @pytest.fixture(scope="module")
-def client(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    return investor_app(sample_store, tmp_path_factory.mktemp("compare")).test_client()
+def client(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
+    app = investor_app(sample_location, tmp_path_factory.mktemp("compare"))
+    yield app.test_client()
+    close_store(app)
 
 
 def rows(text: str) -> dict[str, tuple[bool, list[str]]]:
@@ -32,11 +36,11 @@ def rows(text: str) -> dict[str, tuple[bool, list[str]]]:
     return found
 
 
-def test_parcels_side_by_side_with_every_attribute(client, sample_store: Path):
+def test_parcels_side_by_side_with_every_attribute(client, sample_location: str):
     resp = client.get(f"/compare?ids={','.join(IDS)}&lang=en")
     assert resp.status_code == 200
     text = resp.get_data(as_text=True)
-    store = open_store(sample_store)
+    store = open_store(sample_location)
     fields = [f.name for f in store.layer("parcels").fields]
     store.close()
     shown = rows(text)

@@ -11,9 +11,12 @@ import pytest
 from markupsafe import escape
 
 from layers.store import open_store
+from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.investor_data import form_token, investor_app
 from webmap.config import ConfigError
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 PARCEL = "dinh_vu-051"
 GOOD = {
@@ -31,8 +34,10 @@ EVIL = {
 
 
 @pytest.fixture
-def app(editable_store: Path, tmp_path: Path):
-    return investor_app(editable_store, tmp_path, ENQUIRY_LIMIT_PER_HOUR=3)
+def app(editable_location: str, tmp_path: Path):
+    app = investor_app(editable_location, tmp_path, ENQUIRY_LIMIT_PER_HOUR=3)
+    yield app
+    close_store(app)
 
 
 @pytest.fixture
@@ -186,8 +191,8 @@ def test_the_limit_setting_is_checked(editable_store: Path, tmp_path: Path):
         investor_app(editable_store, tmp_path, ENQUIRY_LIMIT_PER_HOUR="lots")
 
 
-def test_no_limit_when_set_to_zero(editable_store: Path, tmp_path: Path):
-    app = investor_app(editable_store, tmp_path, ENQUIRY_LIMIT_PER_HOUR=0)
+def test_no_limit_when_set_to_zero(editable_location: str, tmp_path: Path):
+    app = investor_app(editable_location, tmp_path, ENQUIRY_LIMIT_PER_HOUR=0)
     client = app.test_client()
     token = form_token(client, PARCEL)
     assert all(post(client, GOOD, token).status_code == 303 for _ in range(6))

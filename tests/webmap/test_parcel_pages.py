@@ -12,8 +12,11 @@ from markupsafe import escape
 
 from layers.store import open_store
 from tests.clearance_factories import PARK_A_NAME
+from tests.conftest import close_store
 from tests.investor_data import housing_within, investor_app
 from webmap.investor import nearby
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 PARCEL = "dinh_vu-051"  # available, in a three-parcel block, housing 8–9 km away
 MAP_DATA = re.compile(
@@ -22,12 +25,14 @@ MAP_DATA = re.compile(
 
 
 @pytest.fixture(scope="module")
-def app(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    return investor_app(
-        sample_store,
+def app(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
+    app = investor_app(
+        sample_location,
         tmp_path_factory.mktemp("parcel-pages"),
         BASEMAP_OSM_URL="https://tiles.example.test/{z}/{x}/{y}.png",
     )
+    yield app
+    close_store(app)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +48,8 @@ def page(client) -> str:
 
 
 @pytest.fixture(scope="module")
-def parcel(sample_store: Path):
-    store = open_store(sample_store)
+def parcel(sample_location: str):
+    store = open_store(sample_location)
     yield store.get("parcels", PARCEL)
     store.close()
 
@@ -106,8 +111,8 @@ def test_distances_to_every_landmark_with_names(page: str, parcel):
     assert "Cat Bi international airport" in page
 
 
-def test_the_block_and_its_other_parcels(page: str, sample_store: Path, parcel):
-    store = open_store(sample_store)
+def test_the_block_and_its_other_parcels(page: str, sample_location: str, parcel):
+    store = open_store(sample_location)
     block = store.query("parcels", filters={"block_id": parcel.properties["block_id"]})
     store.close()
     others = {f.id for f in block.features} - {PARCEL}

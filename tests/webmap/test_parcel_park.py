@@ -11,15 +11,20 @@ from markupsafe import escape
 
 from layers.store import open_store
 from tests.clearance_factories import PARK_A_NAME, PARK_B_NAME
+from tests.conftest import close_store
 from tests.investor_data import investor_app
 from webmap.planner.charts import Bar, bar_chart
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 PARK = "dinh_vu"
 
 
 @pytest.fixture(scope="module")
-def client(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    return investor_app(sample_store, tmp_path_factory.mktemp("parks")).test_client()
+def client(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
+    app = investor_app(sample_location, tmp_path_factory.mktemp("parks"))
+    yield app.test_client()
+    close_store(app)
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +35,8 @@ def page(client) -> str:
 
 
 @pytest.fixture(scope="module")
-def parcels(sample_store: Path):
-    store = open_store(sample_store)
+def parcels(sample_location: str):
+    store = open_store(sample_location)
     found = store.query("parcels", filters={"park_id": PARK}, limit=10_000).features
     park = store.get("parks", PARK)
     store.close()

@@ -10,6 +10,8 @@ from tests.clearance_factories import PARK_A_NAME, PARK_B_NAME, planner_session
 from tests.factories import csrf_token, login, make_user
 from webmap.auth.accounts import User
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 PAGES = ["/planner", "/planner/parks/a"]
 API = [
     "/planner/api/progress",

@@ -8,6 +8,8 @@ import pytest
 
 from layers.clearance import STAGES
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 
 def test_get_parcel_gives_clearance_and_history(planner_ro):
     body = planner_ro.client.get("/planner/api/parcels/a-2").get_json()

@@ -16,6 +16,8 @@ from webmap.planner.charts import (
     timeline_chart,
 )
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script> & 'x'"
 PROGRESS_LABELS = ProgressLabels(

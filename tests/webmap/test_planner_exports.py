@@ -11,6 +11,8 @@ import pytest
 
 from tests.clearance_factories import PARK_B_NAME
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 FORMULA_NOTE = '=HYPERLINK("http://evil.example","click")'
 
 
@@ -46,14 +48,17 @@ def records(sheet) -> list[dict]:
     return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
-def test_workbook_has_three_sheets_under_a_title_row(edited):
+NAMES = {"gpkg": "parkmap.gpkg", "postgis": "postgis:parkmap"}
+
+
+def test_workbook_has_three_sheets_under_a_title_row(edited, store_kind):
     book = workbook(edited)
     assert book.sheetnames == ["Parks", "Parcels", "History"]
     today = dt.datetime.now(dt.UTC).date().isoformat()
     for sheet in book.worksheets:
         title = sheet["A1"].value
         assert today in title
-        assert "Source:" in title and "parkmap.gpkg" in title
+        assert "Source:" in title and NAMES[store_kind] in title
 
 
 def test_parcels_sheet_matches_the_store(edited):

@@ -9,11 +9,14 @@ import pytest
 import shapely
 from shapely.geometry import box, shape
 
+from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.planner_data import BASELINE, parcel_at
 from tests.planner_data import planner_app as make_planner_app
 from webmap.mapview.clearance import STAGE_COLORS
 from webmap.store import get_store
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 GEOJSON = "/planner/api/clearance.geojson"
 HAI_PHONG = "106.4,20.6,107.0,21.0"
@@ -21,8 +24,10 @@ TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 
 @pytest.fixture
-def planner_app(editable_store: Path, tmp_path: Path):
-    return make_planner_app(editable_store, tmp_path)
+def planner_app(editable_location: str, tmp_path: Path):
+    app = make_planner_app(editable_location, tmp_path)
+    yield app
+    close_store(app)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import pytest
 from webmap.ogc.params import InvalidParameter
 from webmap.planner.params import InvalidBody, parse_at, parse_edit
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

@@ -31,6 +31,10 @@ PATHS = [
     "/api/collections/landmarks/items",
     "/api/collections/rivers/items",
     "/tiles/parcels.json",
+    "/land/search.json",
+    "/land/search.json?status=leased,available&sort=area&order=asc&limit=3",
+    "/land/search.json?min_ha=0.5&offset=1",
+    "/land/search.json?park=nowhere",
 ]
 
 
@@ -85,10 +89,3 @@ def test_cli_builds_into_postgis(tmp_path, pg_url: str) -> None:
     store = open_store(pg_url)
     assert store.query("parcels").number_matched == 6
     store.close()
-
-
-def test_what_postgis_lacks_yet_answers_501_not_500(clients) -> None:
-    _, pg = clients
-    resp = pg.get("/land/search.json")
-    assert resp.status_code == 501
-    assert "not available on PostGIS yet" in resp.json["detail"]

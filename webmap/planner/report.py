@@ -152,9 +152,12 @@ def build_report(store: Store, at: dt.datetime | None, lang: str) -> Report:
 
 
 def store_name(store: Store) -> str:
-    """The store's file name (or its class name), without directories."""
+    """The store's file name without directories, ``postgis:<schema>``, or its class."""
     path = getattr(store, "path", None)
-    return path.name if path is not None else type(store).__name__
+    if path is not None:
+        return path.name
+    schema = getattr(store, "schema", None)
+    return f"postgis:{schema}" if schema else type(store).__name__
 
 
 def timeline_points(store: Store) -> list[dict[str, Any]]:

@@ -1,0 +1,23 @@
+"""Settings of gunicorn for the deployment examples (docker-compose and systemd).
+
+Each worker process opens its own pool of at most ``pool_max`` connections (from
+PARKMAP_STORE); keep workers × threads ≤ pool_max per process, and
+pool_max × workers × machines below the database's max_connections.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+# Threads let a worker wait on PostgreSQL for one request while serving another.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5  # nginx keeps upstream connections open (see nginx.conf)
+timeout = 60
+graceful_timeout = 30
+max_requests = 5000  # recycle workers now and then; jitter keeps them apart
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,159 @@
+"""The land search on PostGIS: the GeoPackage's rules in PostgreSQL, one covering index.
+
+``land_index`` runs at build time: a b-tree on the parcels table led by ``status``
+and ``area_ha`` that carries (``INCLUDE``) every other column a land search reads
+(park, clearance stage, price, block, id and each ``dist_<landmark>_km``), like the
+GeoPackage's ``ix_parcels_land``.
+
+``PgLand.search_parcels`` answers exactly what ``GpkgLand.search_parcels`` answers:
+where SQLite and PostgreSQL differ, the SQL here follows SQLite. The minimum of
+several distance fields is NULL when any of them is (SQLite's ``min(a, b)``;
+PostgreSQL's ``LEAST`` would skip the NULL); ties go by parcel id in byte order
+(``COLLATE "C"``, SQLite's ``BINARY``). Figures and page come from one snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from layers.landsearch import LAYER, READY_STAGES, LandQuery, LandResult
+from layers.store.base import MAX_LIMIT, LayerInfo
+from layers.store.gpkg_land import INDEX, INDEX_COLUMNS, INDEX_LEADING, check_fields
+from layers.store.pg_schema import ident
+
+PARKS = "parks"
+TEXT_TYPES = ("str", "date")
+
+
+def land_index(con: psycopg.Connection, schema: str, info: LayerInfo) -> None:
+    """Create the land search's covering index on the parcels layer (others: no-op).
+
+    Args:
+        con: a connection inside the build's transaction.
+        schema: the schema being built.
+        info: a layer just written.
+    """
+    if info.name != LAYER:
+        return
+    names = {f.name for f in info.fields}
+    if not set(INDEX_LEADING) <= names:
+        return
+    carried = [*INDEX_COLUMNS, info.id_field]
+    carried += sorted(n for n in names if n.startswith("dist_") and n.endswith("_km"))
+    included = [n for n in dict.fromkeys(carried) if n in names]
+    con.execute(
+        sql.SQL("CREATE INDEX {} ON {} ({}) INCLUDE ({})").format(
+            sql.Identifier(INDEX),
+            ident(schema, info.name),
+            sql.SQL(", ").join(sql.Identifier(n) for n in INDEX_LEADING),
+            sql.SQL(", ").join(sql.Identifier(n) for n in included),
+        )
+    )
+
+
+def _column(name: str) -> sql.Composed:
+    return sql.SQL("t.{}").format(sql.Identifier(name))
+
+
+def _expression(fields: tuple[str, ...]) -> sql.Composable:
+    """The minimum of ``fields`` of row ``t``, NULL if any is NULL (as SQLite)."""
+    cols = [_column(f) for f in fields]
+    if len(cols) == 1:
+        return cols[0]
+    any_null = sql.SQL(" OR ").join(sql.SQL("{} IS NULL").format(c) for c in cols)
+    return sql.SQL("(CASE WHEN {} THEN NULL ELSE LEAST({}) END)").format(
+        any_null, sql.SQL(", ").join(cols)
+    )
+
+
+def where(schema: str, query: LandQuery) -> tuple[sql.Composable, list[Any]]:
+    """The SQL condition on the parcels table (aliased ``t``) and its values."""
+    clauses: list[sql.Composable] = [sql.SQL("t.status = ANY(%s)")]
+    params: list[Any] = [list(query.status)]
+    bounds = (
+        ("area_ha", ">=", query.min_ha),
+        ("area_ha", "<=", query.max_ha),
+        ("price_usd", ">=", query.min_price),
+        ("price_usd", "<=", query.max_price),
+        ("block_ha", ">=", query.min_block_ha),
+    )
+    for name, op, value in bounds:
+        if value is not None:
+            clauses.append(sql.SQL("{} {} %s").format(_column(name), sql.SQL(op)))
+            params.append(value)
+    if query.parks:
+        clauses.append(sql.SQL("t.park_id = ANY(%s)"))
+        params.append(list(query.parks))
+    if query.zones:
+        clauses.append(
+            sql.SQL(
+                "t.park_id IN (SELECT park_id FROM {} WHERE zone_id = ANY(%s))"
+            ).format(ident(schema, PARKS))
+        )
+        params.append(list(query.zones))
+    for limit in query.within:
+        clauses.append(sql.SQL("{} <= %s").format(_expression(limit.fields)))
+        params.append(limit.km)
+    if query.ready:
+        clauses.append(
+            sql.SQL(
+                "t.status = 'available' AND "
+                "(t.clr_stage IS NULL OR t.clr_stage = ANY(%s))"
+            )
+        )
+        params.append(list(READY_STAGES))
+    return sql.SQL(" AND ").join(clauses), params
+
+
+def order_by(query: LandQuery, info: LayerInfo) -> sql.Composed:
+    """The ordering: the sort value (missing last), then the parcel id (bytes)."""
+    direction = sql.SQL("DESC" if query.order == "desc" else "ASC")
+    key = _column(info.id_field)
+    if info.field(info.id_field).type in TEXT_TYPES:
+        key = sql.SQL('{} COLLATE "C"').format(key)
+    return sql.SQL("{} {} NULLS LAST, {}").format(
+        _expression(query.sort_fields), direction, key
+    )
+
+
+class PgLand:
+    """The land-search half of ``PostgisStore`` (mixed in; needs its helpers)."""
+
+    schema: str
+    _connection: Any  # PostgisStore._connection: a pooled connection
+    _info: Any  # PostgisStore._info: a layer's metadata, on that connection
+
+    def search_parcels(self, query: LandQuery) -> LandResult:
+        """Parcels matching ``query``: a page of GeoJSON texts, count and hectares."""
+        with self._connection() as con:
+            # Figures and page from one snapshot, as the GeoPackage's transaction.
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            info = self._info(con, LAYER)
+            if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
+                raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
+            check_fields(query, info)
+            condition, params = where(self.schema, query)
+            table = ident(self.schema, info.name)
+            has_area = any(f.name == "area_ha" for f in info.fields)
+            area = _column("area_ha") if has_area else sql.SQL("0")
+            row = con.execute(
+                sql.SQL(
+                    "SELECT count(*), coalesce(sum({}), 0) FROM {} t WHERE {}"
+                ).format(area, table, condition),
+                params,
+            ).fetchone()
+            count, total = (int(row[0]), float(row[1])) if row else (0, 0.0)
+            features: list[str] = []
+            if count > query.offset and query.limit:
+                rows = con.execute(
+                    sql.SQL(
+                        "SELECT t.json FROM {} t WHERE {} ORDER BY {} "
+                        "LIMIT %s OFFSET %s"
+                    ).format(table, condition, order_by(query, info)),
+                    [*params, query.limit, query.offset],
+                )
+                features = [r[0] for r in rows]
+        return LandResult(features, count, round(total, 4))
