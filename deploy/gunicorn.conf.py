@@ -8,6 +8,8 @@ pool_max × workers × machines below the database's max_connections.
 import multiprocessing
 import os
 
+from prometheus_client import multiprocess
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 # Threads let a worker wait on PostgreSQL for one request while serving another.
@@ -18,6 +20,14 @@ timeout = 60
 graceful_timeout = 30
 max_requests = 5000  # recycle workers now and then; jitter keeps them apart
 max_requests_jitter = 500
-accesslog = "-"
+
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# parkmap writes its own JSON access log (webmap.access); keep one of the two.
+accesslog = None if os.environ.get("PARKMAP_ACCESS_LOG", "1") != "0" else "-"
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's metric files (prometheus_client multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -100,3 +100,7 @@ class InvalidQuery(ValueError):
 
 class NotSupportedByStore(RuntimeError):
     """This store backend does not offer the feature yet (e.g. on PostGIS)."""
+
+
+class BackupError(RuntimeError):
+    """A backup or restore cannot go ahead (the message names the file)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import auth, cli, config, errors, mapview
+from webmap import accesslog, auth, cli, config, errors, mapview, metrics
 from webmap.views import api as api_views
 from webmap.views import enquiries as enquiry_views
 from webmap.views import land as land_views
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     logging.getLogger("webmap").setLevel(logging.INFO)
     errors.register(app)
+    accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
     cli.register(app)
     app.register_blueprint(pages.bp)
     mapview.init_app(app)  # map, embed, vendor assets, languages
@@ -46,4 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(planner_map_views.bp)  # /planner/map: map, time slider
     app.register_blueprint(parcel_views.bp)  # /parcels, /parks, /compare: investors
     app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
+    caches = {
+        "vector": app.extensions[tile_views.CACHE_KEY],
+        "raster": app.extensions[raster_views.SERVICE_KEY].cache,
+    }
+    metrics.init_app(app, caches)  # /metrics when PARKMAP_METRICS=1
     return app

@@ -1,9 +1,10 @@
-"""``flask --app webmap build|check|layers add`` (the layer tools under Flask)."""
+"""``flask --app webmap build|check|layers add|backup|restore`` (the layer tools)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from layers.backupcli import backup_command, restore_command
 from layers.cli import build_command, check_command, layers_group
 from layers.panorama_cli import vr_group
 from layers.rastercli import raster_group
@@ -18,3 +19,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(vr_group)
     app.cli.add_command(raster_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -1,8 +1,8 @@
 """A bounded in-process LRU cache of encoded tiles, sized in bytes.
 
 One per app (so one per gunicorn worker). Entries belong to one build of the store:
-when the store's build id changes, the cache empties itself. Hit and miss counters
-are kept for metrics.
+when the store's build id changes, the cache empties itself. Hit, miss and eviction
+counters are kept for metrics (``webmap.metrics``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class TileCache:
         self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
+        self.evictions = 0
         self._bytes = 0
         self._build: str | None = None
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
@@ -63,13 +64,15 @@ class TileCache:
             while self._bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= len(evicted) + ENTRY_OVERHEAD
+                self.evictions += 1
 
     def stats(self) -> dict[str, int]:
-        """Counters for metrics: hits, misses, entries, bytes, max_bytes."""
+        """Counters for metrics: hits, misses, evictions, entries, bytes, max_bytes."""
         with self._lock:
             return {
                 "hits": self.hits,
                 "misses": self.misses,
+                "evictions": self.evictions,
                 "entries": len(self._entries),
                 "bytes": self._bytes,
                 "max_bytes": self.max_bytes,

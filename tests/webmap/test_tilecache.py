@@ -13,6 +13,7 @@ def test_hit_and_miss_are_counted() -> None:
     assert cache.stats() == {
         "hits": 1,
         "misses": 1,
+        "evictions": 0,
         "entries": 1,
         "bytes": 4 + ENTRY_OVERHEAD,
         "max_bytes": 10_000,
@@ -26,6 +27,7 @@ def test_least_recently_used_goes_first() -> None:
     cache.get("b1", "a")  # now b is the oldest
     cache.put("b1", "d", b"x" * 100)
     assert cache.get("b1", "b") is None
+    assert cache.stats()["evictions"] == 1
     assert all(cache.get("b1", key) for key in "acd")
     assert cache.size <= cache.max_bytes
 
