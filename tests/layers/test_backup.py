@@ -172,25 +172,25 @@ def test_backup_into_a_missing_directory_fails_naming_it(cli, tmp_path: Path):
     assert not dest.parent.exists()
 
 
-def not_sqlite(path: Path) -> None:
+def not_sqlite(path: Path, _store: Path) -> None:
     path.write_text("parcel_id,stage\n")
 
 
-def not_parkmap(path: Path) -> None:
+def not_parkmap(path: Path, _store: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE things (x)")
     con.commit()
     con.close()
 
 
-def corrupt(path: Path) -> None:
-    data = bytearray((ROOT / "data" / "build" / "parkmap.gpkg").read_bytes())
+def corrupt(path: Path, store: Path) -> None:
+    data = bytearray(store.read_bytes())
     data[4096 * 3 : 4096 * 40] = b"\xff" * (4096 * 37)
     path.write_bytes(bytes(data))
 
 
-def truncated(path: Path) -> None:
-    data = (ROOT / "data" / "build" / "parkmap.gpkg").read_bytes()
+def truncated(path: Path, store: Path) -> None:
+    data = store.read_bytes()
     path.write_bytes(data[: len(data) // 3])
 
 
@@ -209,7 +209,7 @@ def test_restore_refuses_a_bad_source_and_changes_nothing(
 ):
     src = tmp_path / "bad.gpkg"
     if make is not None:
-        make(src)
+        make(src, editable_store)
     before = digest(editable_store)
     result = cli.invoke(args=["restore", str(src), "--yes"])
     assert result.exit_code != 0
