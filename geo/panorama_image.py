@@ -98,7 +98,12 @@ def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             image.size  # noqa: B018 - parse the header now
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,  # over twice Pillow's pixel limit
+    ) as exc:
         raise PanoramaError(f"not a readable image ({exc})", path=name) from None
     width, height = image.size
     if abs(width / height - 2.0) > 2.0 * RATIO_TOLERANCE:

@@ -1,8 +1,9 @@
 """Shapefile sanity checks made before GDAL opens the file.
 
 GDAL reads a half-truncated .shp without complaint, returning null geometries
-for the lost records, and opens a shapefile without its .dbf as a layer with no
-attributes. These checks turn both into errors naming the file.
+for the lost records, opens a shapefile without its .dbf as a layer with no
+attributes, and quietly drops or blanks rows when the .dbf and .shx counts differ.
+These checks turn all three into errors naming the file.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 _SHAPE_FILE_CODE = 9994
 _SHP_HEADER = 100
 _DBF_HEADER = 32
+_SHX_RECORD = 8
 
 
 def sidecar(shp: Path, suffix: str) -> Path | None:
@@ -94,8 +96,8 @@ def _check_shape_header(shp: Path, part: Path) -> None:
         )
 
 
-def _check_dbf_header(shp: Path, dbf: Path) -> None:
-    """Check that a .dbf holds as many records as its header declares."""
+def _check_dbf_header(shp: Path, dbf: Path) -> int:
+    """Check that a .dbf holds as many records as its header declares; count them."""
     size = dbf.stat().st_size
     with dbf.open("rb") as handle:
         header = handle.read(_DBF_HEADER)
@@ -109,10 +111,16 @@ def _check_dbf_header(shp: Path, dbf: Path) -> None:
             f"({expected} bytes), file has {size}",
             path=shp,
         )
+    return records
+
+
+def _shx_records(shx: Path) -> int:
+    """The number of shapes an intact .shx indexes (8 bytes per record)."""
+    return (shx.stat().st_size - _SHP_HEADER) // _SHX_RECORD
 
 
 def check(shp: Path) -> None:
-    """Check that a shapefile has its .shx and .dbf and that none is truncated.
+    """Check a shapefile has its .shx and .dbf, none truncated, and equal counts.
 
     The .prj is not required here: the caller may supply a CRS.
 
@@ -120,13 +128,21 @@ def check(shp: Path) -> None:
         shp: Path to the .shp.
 
     Raises:
-        SourceFileError: Naming the missing sidecar or the truncated part.
+        SourceFileError: Naming the missing sidecar, the truncated part, or
+            the row counts that differ.
     """
     shx = _require(shp, ".shx")
     dbf = _require(shp, ".dbf")
     _check_shape_header(shp, shp)
     _check_shape_header(shp, shx)
-    _check_dbf_header(shp, dbf)
+    records = _check_dbf_header(shp, dbf)
+    shapes = _shx_records(shx)
+    if records != shapes:  # GDAL would silently drop or blank the extra rows
+        raise SourceFileError(
+            f"{dbf.name} has {records} rows but {shx.name} indexes {shapes} shapes; "
+            "the parts come from different versions of the layer",
+            path=shp,
+        )
     logger.debug("shapefile %s has its sidecars and intact headers", shp)
 
 

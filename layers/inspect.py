@@ -92,7 +92,8 @@ def inspect_source(src: VectorSource, id_field: str | None = None) -> FileReport
     """Describe a file already read."""
     gdf = src.gdf
     geoms = gdf.geometry
-    types = collections.Counter(t for t in geoms.geom_type if t)
+    # A missing geometry has no type (NaN), an empty one keeps its type.
+    types = collections.Counter(t for t in geoms.geom_type if isinstance(t, str) and t)
     valid = shapely.is_valid(geoms.values)
     invalid = [
         (i + 1, shapely.is_valid_reason(g))
@@ -138,8 +139,8 @@ def draft_spec(
     """A spec for a new generic layer from any vector file.
 
     Raises:
-        SpecError: bad name, mixed geometry families, or an id field that is
-            missing or not unique.
+        SpecError: bad name, empty or missing geometries, mixed geometry families,
+            or an id field that is missing or not unique.
     """
     if not NAME_RE.match(name):
         raise SpecError(
@@ -148,6 +149,10 @@ def draft_spec(
         )
     src = read_vector(path)
     report = inspect_source(src, id_field)
+    if report.empty_rows:
+        raise SpecError(
+            f"empty or missing geometry in rows {_rows(report.empty_rows)}", path=path
+        )
     families = {FAMILY.get(t) for t in report.geometry_types}
     if len(families) != 1 or None in families:
         raise SpecError(

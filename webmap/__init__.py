@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import accesslog, auth, cli, config, errors, mapview, metrics
+from webmap import accesslog, auth, cli, config, errors, mapview, metrics, security
 from webmap.views import api as api_views
 from webmap.views import enquiries as enquiry_views
 from webmap.views import land as land_views
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("webmap").setLevel(logging.INFO)
     errors.register(app)
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
+    security.init_app(app)  # headers on every response, the CSP nonce
     cli.register(app)
     app.register_blueprint(pages.bp)
     mapview.init_app(app)  # map, embed, vendor assets, languages

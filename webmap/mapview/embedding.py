@@ -50,18 +50,22 @@ def tile_sources() -> tuple[str, ...]:
 
 
 def csp(
-    frame_sources: tuple[str, ...] = (), script_sources: tuple[str, ...] = ()
+    nonce: str,
+    frame_sources: tuple[str, ...] = (),
+    script_sources: tuple[str, ...] = (),
 ) -> str:
     """The Content-Security-Policy of a map page.
 
-    Scripts, styles, fonts and data come from this site only (Folium writes inline
-    scripts and styles, hence ``'unsafe-inline'``); images may also come from the
-    base-map tile servers; framing is limited to the allowed origins.
+    Scripts, styles, fonts and data come from this site only; Folium's inline
+    scripts run by the request's ``nonce`` (no ``'unsafe-inline'`` for scripts).
+    Styles keep ``'unsafe-inline'``: Folium writes ``<style>`` blocks and the
+    legends set custom properties in ``style`` attributes. Images may also come from
+    the base-map tile servers; framing is limited to the allowed origins.
     """
     ancestors = " ".join(("'self'", *current_app.config["EMBED_ORIGINS"]))
     images = " ".join(("'self'", "data:", "blob:", *tile_sources()))
     frames = " ".join(("'self'", *frame_sources))
-    scripts = " ".join(("'self'", "'unsafe-inline'", *script_sources))
+    scripts = " ".join(("'self'", f"'nonce-{nonce}'", *script_sources))
     return (
         f"default-src 'self'; script-src {scripts}; "
         "style-src 'self' 'unsafe-inline'; "

@@ -29,6 +29,7 @@ from webmap.mapview.state import ViewState
 from webmap.mapview.styles import Legend
 from webmap.mapview.texts import client_texts, imagery_texts
 from webmap.rasters_overlay import raster_overlays
+from webmap.security import add_nonce
 from webmap.store import get_store
 from webmap.vr.overlay import camera_layer
 from webmap.vr.scenes import scene_list
@@ -280,8 +281,10 @@ def render_map(
     root = m.get_root()
     root.render()
     return MapParts(
-        Markup(root.header.render()),
-        Markup(root.html.render()),
+        # Folium's own inline scripts (L_NO_TOUCH…) get this request's nonce; the
+        # page template puts the map script in a <script nonce>.
+        Markup(add_nonce(root.header.render())),
+        Markup(add_nonce(root.html.render())),
         Markup(root.script.render()),
         tuple(o.legend for o in items if o.legend is not None),
     )

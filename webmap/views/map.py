@@ -13,6 +13,7 @@ from webmap.mapview.i18n import current_language
 from webmap.mapview.page import feature_view, render_map
 from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
+from webmap.security import csp_nonce
 from webmap.store import get_store
 
 bp = Blueprint("map", __name__)
@@ -32,7 +33,9 @@ def page(
         The response, with Content-Security-Policy and friends.
     """
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = embedding.csp(frame_sources, scripts)
+    response.headers["Content-Security-Policy"] = embedding.csp(
+        csp_nonce(), frame_sources, scripts
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Vary"] = "Accept-Language"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from pathlib import Path
 
 from flask import (
@@ -36,6 +35,7 @@ from webmap.auth import csrf
 from webmap.errors import problem
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language
 from webmap.mapview.request import view_state
+from webmap.security import csp_nonce
 from webmap.store import get_store
 from webmap.vr import settings
 from webmap.vr.page import import_map, stylesheets, viewer_texts
@@ -63,10 +63,10 @@ def _csp(nonce: str) -> str:
     )
 
 
-def _html(body: str, status: int = 200, nonce: str = "") -> Response:
+def _html(body: str, status: int = 200) -> Response:
     """An HTML response with the viewer's security headers."""
     response = Response(body, status, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = _csp(nonce or secrets.token_hex(8))
+    response.headers["Content-Security-Policy"] = _csp(csp_nonce())
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Vary"] = "Accept-Language"
     return response
@@ -121,7 +121,6 @@ def viewer(scene_id: str) -> Response:
     if parcel_id:
         _parcel(parcel_id)  # 404 now rather than in the page's script
     back = _back_url(scene, parcel_id, lang)
-    nonce = secrets.token_hex(16)
     args = {k: v for k, v in request.args.items() if k != "lang"}
     languages = [
         (
@@ -151,9 +150,8 @@ def viewer(scene_id: str) -> Response:
         texts=viewer_texts(),
         importmap=import_map(),
         stylesheets=stylesheets(),
-        nonce=nonce,
     )
-    return _html(html, nonce=nonce)
+    return _html(html)
 
 
 def _minimap() -> dict | None:
