@@ -30,7 +30,8 @@ def defaults() -> dict[str, Any]:
         "STORE": settings.store,
         "HOST": "127.0.0.1",
         "PORT": 5000,
-        "ENV_NAME": "development",
+        # PARKMAP_ENV_NAME, or its short form PARKMAP_ENV (the name issue 10 uses).
+        "ENV_NAME": os.environ.get("PARKMAP_ENV") or "development",
         "DEFAULT_LANGUAGE": "vi",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         # Accounts and sessions (webmap/auth): empty STATE_DIR means <DATA_DIR>/state;
