@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webmap import accesslog, auth, cli, config, errors, mapview, metrics, security
 from webmap.views import api as api_views
@@ -31,6 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     config.load(app, test_config)
+    proxies = config.whole_number(app.config, "TRUSTED_PROXIES", high=5)
+    if proxies:  # client address and https as the proxy saw them (limits, HSTS)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     logging.getLogger("webmap").setLevel(logging.INFO)
     errors.register(app)
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log

@@ -34,6 +34,8 @@ def defaults() -> dict[str, Any]:
         "ENV_NAME": os.environ.get("PARKMAP_ENV") or "development",
         "DEFAULT_LANGUAGE": "vi",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none).
+        "TRUSTED_PROXIES": 0,
         # Accounts and sessions (webmap/auth): empty STATE_DIR means <DATA_DIR>/state;
         # SESSION_COOKIE_SECURE None means "yes unless ENV_NAME is development".
         "STATE_DIR": "",
