@@ -9,6 +9,8 @@ sent too many within a window.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -73,6 +75,25 @@ class RateLimit:
 
     count: int
     window_s: float = 3600.0
+
+    def since(self, at: dt.datetime) -> str:
+        """The start of the window ending at ``at``, as stored (ISO 8601)."""
+        return (at - dt.timedelta(seconds=self.window_s)).isoformat(
+            timespec="microseconds"
+        )
+
+    def retry_after(self, recent: list[str], at: dt.datetime) -> int | None:
+        """Seconds until a client may send again, or None if it may now.
+
+        Args:
+            recent: the client's ``created_at`` within the window, newest first,
+                at most ``count`` of them.
+            at: now.
+        """
+        if len(recent) < self.count:
+            return None
+        oldest = dt.datetime.fromisoformat(recent[-1])
+        return max(1, math.ceil((oldest - at).total_seconds() + self.window_s))
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,17 @@ class LandQuery:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
 
+    def bounds(self) -> list[tuple[str, str, float]]:
+        """The numeric bounds given, as (field, ``>=`` or ``<=``, value)."""
+        given = (
+            ("area_ha", ">=", self.min_ha),
+            ("area_ha", "<=", self.max_ha),
+            ("price_usd", ">=", self.min_price),
+            ("price_usd", "<=", self.max_price),
+            ("block_ha", ">=", self.min_block_ha),
+        )
+        return [(name, op, value) for name, op, value in given if value is not None]
+
     def params(self, *, page: bool = True) -> list[tuple[str, str]]:
         """The query as URL parameters, normalised, defaults left out.
 

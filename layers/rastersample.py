@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import crs as geocrs
 from geo import raster as georaster
 from geo.errors import RasterError
+from layers.clearance import STAGES
 from layers.rasters import Progress, RasterInfo, RasterRegistry
 from layers.store.base import MAX_LIMIT, Feature, Store
 
@@ -41,14 +42,6 @@ BOTTLENECK_FIELD, PARK_FIELD, STAGE_FIELD = (
     "clearance_bottleneck",
     "park_id",
     "clr_stage",
-)
-STAGES = (
-    "not_started",
-    "surveyed",
-    "plan_approved",
-    "compensating",
-    "cleared",
-    "handed_over",
 )
 GROUND, NO_STAGE = 1, 2  # classes: park land outside parcels; a parcel with no stage
 STAGE_CLASS = {stage: 3 + i for i, stage in enumerate(STAGES)}

@@ -10,7 +10,6 @@ creates the table and copies the rows of the store it replaces (``gpkg_carry``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -90,19 +89,12 @@ def _retry_after(
     con: sqlite3.Connection, client: str, limit: RateLimit, at: dt.datetime
 ) -> int | None:
     """Seconds until ``client`` may send again, or None if it may now."""
-    since = (at - dt.timedelta(seconds=limit.window_s)).isoformat(
-        timespec="microseconds"
-    )
     rows = con.execute(
         f"SELECT created_at FROM {TABLE} WHERE client = ? AND created_at > ? "
         "ORDER BY created_at DESC LIMIT ?",
-        (client, since, limit.count),
+        (client, limit.since(at), limit.count),
     ).fetchall()
-    if len(rows) < limit.count:
-        return None
-    oldest = dt.datetime.fromisoformat(rows[-1][0])
-    left = (oldest - at).total_seconds() + limit.window_s
-    return max(1, math.ceil(left))
+    return limit.retry_after([r[0] for r in rows], at)
 
 
 def insert(

@@ -85,17 +85,9 @@ def where(query: LandQuery) -> tuple[str, list[Any]]:
     """The SQL condition on the parcels table (aliased ``t``) and its values."""
     clauses = [_in("t.status", query.status)]
     params: list[Any] = list(query.status)
-    bounds = (
-        ("area_ha", ">=", query.min_ha),
-        ("area_ha", "<=", query.max_ha),
-        ("price_usd", ">=", query.min_price),
-        ("price_usd", "<=", query.max_price),
-        ("block_ha", ">=", query.min_block_ha),
-    )
-    for name, op, value in bounds:
-        if value is not None:
-            clauses.append(f"t.{quote(name)} {op} ?")
-            params.append(value)
+    for name, op, value in query.bounds():
+        clauses.append(f"t.{quote(name)} {op} ?")
+        params.append(value)
     if query.parks:
         clauses.append(_in("t.park_id", query.parks))
         params.extend(query.parks)

@@ -13,7 +13,6 @@ through; senders do not wait for each other. The table comes with migration 2
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import psycopg
@@ -80,21 +79,14 @@ def _retry_after(
     con: psycopg.Connection, schema: str, client: str, limit: RateLimit, at: dt.datetime
 ) -> int | None:
     """Seconds until ``client`` may send again, or None if it may now."""
-    since = (at - dt.timedelta(seconds=limit.window_s)).isoformat(
-        timespec="microseconds"
-    )
     rows = con.execute(
         sql.SQL(
             "SELECT created_at FROM {} WHERE client = %s AND created_at > %s "
             "ORDER BY created_at DESC LIMIT %s"
         ).format(ident(schema, TABLE)),
-        (client, since, limit.count),
+        (client, limit.since(at), limit.count),
     ).fetchall()
-    if len(rows) < limit.count:
-        return None
-    oldest = dt.datetime.fromisoformat(rows[-1][0])
-    left = (oldest - at).total_seconds() + limit.window_s
-    return max(1, math.ceil(left))
+    return limit.retry_after([r[0] for r in rows], at)
 
 
 def insert(

@@ -73,17 +73,9 @@ def where(schema: str, query: LandQuery) -> tuple[sql.Composable, list[Any]]:
     """The SQL condition on the parcels table (aliased ``t``) and its values."""
     clauses: list[sql.Composable] = [sql.SQL("t.status = ANY(%s)")]
     params: list[Any] = [list(query.status)]
-    bounds = (
-        ("area_ha", ">=", query.min_ha),
-        ("area_ha", "<=", query.max_ha),
-        ("price_usd", ">=", query.min_price),
-        ("price_usd", "<=", query.max_price),
-        ("block_ha", ">=", query.min_block_ha),
-    )
-    for name, op, value in bounds:
-        if value is not None:
-            clauses.append(sql.SQL("{} {} %s").format(_column(name), sql.SQL(op)))
-            params.append(value)
+    for name, op, value in query.bounds():
+        clauses.append(sql.SQL("{} {} %s").format(_column(name), sql.SQL(op)))
+        params.append(value)
     if query.parks:
         clauses.append(sql.SQL("t.park_id = ANY(%s)"))
         params.append(list(query.parks))
