@@ -1,8 +1,8 @@
 """A throw-away PostgreSQL cluster for the benchmarks, kept between runs on request.
 
-``tests/postgis.py``'s ``PgCluster`` makes and starts the cluster (initdb, 127.0.0.1,
-a free port, as ``postgres`` when run as root); this adds server settings of a
-modest database host and, with ``keep``, a cluster that outlives the run: its
+``scripts/pgcluster.py``'s ``PgCluster`` makes and starts the cluster (initdb,
+127.0.0.1, a free port, as ``postgres`` when run as root); this adds server settings
+of a modest database host and, with ``keep``, a cluster that outlives the run: its
 directory and state (what was loaded) stay in ``keep`` and the next run starts it
 again on a new port instead of loading everything anew.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.postgis import INSTALL_HINT, PgCluster, find_bindir, free_port
+from scripts.pgcluster import INSTALL_HINT, PgCluster, find_bindir, free_port
 
 # Server settings of a modest dedicated database host (the tests' cluster keeps
 # PostgreSQL's defaults); applied with ALTER SYSTEM, so a kept cluster keeps them.

@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 from werkzeug.wsgi import ClosingIterator
 
 from layers.build import build
+from scripts.pgcluster import INSTALL_HINT, PgCluster, find_bindir
 from tests.factories import make_dataset
-from tests.postgis import INSTALL_HINT, PgCluster, find_bindir
 from tests.stores import KINDS
 from webmap import create_app
 
@@ -276,7 +276,7 @@ def close_store(app) -> None:
         store.close()
 
 
-# --- PostGIS: one throw-away cluster per test process (see tests/postgis.py) ---
+# --- PostGIS: one throw-away cluster per test process (see scripts/pgcluster.py) ---
 
 _databases = itertools.count()
 

@@ -1,7 +1,7 @@
 """Both store backends behind one set of tests: open either, look inside either.
 
 A test module asks for ``store`` through ``open_kind`` with ``params=KINDS``; the
-PostGIS variant needs the throw-away cluster (``tests/postgis.py``) and is skipped,
+PostGIS variant needs the throw-away cluster (``scripts/pgcluster.py``) and is skipped,
 with the reason, only where PostgreSQL is not installed.
 """
 

@@ -14,6 +14,7 @@ PostgreSQL's ``LEAST`` would skip the NULL); ties go by parcel id in byte order
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import psycopg
@@ -22,8 +23,9 @@ from psycopg import sql
 from layers.landsearch import LAYER, READY_STAGES, LandQuery, LandResult
 from layers.store.base import MAX_LIMIT, LayerInfo
 from layers.store.gpkg_land import INDEX, INDEX_COLUMNS, INDEX_LEADING, check_fields
-from layers.store.pg_schema import ident
+from layers.store.pg_schema import META_LAYERS, ident
 
+logger = logging.getLogger(__name__)
 PARKS = "parks"
 TEXT_TYPES = ("str", "date")
 
@@ -52,6 +54,31 @@ def land_index(con: psycopg.Connection, schema: str, info: LayerInfo) -> None:
             sql.SQL(", ").join(sql.Identifier(n) for n in included),
         )
     )
+
+
+def add_land_index(con: psycopg.Connection, schema: str) -> bool:
+    """Give an existing store's parcels the covering index if it lacks it.
+
+    Returns:
+        True when the index was made (false: no parcels layer yet, or it has one).
+    """
+    row = con.execute(
+        sql.SQL("SELECT info FROM {} WHERE name = %s").format(
+            ident(schema, META_LAYERS)
+        ),
+        (LAYER,),
+    ).fetchone()
+    if row is None:
+        return False
+    found = con.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (f'"{schema}"."{INDEX}"',)
+    ).fetchone()
+    if found and found[0]:
+        return False
+    info = LayerInfo.from_json(row[0])
+    logger.info("indexing the parcels of schema %s for the land search", schema)
+    land_index(con, schema, info)
+    return True
 
 
 def _column(name: str) -> sql.Composed:

@@ -161,10 +161,22 @@ def _v2(con: psycopg.Connection, schema: str) -> None:
     con.execute(sql.SQL("CREATE INDEX ON {} (client, created_at)").format(table))
 
 
+def _v3(con: psycopg.Connection, schema: str) -> None:
+    """The land search's covering index, for stores built before builds made it.
+
+    A new store gets it from its build (the layers come after the migrations).
+    """
+    # pg_land imports this module, so not at the top
+    from layers.store.pg_land import add_land_index  # noqa: PLC0415
+
+    add_land_index(con, schema)
+
+
 Migration = Callable[[psycopg.Connection, str], None]
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "layers, build, clearance and audit tables", _v1),
     (2, "investors' enquiries", _v2),
+    (3, "the land search's covering index on parcels", _v3),
 )
 
 

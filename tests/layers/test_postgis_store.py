@@ -10,9 +10,10 @@ import pytest
 from layers.build import build
 from layers.errors import StoreUnavailable
 from layers.store import open_store, pg_schema, pg_write
+from layers.store.gpkg_land import INDEX as LAND_INDEX
 from layers.store.pg_schema import PgLocation, latest
 from layers.store.postgis import PostgisStore
-from tests.postgis import PgCluster
+from scripts.pgcluster import PgCluster
 
 
 def quiet(_msg: str) -> None:
@@ -80,6 +81,25 @@ def test_opening_an_older_layout_applies_the_missing_migrations(
     ]
     assert sql_rows(pg_url, "SELECT count(*) FROM parkmap.parkmap_notes") == [(0,)]
     open_store(pg_url).close()  # nothing left to apply the second time
+
+
+def test_a_store_built_without_the_land_index_gets_it_when_opened(
+    data_dir: Path, pg_url: str
+) -> None:
+    """Stores built before version 3 lack the land search's index; opening adds it."""
+    build(data_dir, pg_url, progress=quiet)
+    index = f"parkmap.{LAND_INDEX}"
+    where = PgLocation.parse(pg_url)
+    with psycopg.connect(where.conninfo) as con:
+        con.execute(f"DROP INDEX {index}")
+        con.execute("DELETE FROM parkmap.parkmap_schema WHERE version >= 3")
+    assert sql_rows(pg_url, "SELECT to_regclass(%s) IS NULL", index) == [(True,)]
+    open_store(pg_url).close()
+    assert sql_rows(pg_url, "SELECT to_regclass(%s) IS NULL", index) == [(False,)]
+    assert sql_rows(pg_url, "SELECT max(version) FROM parkmap.parkmap_schema") == [
+        (latest(),)
+    ]
+    open_store(pg_url).close()  # made once, not again
 
 
 def test_layers_have_spatial_and_attribute_indexes(pg_shared_store: str) -> None:

@@ -13,7 +13,7 @@ from layers.errors import (
     StoreUnavailable,
 )
 from layers.store import FieldInfo, LayerInfo, Store, open_store
-from tests.postgis import PgCluster
+from scripts.pgcluster import PgCluster
 from tests.stores import KINDS, open_kind
 
 

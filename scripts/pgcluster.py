@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL cluster with PostGIS for the tests, on 127.0.0.1.
+"""A throw-away PostgreSQL cluster with PostGIS on 127.0.0.1, for tests and benchmarks.
 
 ``PgCluster.start`` runs Debian's ``initdb`` and ``pg_ctl`` in a temporary
 directory on a free port, as the calling user or, when that is root (PostgreSQL
@@ -60,6 +60,7 @@ class PgCluster:
 
     @property
     def datadir(self) -> Path:
+        """The cluster's data directory (``PGDATA``)."""
         return self.root / "data"
 
     def url(self, database: str, schema: str = "parkmap", **params: str) -> str:
@@ -71,6 +72,7 @@ class PgCluster:
         )
 
     def conninfo(self, database: str = "postgres") -> str:
+        """A libpq URL of ``database`` as the superuser."""
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *args: str) -> None:
@@ -81,7 +83,7 @@ class PgCluster:
 
     @classmethod
     def start(cls, bindir: Path) -> PgCluster:
-        """initdb and start a cluster; raise RuntimeError when that fails."""
+        """Run ``initdb`` and start a cluster; raise RuntimeError when that fails."""
         run_as = "postgres" if os.geteuid() == 0 else None
         root = Path(tempfile.mkdtemp(prefix="parkmap-pg-"))
         if run_as is not None:
