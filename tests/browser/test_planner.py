@@ -15,13 +15,15 @@ import pytest
 from babel.numbers import format_decimal
 
 from tests.browser.conftest import add_test_tiles
-from tests.conftest import serve
+from tests.conftest import close_store, serve
 from tests.factories import PASSWORD
 from tests.planner_data import BASELINE, parcel_at, planner_app
 from webmap.mapview.clearance import STAGE_COLORS
 from webmap.store import get_store
 
-pytestmark = pytest.mark.browser
+# On both stores: the edit path (transaction, audit, tile properties) differs most
+# between the GeoPackage and PostGIS, and this is where a user sees it.
+pytestmark = [pytest.mark.browser, pytest.mark.both_stores]
 
 PARK = "cang_cua_ngo"  # a reported clearance bottleneck
 STAGE_COLUMNS = ("not_started", "surveyed", "plan_approved", "compensating",
@@ -29,11 +31,12 @@ STAGE_COLUMNS = ("not_started", "surveyed", "plan_approved", "compensating",
 
 
 @pytest.fixture
-def site_app(editable_store: Path, tmp_path: Path):
+def site_app(editable_location: str, tmp_path: Path):
     """The sample data in a private store, base maps served locally, one planner."""
-    app = planner_app(editable_store, tmp_path)
+    app = planner_app(editable_location, tmp_path)
     add_test_tiles(app)
-    return app
+    yield app
+    close_store(app)
 
 
 @pytest.fixture
