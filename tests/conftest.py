@@ -240,13 +240,21 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shared_client(store_kind: str, request: pytest.FixtureRequest):
-    """A test client of an app over the tiny data set built once (read-only tests)."""
+def shared_tiny(store_kind: str, request: pytest.FixtureRequest) -> tuple[Path, str]:
+    """The tiny data set built once for the module's backend: (data dir, location).
+
+    For tests that only read it (``app_store`` is the private copy to change).
+    """
     if store_kind == "postgis":
-        data, store = request.getfixturevalue("pg_tiny")
-    else:
-        path = request.getfixturevalue("shared_store")
-        data, store = path.parents[1] / "data", str(path)
+        return request.getfixturevalue("pg_tiny")
+    path = request.getfixturevalue("shared_store")
+    return path.parents[1] / "data", str(path)
+
+
+@pytest.fixture(scope="module")
+def shared_client(shared_tiny: tuple[Path, str]):
+    """A test client of an app over the tiny data set built once (read-only tests)."""
+    data, store = shared_tiny
     app = create_app({"TESTING": True, "DATA_DIR": str(data), "STORE": store})
     yield app.test_client()
     close_store(app)

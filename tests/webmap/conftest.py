@@ -8,7 +8,7 @@ import pytest
 
 from layers.build import build
 from tests.clearance_factories import Planner, build_planner_store, planner_session
-from tests.conftest import fresh_database, isolated, quiet
+from tests.conftest import close_store, fresh_database, isolated, quiet
 from tests.mapdata import EVIL_NAME, build_extra_store
 from webmap import create_app
 
@@ -21,18 +21,33 @@ def extra_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return build_extra_store(tmp_path_factory.mktemp("extra"))
 
 
+@pytest.fixture(scope="session")
+def pg_extra_store(postgres, extra_store: tuple[Path, Path]) -> str:
+    """That data set built once into PostGIS, for tests that only read it: its URL."""
+    url = postgres.url(fresh_database(postgres))
+    build(extra_store[0], url, progress=quiet)
+    return url
+
+
 @pytest.fixture
-def extra_app(extra_store: tuple[Path, Path]):
-    """An app over that store; ``plots`` (5 features) goes out as tiles."""
+def extra_app(request: pytest.FixtureRequest, store_kind: str, extra_store):
+    """An app over that store (read it only); ``plots`` (5 features) goes out as tiles."""
     data, store = extra_store
-    return create_app(
+    location = (
+        request.getfixturevalue("pg_extra_store")
+        if store_kind == "postgis"
+        else str(store)
+    )
+    app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(data),
-            "STORE": str(store),
+            "STORE": location,
             "INLINE_MAX_FEATURES": 4,
         }
     )
+    yield app
+    close_store(app)
 
 
 @pytest.fixture

@@ -10,10 +10,13 @@ import pytest
 
 from geo import crs as geocrs
 from layers.rasters import RasterRegistry
+from tests.conftest import close_store
 from tests.raster_factories import marked_image
 from webmap import create_app
 from webmap.mapview.state import ViewState, parse_compare, parse_view
 from webmap.rasters_overlay import raster_overlays
+
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 RASTERS = ("site-2023-06", "site-2023-10", "evil")
 EVIL_LABEL = '<img src=x onerror="window.__xss=1">'
@@ -72,14 +75,17 @@ def test_compare_round_trips_through_the_query() -> None:
 
 
 @pytest.fixture(scope="module")
-def compare_app(shared_store: Path, tmp_path_factory: pytest.TempPathFactory):
+def compare_app(
+    shared_tiny: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+):
     """The tiny store with two dates of one site and a raster labelled with HTML."""
     root = tmp_path_factory.mktemp("compare")
+    data, store = shared_tiny
     app = create_app(
         {
             "TESTING": True,
-            "DATA_DIR": str(shared_store.parents[1] / "data"),
-            "STORE": str(shared_store),
+            "DATA_DIR": str(data),
+            "STORE": store,
             "RASTER_DIR": str(root / "rasters"),
         }
     )
@@ -93,7 +99,8 @@ def compare_app(shared_store: Path, tmp_path_factory: pytest.TempPathFactory):
         registry.import_file(
             src, name=name, date=date, label=label, progress=lambda _m: None
         )
-    return app
+    yield app
+    close_store(app)
 
 
 def page(app, query: str = "") -> str:

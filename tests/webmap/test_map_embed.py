@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import close_store, isolated
 from tests.webmap.maphelpers import client_config
 from webmap import create_app
 from webmap.config import ConfigError
 
+pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
+
 PORTAL = "https://portal.example.vn"
 
 
-@pytest.fixture
-def portal_app(data_dir, built):
+def tiny_app(shared_tiny: tuple[Path, str], scratch: Path, **config: object):
+    """An app over the module's read-only tiny store; close it with ``close_store``."""
+    data, store = shared_tiny
     return create_app(
         {
             "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "STORE": str(built),
-            "EMBED_ORIGINS": f"{PORTAL}, http://127.0.0.1:8001",
+            "DATA_DIR": str(data),
+            "STORE": store,
+            **isolated(scratch),
+            **config,
         }
     )
+
+
+@pytest.fixture(scope="module")
+def app(shared_tiny, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """One app for the module (every test here only reads); overrides conftest's."""
+    app = tiny_app(shared_tiny, tmp_path_factory.mktemp("embed"))
+    yield app
+    close_store(app)
+
+
+@pytest.fixture
+def portal_app(shared_tiny, tmp_path: Path) -> Iterator:
+    app = tiny_app(
+        shared_tiny, tmp_path, EMBED_ORIGINS=f"{PORTAL}, http://127.0.0.1:8001"
+    )
+    yield app
+    close_store(app)
 
 
 def embed(client, query: str = "") -> str:
@@ -80,14 +105,15 @@ def test_frame_ancestors_from_config(portal_app) -> None:
 @pytest.mark.parametrize(
     "value", ["portal.example.vn", "https://portal.example.vn/page", "ftp://x.vn", "*"]
 )
-def test_bad_embed_origin_stops_start(data_dir, built, value) -> None:
+def test_bad_embed_origin_stops_start(tmp_path, value) -> None:
+    # checked at start, before the store is opened: no store needed
     with pytest.raises(ConfigError, match="PARKMAP_EMBED_ORIGINS"):
-        create_app({"STORE": str(built), "EMBED_ORIGINS": value})
+        create_app({"STORE": str(tmp_path / "none.gpkg"), "EMBED_ORIGINS": value})
 
 
-def test_embed_origins_from_environment(monkeypatch, built) -> None:
+def test_embed_origins_from_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PARKMAP_EMBED_ORIGINS", "https://a.vn https://B.vn:8443")
-    app = create_app({"STORE": str(built)})
+    app = create_app({"STORE": str(tmp_path / "none.gpkg")})
     assert app.config["EMBED_ORIGINS"] == ("https://a.vn", "https://b.vn:8443")
 
 
@@ -152,20 +178,26 @@ def test_oembed_xml_not_implemented(client) -> None:
     assert oembed(client, "http://localhost/", format="xml").status_code == 501
 
 
-def test_oembed_with_public_url(data_dir, built) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "STORE": str(built),
-            "PUBLIC_URL": "https://map.heza.example/parkmap/",
-        }
+@pytest.mark.parametrize("url", ["http://[::1", "https://[evil.example/"])
+def test_oembed_refuses_a_url_it_cannot_parse(client, url) -> None:
+    # urlsplit's ValueError (an unclosed IPv6 bracket) used to answer 500
+    resp = oembed(client, url)
+    assert resp.status_code == 400
+    assert resp.mimetype == "application/problem+json"
+    assert resp.json["parameter"] == "url"
+
+
+def test_oembed_with_public_url(shared_tiny, tmp_path) -> None:
+    app = tiny_app(
+        shared_tiny, tmp_path, PUBLIC_URL="https://map.heza.example/parkmap/"
     )
     client = app.test_client()
     good = oembed(client, "https://map.heza.example/parkmap/?layers=parks")
+    other = oembed(client, "https://map.heza.example/other/")
+    close_store(app)
     assert good.status_code == 200
     assert 'src="https://map.heza.example/parkmap/embed?' in good.json["html"]
-    assert oembed(client, "https://map.heza.example/other/").status_code == 404
+    assert other.status_code == 404
 
 
 def test_portal_example(portal_app) -> None:

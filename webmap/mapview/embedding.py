@@ -14,6 +14,7 @@ from flask import current_app, request
 from markupsafe import Markup
 
 from webmap.mapview.settings import parse_origins
+from webmap.ogc.params import InvalidParameter
 
 OEMBED_MAX_WIDTH, OEMBED_MAX_HEIGHT = 1200, 900
 OEMBED_WIDTH, OEMBED_HEIGHT = 800, 600
@@ -92,8 +93,15 @@ def own_map_link(url: str) -> MapLink | None:
     Returns:
         The page (``map`` or ``embed``) and query, or None for other sites,
         other paths and other schemes.
+
+    Raises:
+        InvalidParameter: naming ``url``, when it cannot be parsed as a URL (an
+            unclosed IPv6 bracket such as ``http://[::1``).
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise InvalidParameter("url", f"not a URL ({exc}): {url[:200]!r}") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     base = urlsplit(own_base())
