@@ -18,8 +18,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5  # nginx keeps upstream connections open (see nginx.conf)
 timeout = 60
 graceful_timeout = 30
-max_requests = 5000  # recycle workers now and then; jitter keeps them apart
-max_requests_jitter = 500
+# Recycle workers now and then. A new worker takes ~3 s to load the app, so the
+# jitter is wide: workers that restart together leave clients queueing meanwhile.
+max_requests = 5000
+max_requests_jitter = 2500
+# gunicorn 27's control socket is one path per user (~/.gunicorn/gunicorn.ctl), which
+# every gunicorn of that user on the host would share; parkmap does not use it.
+control_socket_disable = True
 
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
