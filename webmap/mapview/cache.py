@@ -1,8 +1,10 @@
-"""A small per-app cache of what every map page reuses, keyed by the store's build.
+"""Small per-app caches of what map pages reuse, keyed by the store's build.
 
 The inline layers' GeoJSON (with their escaped popups) and the names other features
 refer to depend only on the stored data and the language, so they are made once per
-build and language; a rebuilt store has a new build id and starts afresh.
+build and language; a rebuilt store (or a clearance edit) has a new build id and
+starts afresh. Each ``space`` is its own LRU, so rendered pages of many views cannot
+push the layers' GeoJSON out.
 """
 
 from __future__ import annotations
@@ -27,13 +29,30 @@ class _Cache:
         self.lock = threading.Lock()
 
 
-def memo(store: Store, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+def _space(name: str) -> _Cache:
+    spaces: dict[str, _Cache] = current_app.extensions.setdefault(KEY, {})
+    cache = spaces.get(name)
+    if cache is None:
+        cache = spaces.setdefault(name, _Cache())
+    return cache
+
+
+def memo(
+    store: Store,
+    key: tuple[Hashable, ...],
+    make: Callable[[], T],
+    *,
+    space: str = "data",
+    size: int = SIZE,
+) -> T:
     """``make()`` once per store build and ``key`` (always, if builds have no id).
 
     Args:
         store: the store whose build id scopes the value.
         key: what the value depends on besides the data (layer, language…).
         make: computes the value; it must not depend on the request otherwise.
+        space: which of the app's caches holds it.
+        size: the most values that cache keeps (least recently used go first).
 
     Returns:
         The cached or freshly made value.
@@ -41,7 +60,7 @@ def memo(store: Store, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
     build = store.build_id()
     if build is None:
         return make()
-    cache = current_app.extensions.setdefault(KEY, _Cache())
+    cache = _space(space)
     full = (build, *key)
     with cache.lock:
         if full in cache.items:
@@ -50,6 +69,6 @@ def memo(store: Store, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
     value = make()
     with cache.lock:
         cache.items[full] = value
-        while len(cache.items) > SIZE:
+        while len(cache.items) > size:
             cache.items.popitem(last=False)
     return value

@@ -2,12 +2,17 @@
 
 ``render_map`` returns the three parts Folium renders (header, map div, script) so
 that the Flask templates put them in a page with its own chrome.
+
+Folium takes ~75 ms of CPU to render a map page, nearly all of the page's time, so
+the public pages (map, embed) keep what it renders, per view, store build (which moves
+with clearance edits), raster and 360° catalogues, language and host: a page then
+costs a few milliseconds and only this request's CSP nonce is put in anew.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import folium
@@ -20,9 +25,10 @@ from markupsafe import Markup, escape
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
 from webmap.mapview import layers as overlays_mod
+from webmap.mapview.cache import memo
 from webmap.mapview.controls import ParkMap, ParkmapClient, ParkSearch, fullscreen
 from webmap.mapview.embedding import allowed_origins
-from webmap.mapview.i18n import as_of, display_name
+from webmap.mapview.i18n import as_of, current_language, display_name
 from webmap.mapview.layers import POINTS_PANE, TILES_PANE, BuildContext, Overlay
 from webmap.mapview.popups import Lookups, popup_html
 from webmap.mapview.state import ViewState
@@ -31,10 +37,12 @@ from webmap.mapview.texts import client_texts, imagery_texts
 from webmap.rasters_overlay import raster_overlays
 from webmap.security import add_nonce
 from webmap.store import get_store
+from webmap.views.rasters import raster_tiles
 from webmap.vr.overlay import camera_layer
-from webmap.vr.scenes import scene_list
+from webmap.vr.scenes import manifest_stamp, scene_list
 
 LatLngBounds = list[list[float]]
+PAGES_SPACE, PAGES_KEPT = "map-pages", 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +230,7 @@ def render_map(
     state: ViewState,
     embed: bool = False,
     extra: Callable[[folium.Map], None] | None = None,
+    cache_as: str | None = None,
 ) -> MapParts:
     """The map of ``state`` rendered by Folium, ready for a page template.
 
@@ -230,14 +239,59 @@ def render_map(
         embed: the iframe variant (collapsed switcher, cooperative gestures).
         extra: adds a page's own elements (the planner's clearance layer) before
             the layer control, so their overlays are listed in it.
+        cache_as: a name for ``extra`` when what it adds depends on nothing but
+            ``state``: the rendered map is then kept and reused (see the module's
+            docstring). Without it, a map with ``extra`` is rendered every time.
 
     Returns:
-        Folium's header, map div and script, and the legends of the overlays.
+        Folium's header, map div and script, and the legends of the overlays, with
+        this request's nonce on the inline scripts.
 
     Raises:
         StoreUnavailable: the store is not built.
     """
     store = get_store()
+    if extra is not None and cache_as is None:
+        return _with_nonce(_render(store, state, embed, extra))
+    key: tuple[Hashable, ...] = (
+        state,
+        embed,
+        cache_as,
+        current_language(),
+        request.host_url,
+        request.script_root,
+        raster_tiles().registry.version(),
+        manifest_stamp(),
+    )
+    parts = memo(
+        store,
+        key,
+        lambda: _render(store, state, embed, extra),
+        space=PAGES_SPACE,
+        size=PAGES_KEPT,
+    )
+    return _with_nonce(parts)
+
+
+def _with_nonce(parts: MapParts) -> MapParts:
+    """``parts`` with this request's nonce on Folium's own inline scripts.
+
+    The page template puts the map script itself in a ``<script nonce>``.
+    """
+    return replace(
+        parts,
+        header=Markup(add_nonce(parts.header)),
+        html=Markup(add_nonce(parts.html)),
+    )
+
+
+def _render(
+    store: Store,
+    state: ViewState,
+    embed: bool,
+    extra: Callable[[folium.Map], None] | None,
+) -> MapParts:
+    """Folium's rendering of the map of ``state`` (scripts without nonces)."""
     lookups = Lookups.cached(store, state.lang)
     selected = feature_view(store, *state.selected, lookups) if state.selected else None
     focus = feature_view(store, "parks", state.park, lookups) if state.park else None
@@ -281,10 +335,8 @@ def render_map(
     root = m.get_root()
     root.render()
     return MapParts(
-        # Folium's own inline scripts (L_NO_TOUCH…) get this request's nonce; the
-        # page template puts the map script in a <script nonce>.
-        Markup(add_nonce(root.header.render())),
-        Markup(add_nonce(root.html.render())),
+        Markup(root.header.render()),
+        Markup(root.html.render()),
         Markup(root.script.render()),
         tuple(o.legend for o in items if o.legend is not None),
     )

@@ -47,7 +47,10 @@ def index() -> Response:
     """The full-page map of the view the query asks for."""
     state = view_state()
     parts = render_map(
-        state, embed=False, extra=lambda m: add_land_panel(m, state.lang)
+        state,
+        embed=False,
+        extra=lambda m: add_land_panel(m, state.lang),
+        cache_as="land-panel",  # the panel depends on the language alone
     )
     html = render_template(
         "map/page.html", map=parts, **page_context(state, "map.index")

@@ -8,6 +8,7 @@ mini-map position, a parcel's outline) from the served manifest and the store.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +43,12 @@ def manifest() -> Manifest:
         cached = (stamp, read_manifest(path, served=True))
         current_app.extensions[KEY] = cached
     return cached[1]
+
+
+def manifest_stamp() -> Hashable:
+    """A token that changes whenever the served manifest's file changes."""
+    manifest()
+    return current_app.extensions[KEY][0]
 
 
 def map_url(query: dict[str, str] | str) -> str:
