@@ -36,6 +36,7 @@ EDITABLE = (
 MAX_NOTE = 2000
 MAX_REASON = 500
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 AREA_SLACK_HA = 1e-6  # float noise when cleared_ha is set to the parcel's area
 
 
@@ -233,6 +234,8 @@ def _text(value: Any, name: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise EditRejected(name, f"expected text, got {type(value).__name__}")
+    if LONE_SURROGATE.search(value):  # JSON may carry "\ud800"; UTF-8 cannot
+        raise EditRejected(name, "not Unicode text: it holds a lone surrogate")
     text = unicodedata.normalize("NFC", value).strip()
     if len(text) > limit:
         raise EditRejected(name, f"at most {limit} characters, got {len(text)}")

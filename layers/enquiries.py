@@ -71,7 +71,10 @@ class TooManyEnquiries(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
-    """At most ``count`` enquiries per client within ``window_s`` seconds."""
+    """At most ``count`` posts per client within ``window_s`` seconds.
+
+    Enquiries use it, and so do the photo uploads (``webmap/ratelimit.py``).
+    """
 
     count: int
     window_s: float = 3600.0

@@ -96,16 +96,18 @@ def make_cog(workdir: Path) -> tuple[RasterRegistry, RasterInfo]:
     return registry, info
 
 
-def tiles_at(info: RasterInfo, z: int) -> list[Tile]:
-    """Up to MAX_TILES tiles of zoom ``z`` whose centre is on the image, spread."""
-    west, south, east, north = info.bbox
+def tiles_at(
+    bbox: tuple[float, float, float, float], z: int, most: int = MAX_TILES
+) -> list[Tile]:
+    """Up to ``most`` tiles of zoom ``z`` whose centre is in ``bbox``, spread."""
+    west, south, east, north = bbox
     tiles = []
-    for tile in tiles_for_bbox(info.bbox, z):
+    for tile in tiles_for_bbox(bbox, z):
         w, s, e, n = tile.bounds_wgs84()
         if west < (w + e) / 2 < east and south < (s + n) / 2 < north:
             tiles.append(tile)
-    step = max(1, len(tiles) // MAX_TILES)
-    return tiles[::step][:MAX_TILES]
+    step = max(1, len(tiles) // most)
+    return tiles[::step][:most]
 
 
 def coverage(tile: Tile, info: RasterInfo) -> float:
@@ -131,7 +133,7 @@ def uncached(workdir: Path, info: RasterInfo, rounds: int) -> dict[int, dict]:
     out: dict[int, dict] = {}
     with Reader(cog) as reader:
         for z in ZOOMS:
-            tiles = tiles_at(info, z)
+            tiles = tiles_at(info.bbox, z)
             rio, ours, sizes = [], [], []
             passes = max(rounds, math.ceil(30 / len(tiles)))  # ≥ 30 requests
             for i in range(passes * len(tiles)):
@@ -169,7 +171,7 @@ def cached_throughput(
         "PARKMAP_STORE": str(workdir / "parkmap.gpkg"),
         "PARKMAP_RASTER_DIR": str(workdir / "rasters"),
     }
-    full = tiles_at(info, 16)
+    full = tiles_at(info.bbox, 16)
     picks = {
         "z16 photo tile": full[len(full) // 2],
         "z12 corner tile": min(

@@ -8,8 +8,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webmap import accesslog, auth, cli, config, errors, mapview, metrics, security
+from webmap import (
+    accesslog,
+    auth,
+    cli,
+    config,
+    errors,
+    limits,
+    mapview,
+    metrics,
+    security,
+)
 from webmap.views import api as api_views
+from webmap.views import apidoc as apidoc_views
 from webmap.views import enquiries as enquiry_views
 from webmap.views import land as land_views
 from webmap.views import pages
@@ -39,10 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     logging.getLogger("webmap").setLevel(logging.INFO)
     errors.register(app)
+    limits.init_app(app)  # 413 problems naming the body limits
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
     security.init_app(app)  # headers on every response, the CSP nonce
     cli.register(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(apidoc_views.bp)  # /openapi.json: every route
     mapview.init_app(app)  # map, embed, vendor assets, languages
     app.register_blueprint(api_views.bp)
     app.register_blueprint(tile_views.bp)

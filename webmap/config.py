@@ -33,7 +33,11 @@ def defaults() -> dict[str, Any]:
         # PARKMAP_ENV_NAME, or its short form PARKMAP_ENV (the name issue 10 uses).
         "ENV_NAME": os.environ.get("PARKMAP_ENV") or "development",
         "DEFAULT_LANGUAGE": "vi",
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Request bodies (webmap/limits.py): forms and JSON are small; the photo
+        # upload (POST /vr/scenes) raises the body limit to its own.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "MAX_FORM_PARTS": 64,
         # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": 0,
         # Accounts and sessions (webmap/auth): empty STATE_DIR means <DATA_DIR>/state;

@@ -28,6 +28,7 @@ from webmap.ogc.documents import exception_members
 from webmap.ogc.operations import PREFIX as API_PREFIX
 from webmap.ogc.params import InvalidParameter
 from webmap.planner.params import InvalidBody
+from webmap.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ STATUS: dict[type[Exception], int] = {
     InvalidBody: 400,
     EnquiryRejected: 422,
     TooManyEnquiries: 429,
+    TooManyRequests: 429,
 }
 
 
@@ -81,8 +83,9 @@ def problem(exc: Exception) -> Response:
         status,
         mimetype="application/problem+json",
     )
-    if isinstance(exc, TooManyEnquiries):
-        resp.headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 429 and retry_after:  # TooManyEnquiries, TooManyRequests
+        resp.headers["Retry-After"] = str(retry_after)
     if isinstance(exc, HTTPException):  # keep e.g. Allow on 405
         for key, value in exc.get_headers():
             if key.lower() != "content-type":

@@ -136,6 +136,20 @@ def test_json_enquiries(client, app):
     assert len(stored(app)) == 1
 
 
+def test_a_deeply_nested_json_body_is_422_not_500(client, app):
+    # get_json(silent=True) lets RecursionError through: it used to answer 500
+    resp = client.post(
+        f"/parcels/{PARCEL}/enquiry",
+        data="[" * 10_000,
+        content_type="application/json",
+        headers={"X-CSRFToken": form_token(client, PARCEL)},
+    )
+    assert resp.status_code == 422
+    assert resp.mimetype == "application/problem+json"
+    assert resp.json["errors"]["name"] == "required"
+    assert stored(app) == []
+
+
 def test_an_enquiry_about_an_unknown_parcel_is_a_404(client, app):
     resp = post(client, GOOD, form_token(client, PARCEL), parcel="nope")
     assert resp.status_code == 404
@@ -240,6 +254,14 @@ def test_the_list_pages(client, app, monkeypatch: pytest.MonkeyPatch):
     assert "sender 0" in second and "sender 2" not in second
     assert admin.get("/admin/enquiries?page=3").status_code == 404
     assert admin.get("/admin/enquiries?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "0"])
+def test_a_page_number_int_refuses_is_page_one(app, page):
+    # "²".isdigit() is true and int("²") raises, as does int() of 5,000 digits:
+    # both used to answer 500
+    resp = admin_client(app).get(f"/admin/enquiries?page={page}")
+    assert resp.status_code == 200
 
 
 def test_planners_get_403(app):

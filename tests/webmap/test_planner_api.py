@@ -109,6 +109,29 @@ def test_malformed_body_is_400_naming_the_field(planner_ro, body, field):
     assert resp.get_json()["field"] == field
 
 
+def test_deeply_nested_body_is_400_not_500(planner_ro):
+    # json.loads' RecursionError used to answer 500
+    resp = planner_ro.patch("a-1", b"[" * 10_000)
+    assert resp.status_code == 400
+    assert resp.get_json()["field"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"version": 0, "changes": {"note": "a \\ud800 b"}}', "note"),
+        (b'{"version": 0, "changes": {"stage": "cleared"}, "reason": "\\udfff"}',
+         "reason"),
+    ],
+)  # fmt: skip
+def test_lone_surrogate_in_text_is_422_naming_the_field(planner_ro, body, field):
+    # valid JSON, but not storable as UTF-8: used to answer 500 from the store
+    resp = planner_ro.patch("a-1", body)
+    assert resp.status_code == 422
+    assert resp.get_json()["field"] == field
+    assert planner_ro.store().clearance("a-1").version == 0
+
+
 @pytest.mark.parametrize("method", ["get", "patch"])
 def test_unknown_parcel_is_404(planner_ro, method):
     if method == "get":

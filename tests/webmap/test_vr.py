@@ -48,6 +48,7 @@ def vr_app(vr_base, tmp_path: Path):
             "STORE": str(store),
             "PANORAMA_DIR": str(tmp_path / "vr"),
             "PANORAMA_SOURCE_DIR": str(tmp_path / "src"),
+            "STATE_DIR": str(tmp_path / "state"),  # upload counts start at zero
             "ADMIN_TOKEN": TOKEN,
         }
     )
@@ -209,6 +210,23 @@ def test_oversized_upload_is_refused(vr, vr_app) -> None:
     assert "PARKMAP_PANORAMA_MAX_BYTES" in resp.get_json()["detail"]
 
 
+def test_uploads_past_the_hourly_allowance_answer_429(vr, vr_app) -> None:
+    vr_app.config["UPLOAD_LIMIT_PER_HOUR"] = 2
+    wrong = {"Authorization": "Bearer not-the-token"}
+    assert [upload(vr, b"x", headers=wrong).status_code for _ in range(2)] == [401] * 2
+    resp = upload(vr, photo_bytes(gps=(106.6, 20.87)))  # right token: still counted
+    assert resp.status_code == 429
+    assert resp.mimetype == "application/problem+json"
+    assert 3590 < int(resp.headers["Retry-After"]) <= 3600
+    assert "too many upload requests" in resp.get_json()["detail"]
+
+
+def test_upload_allowance_of_zero_is_no_limit(vr, vr_app) -> None:
+    vr_app.config["UPLOAD_LIMIT_PER_HOUR"] = 0
+    wrong = {"Authorization": "Bearer not-the-token"}
+    assert {upload(vr, b"x", headers=wrong).status_code for _ in range(3)} == {401}
+
+
 def test_upload_without_any_position(vr) -> None:
     resp = upload(vr, photo_bytes())
     assert resp.status_code == 400
@@ -268,6 +286,18 @@ def test_bad_vr_setting_fails_at_startup(data_dir, built) -> None:
                 "DATA_DIR": str(data_dir),
                 "STORE": str(built),
                 "PANORAMA_MAX_BYTES": "lots",
+            }
+        )
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "10001"])
+def test_bad_upload_limit_fails_at_startup(data_dir, built, value: str) -> None:
+    with pytest.raises(ConfigError, match="PARKMAP_UPLOAD_LIMIT_PER_HOUR"):
+        create_app(
+            {
+                "DATA_DIR": str(data_dir),
+                "STORE": str(built),
+                "UPLOAD_LIMIT_PER_HOUR": value,
             }
         )
 

@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS login_locks (
     until REAL NOT NULL,
     PRIMARY KEY (scope, key)
 );
+-- Requests counted against per-address allowances (webmap/ratelimit.py).
+CREATE TABLE IF NOT EXISTS rate_events (
+    kind   TEXT NOT NULL,
+    client TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rate_events_by_client ON rate_events (kind, client, at);
 """
 
 

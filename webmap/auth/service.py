@@ -64,6 +64,11 @@ def get_limiter() -> Limiter:
     return _services()[1]
 
 
+def get_database() -> Database:
+    """The accounts database of the current app (also holds rate-limit counts)."""
+    return _services()[1].db
+
+
 def check_login(username: str, password: str, address: str) -> User:
     """The user whose name and password these are, unless locked out.
 

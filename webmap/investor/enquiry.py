@@ -46,7 +46,10 @@ def client_key(address: str | None) -> str:
 def submitted() -> tuple[dict[str, Any], bool]:
     """What the request sent (form fields or a JSON object) and whether it was JSON."""
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # nested too deeply: as unreadable as bad JSON
+            body = None
         return (body if isinstance(body, dict) else {}), True
     return {k: request.form.get(k, "") for k in (*FORM_FIELDS, HONEYPOT)}, False
 

@@ -13,7 +13,14 @@ from urllib.parse import quote, urlencode
 
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store.base import GeoJSONPage, LayerInfo
-from webmap.ogc.operations import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON
+from webmap.ogc.operations import (
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI_JSON,
+    PREFIX,
+    SCHEMA_JSON,
+)
 from webmap.ogc.params import field_schema, queryables
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -75,6 +82,12 @@ def landing(base: str, query: Mapping[str, str]) -> dict[str, Any]:
             *self_links(base, query, JSON),
             link(f"{base}/openapi", "service-desc", OPENAPI_JSON, "API definition"),
             link(f"{base}/openapi?f=html", "service-doc", HTML, "API documentation"),
+            link(
+                f"{base.removesuffix(PREFIX)}/openapi.json",
+                "describedby",
+                JSON,
+                "OpenAPI definition of the whole service (map, tiles, land, planner)",
+            ),
             link(f"{base}/conformance", "conformance", JSON, "Conformance"),
             link(f"{base}/conformance", REL_CONFORMANCE, JSON, "Conformance"),
             link(f"{base}/collections", "data", JSON, "Collections"),

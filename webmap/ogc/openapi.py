@@ -4,6 +4,8 @@ Every operation in ``operations.OPERATIONS`` appears with its own ``Param`` obje
 schemas; each collection also gets concrete ``items`` paths that declare its
 queryables as parameters and its features' property types, which lets GDAL and
 QGIS push filters down and lets schema-driven testers check every answer.
+``paths`` and ``components`` also make up the ``/api`` part of the whole service's
+document at ``/openapi.json`` (``webmap/apidoc``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,38 @@ def operation_object(op: Operation, info: LayerInfo | None = None) -> dict[str, 
     }
 
 
+TAGS = (
+    {"name": "Capabilities", "description": "What the API offers."},
+    {"name": "Data", "description": "Features."},
+)
+
+
+def paths(infos: list[LayerInfo], prefix: str = "") -> dict[str, Any]:
+    """The Path Items of every operation, and concrete items paths per layer.
+
+    Args:
+        infos: the store's layers.
+        prefix: prepended to every path (``/api`` in the whole service's document).
+    """
+    out: dict[str, Any] = {
+        prefix + op.path: {"get": operation_object(op)} for op in OPERATIONS
+    }
+    for info in infos:
+        for op in (ITEMS, ITEM):
+            out[prefix + op.concrete_path(info.name)] = {
+                "get": operation_object(op, info)
+            }
+    return out
+
+
+def components(infos: list[LayerInfo]) -> dict[str, Any]:
+    """The component schemas the operations refer to, per-layer ones included."""
+    out = schemas.base_schemas()
+    for info in infos:
+        out.update(schemas.layer_schemas(info))
+    return out
+
+
 def document(base: str, infos: list[LayerInfo]) -> dict[str, Any]:
     """The whole OpenAPI document for a store holding ``infos``.
 
@@ -77,14 +111,6 @@ def document(base: str, infos: list[LayerInfo]) -> dict[str, Any]:
     Returns:
         The document as a JSON-compatible dict.
     """
-    paths: dict[str, Any] = {
-        op.path: {"get": operation_object(op)} for op in OPERATIONS
-    }
-    components = schemas.base_schemas()
-    for info in infos:
-        components.update(schemas.layer_schemas(info))
-        for op in (ITEMS, ITEM):
-            paths[op.concrete_path(info.name)] = {"get": operation_object(op, info)}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -93,10 +119,7 @@ def document(base: str, infos: list[LayerInfo]) -> dict[str, Any]:
             "description": DESCRIPTION,
         },
         "servers": [{"url": base}],
-        "tags": [
-            {"name": "Capabilities", "description": "What the API offers."},
-            {"name": "Data", "description": "Features."},
-        ],
-        "paths": paths,
-        "components": {"schemas": components},
+        "tags": list(TAGS),
+        "paths": paths(infos),
+        "components": {"schemas": components(infos)},
     }

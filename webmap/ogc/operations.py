@@ -22,13 +22,21 @@ SCHEMA_JSON = "application/schema+json"
 PROBLEM_JSON = "application/problem+json"
 
 
+SEGMENT: dict[str, Any] = {"type": "string", "pattern": "^[^/]+$"}
+
+
 @dataclass(frozen=True, slots=True)
 class PathParam:
-    """A path segment variable: ``{collectionId}`` in OpenAPI, ``<collection_id>``."""
+    """A path segment variable: ``{collectionId}`` in OpenAPI, ``<collection_id>``.
+
+    ``schema`` narrows the segment (an enum of layer names, a whole number); by
+    default it is any text without a slash.
+    """
 
     name: str
     arg: str
     description: str
+    schema: dict[str, Any] | None = None
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.0 Parameter Object."""
@@ -37,7 +45,7 @@ class PathParam:
             "in": "path",
             "required": True,
             "description": self.description,
-            "schema": {"type": "string", "pattern": "^[^/]+$"},
+            "schema": dict(SEGMENT) if self.schema is None else self.schema,
         }
 
 

@@ -151,13 +151,14 @@ class Param:
     description: str
     schema: dict[str, Any]
     parse: Callable[[str], Any]
+    required: bool = False
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.0 Parameter Object (one value each, as OGC API declares)."""
         return {
             "name": self.name,
             "in": "query",
-            "required": False,
+            "required": self.required,
             "description": self.description,
             "style": "form",
             "explode": False,

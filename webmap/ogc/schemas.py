@@ -29,7 +29,11 @@ def ref(name: str) -> dict[str, str]:
 
 
 def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
+    # OpenAPI 3.0 wants a non-empty ``required`` list, or none at all.
+    out: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        out["required"] = required
+    return out
 
 
 _STR: dict[str, Any] = {"type": "string"}

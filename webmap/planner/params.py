@@ -76,6 +76,8 @@ def parse_edit(raw: bytes) -> Edit:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidBody("body", f"expected a JSON object: {exc}") from None
+    except RecursionError:
+        raise InvalidBody("body", "expected a JSON object: nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidBody("body", f"expected a JSON object, got {type(body).__name__}")
     unknown = sorted(set(body) - {"version", "changes", "reason"})

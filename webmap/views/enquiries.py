@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotFound
@@ -25,6 +26,7 @@ from webmap.store import get_store
 
 bp = Blueprint("enquiries_admin", __name__)
 PAGE_SIZE = 50
+PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits, below 10**9
 CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -46,7 +48,9 @@ def _private(response: Response) -> Response:
 def _page_number() -> int:
     """``?page=`` as a whole number ≥ 1 (anything else is page 1)."""
     text = request.args.get("page", "1").strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 10**9 else 1
+    if not PAGE.fullmatch(text):  # str.isdigit() also passes "²", which int() refuses
+        return 1
+    return int(text) or 1
 
 
 @bp.get("/admin/enquiries")

@@ -31,7 +31,9 @@ from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
 from layers.panoramas import SceneNotFound
+from webmap import ratelimit
 from webmap.auth import csrf
+from webmap.auth.service import get_database
 from webmap.errors import problem
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language
 from webmap.mapview.request import view_state
@@ -223,7 +225,16 @@ def _require_admin() -> None:
 @bp.post("/scenes")
 @csrf.exempt  # Bearer token, no cookie: nothing for a cross-site form to ride on
 def upload() -> tuple[Response, int, dict[str, str]]:
-    """Add a real equirectangular photo (multipart field ``image``)."""
+    """Add a real equirectangular photo (multipart field ``image``).
+
+    Every attempt, with the right token or not, counts against the client
+    address's ``PARKMAP_UPLOAD_LIMIT_PER_HOUR`` (429 with ``Retry-After`` past it),
+    before the token is checked or the body read.
+    """
+    limit = settings.upload_limit(current_app.config)
+    if limit is not None:
+        client = request.remote_addr or "unknown"
+        ratelimit.spend(get_database(), "upload", client, limit)
     _require_admin()
     config = current_app.config
     limits = UploadLimits(

@@ -1,11 +1,12 @@
-"""The VR360 settings (``PARKMAP_PANORAMA_*``, ``PARKMAP_ADMIN_TOKEN``) and checks."""
+"""The VR360 settings (``PARKMAP_PANORAMA_*``, ``PARKMAP_ADMIN_TOKEN``, limits)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from webmap.config import ConfigError
+from layers.enquiries import RateLimit
+from webmap.config import ConfigError, whole_number
 
 
 def defaults(config: dict[str, Any]) -> dict[str, Any]:
@@ -19,6 +20,8 @@ def defaults(config: dict[str, Any]) -> dict[str, Any]:
         "PANORAMA_WIDTH": 4096,
         "PANORAMA_HEIGHT_M": 300.0,
         "ADMIN_TOKEN": "",
+        # Upload attempts one client address may make per hour; 0 turns it off.
+        "UPLOAD_LIMIT_PER_HOUR": 30,
     }
 
 
@@ -50,6 +53,15 @@ def apply(config: dict[str, Any]) -> None:
         raise ConfigError(
             f"PARKMAP_PANORAMA_WIDTH must be even, got {config['PANORAMA_WIDTH']}"
         )
+    config["UPLOAD_LIMIT_PER_HOUR"] = whole_number(
+        config, "UPLOAD_LIMIT_PER_HOUR", 10_000
+    )
     config["ADMIN_TOKEN"] = str(config["ADMIN_TOKEN"] or "")
     if config["ADMIN_TOKEN"] and len(config["ADMIN_TOKEN"]) < 16:
         raise ConfigError("PARKMAP_ADMIN_TOKEN must be at least 16 characters long")
+
+
+def upload_limit(config: dict[str, Any]) -> RateLimit | None:
+    """The photo-upload allowance per client address, or None when it is off."""
+    count = int(config["UPLOAD_LIMIT_PER_HOUR"])
+    return RateLimit(count=count, window_s=3600.0) if count else None

@@ -1,0 +1,49 @@
+"""What the fuzz runs share: the example budget and what a signed-in client sends."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+
+# Examples per operation in the fuzzing phase; the examples and coverage phases
+# come on top. `make test` runs the default: about 60 s under `-n 2` on two cores,
+# about 90 s with the load test. The long form is
+# `PARKMAP_FUZZ_EXAMPLES=1000 python -m pytest -n 2 -m fuzz tests/fuzz`; any budget
+# above the default also runs the coverage phase on every route (``DUPLICATES``).
+DEFAULT_EXAMPLES = 50
+EXAMPLES = int(os.environ.get("PARKMAP_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
+LONG_FORM = EXAMPLES > DEFAULT_EXAMPLES
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a signed-in admin sends: the session cookie, its CSRF token, a bearer."""
+
+    cookies: dict[str, str]
+    headers: dict[str, str]
+
+
+# Routes that read their query with the same parser as another route: the map
+# pages' view (``/``), the land search's (``/land/search.json``). The coverage
+# phase walks every boundary value of every parameter (hundreds of cases for the
+# land search's); the bounded run does that once per parser and only fuzzes these.
+DUPLICATES = r"^/(embed|examples/portal|planner/map|land|land/panel|land/export\..+)$"
+
+
+def schemathesis_config() -> SchemathesisConfig | None:
+    """The bounded run's phases (None: schemathesis' defaults, the long form)."""
+    if LONG_FORM:
+        return None
+    skip_coverage = {"phases": {"coverage": {"enabled": False}}}
+    return SchemathesisConfig.from_dict(
+        {"operations": [{"include-path-regex": DUPLICATES, **skip_coverage}]}
+    )

@@ -1,0 +1,151 @@
+"""Request size limits: every write route answers an oversized body with a 413 problem."""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.vrfactories import TOKEN, photo_bytes
+from webmap import create_app
+from webmap.config import ConfigError
+
+BIG = "x" * 300_000  # over the 256 KiB default, far under the upload's own limit
+PARCEL = "a-1"
+FORM, JSON, PHOTO = "form", "json", "photo"
+# (method, URL rule, URL, body kind): every route that takes a body.
+WRITES = [
+    ("POST", "/login", "/login", FORM),
+    ("POST", "/logout", "/logout", FORM),
+    ("POST", "/parcels/<parcel_id>/enquiry", f"/parcels/{PARCEL}/enquiry", FORM),
+    ("POST", "/parcels/<parcel_id>/enquiry", f"/parcels/{PARCEL}/enquiry", JSON),
+    (
+        "PATCH",
+        "/planner/api/parcels/<parcel_id>",
+        f"/planner/api/parcels/{PARCEL}",
+        JSON,
+    ),
+    ("POST", "/vr/scenes", "/vr/scenes", PHOTO),
+]
+
+
+@pytest.fixture
+def site(planner):
+    """A signed-in planner (for the PATCH) on an app that also takes uploads."""
+    planner.app.config["ADMIN_TOKEN"] = TOKEN
+    planner.app.config["PANORAMA_MAX_BYTES"] = 100_000
+    return planner
+
+
+def send(site, method: str, url: str, kind: str, payload: str):
+    headers = {"X-CSRFToken": site.token}
+    if kind == PHOTO:
+        form = {"image": (io.BytesIO(payload.encode()), "big.jpg")}
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        return site.client.post(url, data=form, headers=headers)
+    if kind == JSON:
+        body = json.dumps({"version": 0, "reason": payload})
+        return site.client.open(
+            url,
+            method=method,
+            data=body,
+            headers=headers,
+            content_type="application/json",
+        )
+    body = urlencode({"message": payload, "csrf_token": site.token})
+    return site.client.open(
+        url,
+        method=method,
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
+def test_every_route_that_takes_a_body_is_listed_here(site) -> None:
+    writes = {
+        (method, rule.rule)
+        for rule in site.app.url_map.iter_rules()
+        for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
+    }
+    assert writes == {(method, rule) for method, rule, _, _ in WRITES}
+
+
+@pytest.mark.parametrize(("method", "rule", "url", "kind"), WRITES)
+def test_an_oversized_body_is_a_413_problem(site, method, rule, url, kind) -> None:
+    resp = send(site, method, url, kind, BIG)
+    assert resp.status_code == 413
+    assert resp.mimetype == "application/problem+json"
+    detail = resp.get_json()["detail"]
+    if kind == PHOTO:
+        assert "PARKMAP_PANORAMA_MAX_BYTES" in detail
+    else:
+        assert f"{method} {url} is too large" in detail
+        assert "262,144 bytes (PARKMAP_MAX_CONTENT_LENGTH)" in detail
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_problem(site) -> None:
+    body = json.dumps({"version": 0, "reason": BIG}).encode()
+    resp = site.client.patch(
+        f"/planner/api/parcels/{PARCEL}",
+        input_stream=io.BytesIO(body),  # no Content-Length, as with chunked bodies
+        content_type="application/json",
+        headers={"X-CSRFToken": site.token},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert resp.status_code == 413
+    assert resp.mimetype == "application/problem+json"
+
+
+def test_the_longest_enquiry_fits_in_the_form_limit(site) -> None:
+    fields = {
+        "name": "김" * 120,
+        "company": "한" * 200,
+        "email": "minji@hanbit.example.kr",
+        "message": "땅" * 5000,  # the longest message, 3 bytes a character
+        "csrf_token": site.token,
+    }
+    body = urlencode(fields)
+    assert len(body) > 45_000
+    resp = site.client.post(
+        f"/parcels/{PARCEL}/enquiry",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert resp.status_code == 303
+
+
+def test_the_upload_keeps_its_own_limit(site) -> None:
+    site.app.config["MAX_CONTENT_LENGTH"] = 2048  # far under the photo
+    photo = photo_bytes(gps=(106.6, 20.87))
+    assert len(photo) > 2048
+    resp = site.client.post(
+        "/vr/scenes",
+        data={"image": (io.BytesIO(photo), "gate.jpg")},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert resp.status_code == 201, resp.get_json()
+
+
+def test_too_many_form_parts_is_a_413_problem(site) -> None:
+    form = {f"field{i}": "x" for i in range(80)}
+    form["image"] = (io.BytesIO(b"x"), "gate.jpg")
+    resp = site.client.post(
+        "/vr/scenes", data=form, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert resp.status_code == 413
+    assert "at most 64 form parts" in resp.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("MAX_CONTENT_LENGTH", "12"),
+        ("MAX_CONTENT_LENGTH", "lots"),
+        ("MAX_FORM_PARTS", -1),
+    ],
+)
+def test_a_bad_limit_fails_at_startup(built, key: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=f"PARKMAP_{key}"):
+        create_app({"TESTING": True, "STORE": str(built), key: value})
