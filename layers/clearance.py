@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from layers.enquiries import has_control
+
 STAGES = (
     "not_started",
     "surveyed",
@@ -237,6 +239,8 @@ def _text(value: Any, name: str, limit: int) -> str:
     if LONE_SURROGATE.search(value):  # JSON may carry "\ud800"; UTF-8 cannot
         raise EditRejected(name, "not Unicode text: it holds a lone surrogate")
     text = unicodedata.normalize("NFC", value).strip()
+    if has_control(text, multiline=True):  # NUL, escapes, bidi overrides…
+        raise EditRejected(name, "a control character (only line breaks, tabs)")
     if len(text) > limit:
         raise EditRejected(name, f"at most {limit} characters, got {len(text)}")
     return text
