@@ -27,7 +27,7 @@ The layout (``scripts/synthetic.py``): ``national`` (the default) spreads the pa
 over repeated sites with parcels of industrial size — a z14 tile then holds up to a
 few thousand parcels, as a real economic-zone map does; ``hai_phong`` packs all of
 them into Hai Phong's 8,200 ha, 8 m squares with 30,000 or more to a z14 tile — the
-stress case, where the tile time grows with the parcel count (about 7 µs a parcel).
+stress case, where the tile time grows with the parcel count (about 15 µs a parcel).
 """
 
 from __future__ import annotations
