@@ -61,8 +61,9 @@ PARAMETERS = (
     "status", "min_ha", "max_ha", "park", "zone", "min_price", "max_price",
     "ready", "min_block_ha", "sort", "order", "limit", "offset",
 )  # fmt: skip
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-INTEGER = re.compile(r"\d+")
+# ASCII digits only: re's \d (and int()/float()) also take other scripts' "٣".
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+INTEGER = re.compile(r"[0-9]+")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MAX_VALUE_CHARS = 2000
 

@@ -107,6 +107,7 @@ BAD = [
     ({"max_ha": "1e999"}, "max_ha", "number"),
     ({"min_ha": "1_000"}, "min_ha", "number"),
     ({"min_ha": "0x10"}, "min_ha", "number"),
+    ({"min_ha": "\u0663"}, "min_ha", "number"),  # Arabic-Indic 3
     ({"min_ha": "5", "max_ha": "2"}, "min_ha", "range"),
     ({"min_price": "200", "max_price": "100"}, "min_price", "range"),
     ({"min_price": "cheap"}, "min_price", "number"),
@@ -128,6 +129,7 @@ BAD = [
     ({"limit": "-1"}, "limit", "integer"),
     ({"limit": "1.5"}, "limit", "integer"),
     ({"offset": "x"}, "offset", "integer"),
+    ({"limit": "\u0663"}, "limit", "integer"),
     ({"offset": "99999999999999999999"}, "offset", "too_large"),
     ({"ready": "maybe"}, "ready", "flag"),
     ({"foo": "1"}, "foo", "unknown_parameter"),
