@@ -75,6 +75,13 @@ def test_empty_tile_is_204(client) -> None:
     assert resp.headers["ETag"] and "max-age" in resp.headers["Cache-Control"]
 
 
+def test_unknown_layer_is_404_even_with_a_matching_etag(client) -> None:
+    etag = client.get(url("parcels", PARK_A)).headers["ETag"]
+    forged = etag.replace("parcels", "roads")
+    resp = client.get(url("roads", PARK_A), headers={"If-None-Match": forged})
+    assert resp.status_code == 404
+
+
 def test_unknown_layer_is_404_problem(client) -> None:
     resp = client.get("/tiles/roads/14/0/0.mvt")
     assert resp.status_code == 404

@@ -79,12 +79,12 @@ def tile(layer: str, z: str, x: str, y: str) -> Response:
     headers["ETag"] = f'"{etag}"'
     cache = tile_cache()
     data = cache.get(build, key)  # a hit means the layer is in this build
-    if data is None:
-        store.layer(layer)  # LayerNotFound → 404
     if _etag_matches(etag):
+        if data is None:
+            store.layer(layer)  # LayerNotFound → 404, not 304
         return Response(status=304, headers=headers)
     if data is None:
-        data = store.tile(*key)
+        data = store.tile(*key)  # LayerNotFound → 404
         cache.put(build, key, data)
     return _tile_response(data, headers)
 
