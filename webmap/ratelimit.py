@@ -5,18 +5,30 @@ requests of a kind per client address within a window; over it, a 429 problem wi
 ``Retry-After``. A refused request is not counted, so a client that keeps trying
 gets in again as soon as its oldest counted request leaves the window. The counts
 live in the accounts database (``STATE_DIR/accounts.sqlite``, table
-``rate_events``), so every gunicorn worker on the machine sees the same ones.
+``rate_events``), so every gunicorn worker on the machine sees the same ones; an
+address is kept only as ``client_key``'s keyed hash, as the enquiries keep it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from typing import TYPE_CHECKING
+
+from flask import current_app
 
 from layers.enquiries import RateLimit
 
 if TYPE_CHECKING:  # webmap.auth imports webmap.errors, which imports this module
     from webmap.auth.database import Database
+
+
+def client_key(address: str | None) -> str:
+    """A keyed hash of the client's address: enough to count its requests, no more."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
 
 
 class TooManyRequests(Exception):

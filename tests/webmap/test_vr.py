@@ -7,6 +7,8 @@ import json
 import math
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -219,6 +221,11 @@ def test_uploads_past_the_hourly_allowance_answer_429(vr, vr_app) -> None:
     assert resp.mimetype == "application/problem+json"
     assert 3590 < int(resp.headers["Retry-After"]) <= 3600
     assert "too many upload requests" in resp.get_json()["detail"]
+    # the address is counted as a keyed hash, never kept as it came
+    state = Path(vr_app.config["STATE_DIR"]) / "accounts.sqlite"
+    with closing(sqlite3.connect(state)) as con:
+        clients = {row[0] for row in con.execute("SELECT client FROM rate_events")}
+    assert len(clients) == 1 and "127.0.0.1" not in next(iter(clients))
 
 
 def test_upload_allowance_of_zero_is_no_limit(vr, vr_app) -> None:

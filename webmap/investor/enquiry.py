@@ -9,8 +9,6 @@ counts them by a keyed hash of the address, so the address itself is never kept.
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import logging
 from collections.abc import Iterable, Iterator
@@ -24,6 +22,7 @@ from webmap.investor import labels
 from webmap.investor.settings import rate_limit
 from webmap.mapview.popups import Lookups
 from webmap.planner.exports import csv_cell
+from webmap.ratelimit import client_key
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +33,6 @@ CSV_COLUMNS = (
     "message", "lang",
 )  # fmt: skip
 CSV_PAGE = 1000
-
-
-def client_key(address: str | None) -> str:
-    """A keyed hash of the client's address: enough to count its posts, no more."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
 
 
 def submitted() -> tuple[dict[str, Any], bool]:

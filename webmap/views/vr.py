@@ -233,7 +233,7 @@ def upload() -> tuple[Response, int, dict[str, str]]:
     """
     limit = settings.upload_limit(current_app.config)
     if limit is not None:
-        client = request.remote_addr or "unknown"
+        client = ratelimit.client_key(request.remote_addr)
         ratelimit.spend(get_database(), "upload", client, limit)
     _require_admin()
     config = current_app.config
