@@ -256,6 +256,19 @@ CHECKS: dict[str, Any] = {
 }
 
 
+def audit_time(when: dt.datetime) -> str:
+    """``when`` as the audit writes times: ISO 8601 UTC with microseconds.
+
+    Such texts sort as the times do, so ``state_at`` compares them as text.
+
+    Raises:
+        ValueError: ``when`` is naive (its zone would be a guess).
+    """
+    if when.tzinfo is None:
+        raise ValueError("clearances_at needs an aware datetime")
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 def state_at(
     current: Iterable[Clearance], audit: Sequence[AuditRecord], when: str
 ) -> list[Clearance]:

@@ -35,6 +35,7 @@ from layers.clearance import (
     ParcelNotTracked,
     StaleEdit,
     apply_change,
+    audit_time,
     baseline,
     state_at,
 )
@@ -89,7 +90,7 @@ CREATE INDEX IF NOT EXISTS ix_{AUDIT}_park ON {AUDIT} (park_id, seq);
 
 def now() -> str:
     """The current UTC time as ISO 8601 with microseconds (sortable as text)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    return audit_time(dt.datetime.now(dt.UTC))
 
 
 @contextlib.contextmanager
@@ -431,9 +432,7 @@ class GpkgClearance:
 
     def clearances_at(self, when: dt.datetime) -> list[Clearance]:
         """Every tracked parcel as it stood at ``when`` (aware datetime)."""
-        if when.tzinfo is None:
-            raise ValueError("clearances_at needs an aware datetime")
-        at = when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        at = audit_time(when)
         con = self._con()
         con.execute("BEGIN")  # records and audit from one snapshot
         try:

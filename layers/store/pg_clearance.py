@@ -26,6 +26,7 @@ from layers.clearance import (
     ParcelNotTracked,
     StaleEdit,
     apply_change,
+    audit_time,
     baseline,
     state_at,
 )
@@ -335,9 +336,7 @@ class PgClearance:
 
     def clearances_at(self, when: dt.datetime) -> list[Clearance]:
         """Every tracked parcel as it stood at ``when`` (aware datetime)."""
-        if when.tzinfo is None:
-            raise ValueError("clearances_at needs an aware datetime")
-        at = when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        at = audit_time(when)
         with self._connection() as con:
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             rows = select_rows(con, self.schema)
