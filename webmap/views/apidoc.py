@@ -1,7 +1,8 @@
 """``/openapi.json``: the OpenAPI 3.0 document of every public route.
 
-Written per request from the route tables in ``webmap/apidoc/`` and the store's
-names (the OGC API's own document stays at ``/api/openapi``).
+Written from the route tables in ``webmap/apidoc/`` and the store's names (the OGC
+API's own document stays at ``/api/openapi``), once per store build, imagery
+registry, 360° manifest and site root: gathering the names reads the store.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from webmap.apidoc import document
 from webmap.apidoc.facts import gather
+from webmap.mapview.cache import memo
 from webmap.store import get_store
+from webmap.views.rasters import raster_tiles
+from webmap.vr.scenes import manifest_stamp
 
 bp = Blueprint("apidoc", __name__)
 
@@ -20,7 +24,9 @@ def openapi_json() -> Response:
     """The document, for Swagger UI, code generators and schema-driven testers."""
     store = get_store()
     root = f"{request.scheme}://{request.host}{request.script_root}"
-    response = jsonify(document(root, store.layers(), gather(store)))
+    key = ("openapi", root, raster_tiles().registry.version(), manifest_stamp())
+    doc = memo(store, key, lambda: document(root, store.layers(), gather(store)))
+    response = jsonify(doc)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
