@@ -79,6 +79,11 @@ class RateLimit:
     count: int
     window_s: float = 3600.0
 
+    @classmethod
+    def per_hour(cls, count: int) -> RateLimit | None:
+        """``count`` an hour (a ``PARKMAP_*_LIMIT_PER_HOUR``); None when 0: no limit."""
+        return cls(count=int(count)) if count else None
+
     def since(self, at: dt.datetime) -> str:
         """The start of the window ending at ``at``, as stored (ISO 8601)."""
         return (at - dt.timedelta(seconds=self.window_s)).isoformat(

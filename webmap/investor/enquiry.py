@@ -16,10 +16,9 @@ from typing import Any
 
 from flask import current_app, request
 
-from layers.enquiries import Enquiry, check_enquiry
+from layers.enquiries import Enquiry, RateLimit, check_enquiry
 from layers.store import Feature, Store
 from webmap.investor import labels
-from webmap.investor.settings import rate_limit
 from webmap.mapview.popups import Lookups
 from webmap.planner.exports import csv_cell
 from webmap.ratelimit import client_key
@@ -67,7 +66,8 @@ def receive(store: Store, parcel: Feature, sent: dict[str, Any], lang: str) -> E
         lang=lang,
         client=client_key(request.remote_addr),
     )
-    stored = store.add_enquiry(draft, rate_limit(current_app.config))
+    limit = RateLimit.per_hour(current_app.config["ENQUIRY_LIMIT_PER_HOUR"])
+    stored = store.add_enquiry(draft, limit)
     logger.info("enquiry %d about parcel %s stored", stored.id, parcel.id)
     return stored
 

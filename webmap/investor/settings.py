@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.enquiries import RateLimit
 from webmap.config import whole_number
 
 DEFAULTS: dict[str, Any] = {
@@ -24,9 +23,3 @@ def apply(config: dict[str, Any]) -> None:
     config["ENQUIRY_LIMIT_PER_HOUR"] = whole_number(
         config, "ENQUIRY_LIMIT_PER_HOUR", 10_000
     )
-
-
-def rate_limit(config: dict[str, Any]) -> RateLimit | None:
-    """The enquiry allowance per client address, or None when it is off."""
-    count = int(config["ENQUIRY_LIMIT_PER_HOUR"])
-    return RateLimit(count=count, window_s=3600.0) if count else None

@@ -27,6 +27,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
+from layers.enquiries import RateLimit
 from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
@@ -231,7 +232,7 @@ def upload() -> tuple[Response, int, dict[str, str]]:
     address's ``PARKMAP_UPLOAD_LIMIT_PER_HOUR`` (429 with ``Retry-After`` past it),
     before the token is checked or the body read.
     """
-    limit = settings.upload_limit(current_app.config)
+    limit = RateLimit.per_hour(current_app.config["UPLOAD_LIMIT_PER_HOUR"])
     if limit is not None:
         client = ratelimit.client_key(request.remote_addr)
         ratelimit.spend(get_database(), "upload", client, limit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from layers.enquiries import RateLimit
 from webmap.config import ConfigError, whole_number
 
 
@@ -59,9 +58,3 @@ def apply(config: dict[str, Any]) -> None:
     config["ADMIN_TOKEN"] = str(config["ADMIN_TOKEN"] or "")
     if config["ADMIN_TOKEN"] and len(config["ADMIN_TOKEN"]) < 16:
         raise ConfigError("PARKMAP_ADMIN_TOKEN must be at least 16 characters long")
-
-
-def upload_limit(config: dict[str, Any]) -> RateLimit | None:
-    """The photo-upload allowance per client address, or None when it is off."""
-    count = int(config["UPLOAD_LIMIT_PER_HOUR"])
-    return RateLimit(count=count, window_s=3600.0) if count else None
