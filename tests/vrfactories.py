@@ -62,3 +62,22 @@ def generate_small(
         source_dir=source_dir, out_dir=out_dir, width=width, grids=SMALL_GRIDS
     )
     return generate(open_store(store_path), options)
+
+
+def upload_titled(app, title: str, lon: float = 106.6, lat: float = 20.9) -> str:
+    """Upload a photo scene titled ``title`` in every language; return its id.
+
+    ``app`` must have ``ADMIN_TOKEN`` set to ``TOKEN``.
+    """
+    form = {
+        "image": (io.BytesIO(photo_bytes()), "cam.jpg"),
+        "lon": str(lon),
+        "lat": str(lat),
+        **{f"title_{lang}": title for lang in ("vi", "en", "ja", "ko")},
+    }
+    resp = app.test_client().post(
+        "/vr/scenes", data=form, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    if resp.status_code != 201:
+        raise AssertionError(f"upload failed: {resp.get_data(as_text=True)}")
+    return str(resp.get_json()["id"])

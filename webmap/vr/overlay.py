@@ -16,6 +16,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from webmap.mapview.state import ViewState
+from webmap.mapview.tooltip import Tooltip
 from webmap.vr.scenes import scene_list
 
 BACK_ZOOM = 15
@@ -109,6 +110,6 @@ def camera_layer(
         folium.Marker(
             location=[scene["lat"], scene["lon"]],
             icon=camera_icon(scene, viewer_url(scene, lang, state), label),
-            tooltip=folium.Tooltip(str(label) + " · 360°"),
+            tooltip=Tooltip(label + " · 360°"),
         ).add_to(group)
     return group

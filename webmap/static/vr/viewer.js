@@ -71,8 +71,9 @@ function toNode(doc) {
   if (doc.parcel) markers.push(...outlineMarkers(doc.parcel));
   return {
     id: doc.id,
-    name: doc.name,
-    caption: doc.name,
+    // The tour plugin and the navbar insert both as HTML: pass text only.
+    name: esc(doc.name),
+    caption: esc(doc.name),
     thumbnail: doc.thumbnail,
     panorama: {
       baseUrl: tiles.baseUrl,
