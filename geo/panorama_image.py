@@ -32,6 +32,20 @@ BASE_WIDTH = 1024  # width of the view shown before tiles arrive
 THUMB_WIDTH = 256
 JPEG_QUALITY = 85
 RATIO_TOLERANCE = 0.01  # a 2:1 image may be off by 1 %
+# Pillow's names of the formats a photo may come in; no other plugin is ever tried.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+PHOTO_FORMATS_TEXT = "a JPEG, PNG or WebP file"
+# Leading bytes of files refused above, to say what arrived instead.
+REFUSED_KINDS = (
+    (b"%!PS", "PostScript/EPS"),
+    (b"\xc5\xd0\xd3\xc6", "EPS"),
+    (b"%PDF", "PDF"),
+    (b"GIF8", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+    (b"PK\x03\x04", "a zip archive"),
+)
 
 GPS_IFD = 0x8825
 _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
@@ -82,6 +96,9 @@ class PhotoInfo:
 def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
     """Open uploaded bytes as an image and check it is an equirectangular panorama.
 
+    Only JPEG, PNG and WebP are tried: Pillow is told those formats alone, so no
+    other plugin (EPS, which runs Ghostscript, PDF, …) ever sees the bytes.
+
     Args:
         data: the file's bytes.
         name: the upload's name, for messages.
@@ -91,20 +108,49 @@ def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
         The opened (not yet decoded) image.
 
     Raises:
-        PanoramaError: not an image, not 2:1 (±1 %), too small or too wide.
+        PanoramaError: not a JPEG, PNG or WebP image, not 2:1 (±1 %), too small or
+            too wide.
     """
+    image = _identify(data, name)
+    _check_shape(image, name, max_width)
+    return image
+
+
+def _identify(data: bytes, name: str) -> Image.Image:
+    """The image's header, read by the accepted formats' plugins only."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=PHOTO_FORMATS)
             image.size  # noqa: B018 - parse the header now
+    except UnidentifiedImageError:
+        raise PanoramaError(
+            f"not a readable image: expected {PHOTO_FORMATS_TEXT}{_kind(data)}",
+            path=name,
+            field="image",
+        ) from None
     except (
-        UnidentifiedImageError,
         OSError,
         Image.DecompressionBombWarning,
         Image.DecompressionBombError,  # over twice Pillow's pixel limit
     ) as exc:
-        raise PanoramaError(f"not a readable image ({exc})", path=name) from None
+        raise PanoramaError(
+            f"not a readable image ({exc})", path=name, field="image"
+        ) from None
+    return image
+
+
+def _kind(data: bytes) -> str:
+    """``", got <kind>"`` for a few file kinds people upload by mistake, else ``""``."""
+    head = data[:16]
+    for magic, kind in REFUSED_KINDS:
+        if head.startswith(magic):
+            return f", got {kind}"
+    return ""
+
+
+def _check_shape(image: Image.Image, name: str, max_width: int) -> None:
+    """Refuse an image that is not 2:1, too small or too wide (header only)."""
     width, height = image.size
     if abs(width / height - 2.0) > 2.0 * RATIO_TOLERANCE:
         raise PanoramaError(
@@ -121,7 +167,6 @@ def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
         raise PanoramaError(
             f"image too wide: {width} px, at most {max_width} px", path=name
         )
-    return image
 
 
 def _rational(value: Any) -> float:

@@ -24,6 +24,11 @@ PAYLOADS = (
     "</textarea><svg onload=window.__xss=4>",
     "{{7*7}}<iframe srcdoc='<script>parent.__xss=5</script>'>",
 )
+# A 2:1 PostScript picture: Pillow's EPS plugin would hand it to Ghostscript (`gs`).
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 1024 512\n%%EndComments\n"
+    b"newpath 0 0 moveto 1024 512 lineto stroke\nshowpage\n%%EOF\n"
+)
 
 
 def plots(n: int = 3) -> gpd.GeoDataFrame:
@@ -121,6 +126,12 @@ def main() -> None:
     (OUT / "not_a_raster.tif").write_bytes(b"II*\x00" + b"\xff" * 60)
     (OUT / "not_an_image.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 60)
     truncated_gpkg(OUT / "truncated.gpkg")
+    photos(OUT)
+
+
+def photos(out: Path) -> None:
+    """Files the panorama upload must refuse before any pixel is decoded."""
+    (out / "panorama.eps").write_bytes(EPS)
 
 
 def truncated_gpkg(path: Path) -> None:

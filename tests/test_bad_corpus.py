@@ -323,6 +323,7 @@ def problem(resp, status: int, needle: str) -> None:
         ("not_an_image.jpg", "not a readable image"),
         ("traversal.zip", "not a readable image"),
         ("not_sqlite.gpkg", "not a readable image"),
+        ("panorama.eps", "expected a JPEG, PNG or WebP file, got PostScript/EPS"),
     ],
 )
 def test_upload_refuses_non_images(site, tmp_path: Path, name, needle) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from geo.panorama import PanoramaError
 from geo.panorama_image import open_photo, photo_info, plan_levels, write_tiles
+from tests.pillow_traps import EPS, trip_eps
 from tests.vrfactories import photo_bytes
 
 
@@ -49,6 +50,33 @@ def test_too_wide_and_too_small_images_are_refused() -> None:
 def test_not_an_image_is_refused() -> None:
     with pytest.raises(PanoramaError, match="not a readable image"):
         open_photo(b"GIF89a nonsense", name="x.gif", max_width=1024)
+
+
+def test_eps_is_refused_without_trying_the_eps_plugin(monkeypatch) -> None:
+    calls = trip_eps(monkeypatch)
+    with pytest.raises(PanoramaError) as info:
+        open_photo(EPS, name="view.eps", max_width=8192)
+    assert "expected a JPEG, PNG or WebP file, got PostScript/EPS" in str(info.value)
+    assert info.value.field == "image" and calls == []
+
+
+def test_the_eps_tripwire_catches_an_unrestricted_open(monkeypatch) -> None:
+    calls = trip_eps(monkeypatch)
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(io.BytesIO(EPS))
+    assert calls == ["accept", "open"]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_jpeg_png_and_webp_are_accepted(fmt: str) -> None:
+    image = open_photo(photo_bytes(fmt=fmt), name=f"p.{fmt.lower()}", max_width=4096)
+    assert (image.format, image.size) == (fmt, (1024, 512))
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
+def test_other_image_formats_are_refused_by_name(fmt: str) -> None:
+    with pytest.raises(PanoramaError, match=f"got {fmt}"):
+        open_photo(photo_bytes(fmt=fmt), name="p", max_width=4096)
 
 
 def test_exif_gps_gives_position_and_heading() -> None:
