@@ -200,9 +200,15 @@ def _stage(value: Any) -> str:
 def _cleared_ha(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise EditRejected("cleared_ha", f"expected a number, got {value!r}")
-    if not math.isfinite(value) or value < 0:
+    try:
+        hectares = float(value)  # a whole number past 1e308 does not fit a float
+    except OverflowError:
+        raise EditRejected(
+            "cleared_ha", "too large to be a number of hectares"
+        ) from None
+    if not math.isfinite(hectares) or hectares < 0:
         raise EditRejected("cleared_ha", f"must be 0 or more, got {value!r}")
-    return float(value)
+    return hectares
 
 
 def _households(name: str) -> Any:

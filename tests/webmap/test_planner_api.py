@@ -116,6 +116,35 @@ def test_deeply_nested_body_is_400_not_500(planner_ro):
     assert resp.get_json()["field"] == "body"
 
 
+def test_a_cleared_ha_too_large_for_a_float_is_422_naming_it(planner_ro):
+    # 401 digits parse as an int but overflow float(): used to answer 500
+    body = '{"version": 0, "changes": {"cleared_ha": 1N}}'.replace("N", "0" * 400)
+    resp = planner_ro.patch("a-1", body)
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    assert resp.get_json()["field"] == "cleared_ha"
+    assert "too large" in resp.get_json()["detail"]
+
+
+HUGE = "9" * 5000  # over int()'s 4,300 digits: json.loads' ValueError was a 500
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"version": N}',
+        '{"version": 0, "changes": {"cleared_ha": -N}}',
+        '{"version": 0, "changes": {"households_affected": N}}',
+        '{"version": 0, "changes": {}, "reason": [N]}',
+        "[N]",
+    ],
+)
+def test_a_5000_digit_number_anywhere_is_400_naming_the_body(planner_ro, body):
+    resp = planner_ro.patch("a-1", body.replace("N", HUGE))
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert resp.get_json()["field"] == "body"
+    assert "5,000 digits" in resp.get_json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -12,6 +12,7 @@ from webmap.ogc.params import InvalidParameter
 
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_AT_CHARS = 64
+MAX_NUMBER_DIGITS = 1000  # a JSON number with more is refused before int() sees it
 
 
 class InvalidBody(ValueError):
@@ -73,7 +74,7 @@ def parse_edit(raw: bytes) -> Edit:
             or ``reason``.
     """
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"), parse_int=_json_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidBody("body", f"expected a JSON object: {exc}") from None
     except RecursionError:
@@ -93,3 +94,22 @@ def parse_edit(raw: bytes) -> Edit:
     if not isinstance(reason, str):
         raise InvalidBody("reason", f"expected text, got {type(reason).__name__}")
     return Edit(version, changes, reason)
+
+
+def _json_int(text: str) -> int:
+    """A JSON whole number, refused past ``MAX_NUMBER_DIGITS`` digits.
+
+    ``int()`` itself refuses over 4,300 digits with a ValueError that would
+    otherwise escape as a 500; a too-large value that does parse is left to the
+    field's own check (e.g. ``cleared_ha``: 422).
+
+    Raises:
+        InvalidBody: naming ``body``.
+    """
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_NUMBER_DIGITS:
+        raise InvalidBody(
+            "body",
+            f"a number of {digits:,} digits: at most {MAX_NUMBER_DIGITS:,} are read",
+        )
+    return int(text)
