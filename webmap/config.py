@@ -23,11 +23,15 @@ class ConfigError(ValueError):
 
 
 def defaults() -> dict[str, Any]:
-    """Default settings (paths relative to the project root)."""
-    settings = Settings.from_mapping({})
+    """Default settings (paths relative to the project root).
+
+    ``STORE`` is left empty here: ``load`` derives it from ``DATA_DIR`` once the
+    environment and the test config have had their say, so another data directory
+    brings its own store along.
+    """
     return {
-        "DATA_DIR": str(settings.data_dir),
-        "STORE": settings.store,
+        "DATA_DIR": "data",
+        "STORE": "",  # empty: <DATA_DIR>/build/parkmap.gpkg
         "HOST": "127.0.0.1",
         "PORT": 5000,
         # PARKMAP_ENV_NAME, or its short form PARKMAP_ENV (the name issue 10 uses).
@@ -60,10 +64,10 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("PARKMAP")
     if test_config:
         app.config.from_mapping(test_config)
-    settings = Settings.from_mapping(
+    settings = Settings.from_mapping(  # here, after both: STORE follows DATA_DIR
         {
-            "PARKMAP_DATA_DIR": str(app.config["DATA_DIR"]),
-            "PARKMAP_STORE": str(app.config["STORE"]),
+            "PARKMAP_DATA_DIR": str(app.config["DATA_DIR"] or ""),
+            "PARKMAP_STORE": str(app.config["STORE"] or ""),
         }
     )
     app.config["DATA_DIR"], app.config["STORE"] = str(settings.data_dir), settings.store

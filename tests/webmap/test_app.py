@@ -26,6 +26,30 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert app.config["STORE"].endswith("data/build/parkmap.gpkg")
 
 
+def test_the_store_follows_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PARKMAP_DATA_DIR", str(tmp_path / "site"))
+    monkeypatch.delenv("PARKMAP_STORE", raising=False)
+    app = create_app({"TESTING": True})
+    assert Path(app.config["STORE"]).is_relative_to(tmp_path / "site")
+    assert app.config["STORE"] == str(tmp_path / "site" / "build" / "parkmap.gpkg")
+
+
+def test_the_store_follows_a_test_configs_data_dir(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path)})
+    assert app.config["STORE"] == str(tmp_path / "build" / "parkmap.gpkg")
+
+
+def test_an_explicit_store_wins_over_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PARKMAP_DATA_DIR", str(tmp_path / "site"))
+    monkeypatch.setenv("PARKMAP_STORE", str(tmp_path / "elsewhere.gpkg"))
+    app = create_app({"TESTING": True})
+    assert app.config["STORE"] == str(tmp_path / "elsewhere.gpkg")
+
+
 @pytest.mark.parametrize("port", ["http", "70000"])
 def test_bad_port_names_the_key(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
     monkeypatch.setenv("PARKMAP_PORT", port)
