@@ -153,6 +153,11 @@ BAD = [
     ("sort=size", "sort", "Sort by: unknown value: size"),
     ("order=up", "order", None),
     ("limit=501", "limit", None),
+    # "²".isdigit() is True but int() refuses it; 5,000 digits pass a digit check
+    # but not int(): both used to be a 500 on the page and the panel.
+    ("limit=%C2%B2", "limit", "Results per page: not a whole number: ²"),
+    ("limit=%D9%A3", "limit", "Results per page: not a whole number"),
+    ("limit=" + "9" * 5000, "limit", "Results per page: too long"),
     ("offset=-1", "offset", None),
     ("ready=maybe", "ready", None),
     ("foo=1", "foo", "unknown search parameter"),
@@ -179,6 +184,16 @@ def test_bad_input_is_a_message_on_the_page(web, query, parameter, message) -> N
     if message:
         assert message in alert
     assert 'id="land-form"' in html  # the form is still there to correct it
+
+
+@pytest.mark.parametrize("limit", ["%C2%B2", "%D9%A3", "9" * 5000])
+def test_a_bad_limit_is_a_message_in_the_panel(web, limit) -> None:
+    resp = web.get(f"/land/panel?limit={limit}&lang=en")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    alert = html.split('role="alert">')[1].split("</p>")[0]
+    assert alert.startswith("Results per page: ")
+    assert 'id="land-form"' in html
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

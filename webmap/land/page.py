@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from layers.landsearch import (
     DEFAULT_LIMIT,
     DEFAULT_STATUS,
+    INTEGER,
     KM_PREFIX,
     LandQuery,
     LandResult,
@@ -75,11 +76,24 @@ def _options(known: tuple[str, ...], names: dict[str, str], asked: list[str]) ->
 
 
 def _limits(asked: str) -> list[Option]:
-    """Page sizes to choose from (and the URL's own, if it is another)."""
+    """Page sizes to choose from (and the URL's own, if it is a valid other one)."""
     sizes = [str(n) for n in PAGE_SIZES]
-    if asked not in sizes and asked.isdigit() and int(asked) <= MAX_PAGE:
+    if asked not in sizes and _is_page_size(asked):
         sizes = sorted([*sizes, asked], key=int)
     return [Option(n, n, n == asked) for n in sizes]
+
+
+def _is_page_size(text: str) -> bool:
+    """Whether ``text`` is a page size the search takes: ASCII digits, ≤ MAX_PAGE.
+
+    Not ``str.isdigit()``: it passes "²" and "٣", which ``int()`` refuses or
+    reads, and the length is checked before ``int()`` meets 4,300 digits.
+    """
+    return (
+        INTEGER.fullmatch(text) is not None
+        and len(text.lstrip("0")) <= len(str(MAX_PAGE))
+        and int(text) <= MAX_PAGE
+    )
 
 
 def form_context(store: Store, lang: str, shown: list[Target]) -> dict[str, Any]:
