@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
 from tests.pillow_traps import EPS, trip_eps
-from tests.vrfactories import TOKEN
+from tests.vrfactories import TOKEN, photo_bytes
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -35,3 +36,40 @@ def test_an_eps_upload_is_refused_before_any_plugin_but_jpeg_png_webp(
     assert body["field"] == "image"
     assert "expected a JPEG, PNG or WebP file, got PostScript/EPS" in body["detail"]
     assert calls == []
+
+
+LINK = re.compile(r'<a href="([^"]*)" hreflang="([a-z]{2})"')
+
+
+@pytest.fixture
+def scene(uploads) -> str:
+    """The viewer's URL of an uploaded scene."""
+    resp = upload(uploads, photo_bytes(), "gate.jpg")
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["url"]
+
+
+def viewer_links(client, url: str) -> dict[str, str]:
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    return {code: href.replace("&amp;", "&") for href, code in LINK.findall(resp.text)}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "scene_id=x",  # a TypeError (scene_id given twice): a 500
+        "_method=POST",  # a BuildError: a 500
+        "_external=1&_anchor=x&_scheme=https",  # rewrote every link
+    ],
+)
+def test_viewer_language_links_ignore_view_arg_and_reserved_names(
+    uploads, scene, query
+) -> None:
+    found = viewer_links(uploads, f"{scene}?lang=en&{query}")
+    assert found == {c: f"{scene}?lang={c}" for c in ("vi", "en", "ko", "ja")}
+
+
+def test_viewer_language_links_keep_parcel_and_back(uploads, scene) -> None:
+    found = viewer_links(uploads, f"{scene}?parcel=a-1&back=zoom%3D12&other=1")
+    assert found["ko"] == f"{scene}?parcel=a-1&back=zoom%3D12&lang=ko"

@@ -7,11 +7,12 @@ from typing import Any
 from flask import Response, request, url_for
 from werkzeug.routing import BuildError
 
+from webmap import languages
 from webmap.auth import current_user
 from webmap.investor import labels
 from webmap.investor.compare import MAX_COMPARE
 from webmap.mapview.embedding import tile_sources
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language, number
+from webmap.mapview.i18n import current_language, number
 
 
 def csp() -> str:
@@ -50,15 +51,18 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
         return None
 
 
+# The query parameters each investor page reads (``lang`` aside), kept by its
+# language links; the enquiry form's answer links to the parcel page it sits on.
+PAGE_QUERY = {"investor.compare_page": ("ids",)}
+LINKED_PAGE = {"investor.enquire": "investor.parcel_page"}
+
+
 def language_links() -> list[tuple[str, str, str]]:
     """(code, autonym, this page in that language) for the language switch."""
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    values = {**(request.view_args or {}), **args}
     endpoint = request.endpoint or "map.index"
-    return [
-        (code, AUTONYMS[code], url_for(endpoint, **values, lang=code))
-        for code in LANGUAGES
-    ]
+    return languages.language_links(
+        PAGE_QUERY.get(endpoint, ()), LINKED_PAGE.get(endpoint, endpoint)
+    )
 
 
 def common() -> dict[str, Any]:

@@ -21,7 +21,8 @@ from werkzeug.routing import BuildError
 
 from layers.clearance import STAGES
 from webmap.auth import current_user, require
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language, number
+from webmap.languages import language_links
+from webmap.mapview.i18n import current_language, number
 from webmap.planner import charts, exports, labels
 from webmap.planner.params import parse_at, parse_edit
 from webmap.planner.report import Report, build_report, find_park, timeline_points
@@ -35,6 +36,7 @@ CSP = (
     "base-uri 'none'"
 )
 SVG_MIMETYPE = "image/svg+xml"
+PAGE_QUERY = ("at",)  # what the planner's pages read, kept by their language links
 
 
 @bp.before_request
@@ -68,24 +70,13 @@ def _map_url() -> str | None:
         return None
 
 
-def _language_links() -> list[tuple[str, str, str]]:
-    """(code, autonym, this page in that language) for the language switch."""
-    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
-    args.update(request.view_args or {})
-    endpoint = request.endpoint or "planner.dashboard"
-    return [
-        (code, AUTONYMS[code], url_for(endpoint, **{**args, "lang": code}))
-        for code in LANGUAGES
-    ]
-
-
 def _page(template: str, **context: object) -> str:
     """Render a planner page with what every page needs."""
     lang = current_language()
     return render_template(
         template,
         lang=lang,
-        languages=_language_links(),
+        languages=language_links(PAGE_QUERY),
         user=current_user(),
         number=number,
         stage_label=labels.stage_label,

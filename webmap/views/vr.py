@@ -36,7 +36,8 @@ from webmap import ratelimit
 from webmap.auth import csrf
 from webmap.auth.service import get_database
 from webmap.errors import problem
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language
+from webmap.languages import language_links
+from webmap.mapview.i18n import current_language
 from webmap.mapview.request import view_state
 from webmap.security import csp_nonce
 from webmap.store import get_store
@@ -47,6 +48,7 @@ from webmap.vr.scenes import manifest, map_url, scene_document, scene_list
 bp = Blueprint("vr", __name__, url_prefix="/vr")
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
 BACK_ZOOM = 15
+VIEWER_QUERY = ("parcel", "back")  # what the viewer reads, kept by its language links
 
 
 @bp.record_once
@@ -124,15 +126,6 @@ def viewer(scene_id: str) -> Response:
     if parcel_id:
         _parcel(parcel_id)  # 404 now rather than in the page's script
     back = _back_url(scene, parcel_id, lang)
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    languages = [
-        (
-            code,
-            AUTONYMS[code],
-            url_for("vr.viewer", scene_id=scene.id, lang=code, **args),
-        )
-        for code in LANGUAGES
-    ]
     config = {
         "start": scene.id,
         "lang": lang,
@@ -148,7 +141,7 @@ def viewer(scene_id: str) -> Response:
         scene=scene,
         name=scene.label(lang),
         back_url=back,
-        languages=languages,
+        languages=language_links(VIEWER_QUERY),
         config=config,
         texts=viewer_texts(),
         importmap=import_map(),
