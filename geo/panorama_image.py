@@ -97,7 +97,10 @@ def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
     """Open uploaded bytes as an image and check it is an equirectangular panorama.
 
     Only JPEG, PNG and WebP are tried: Pillow is told those formats alone, so no
-    other plugin (EPS, which runs Ghostscript, PDF, …) ever sees the bytes.
+    other plugin (EPS, which runs Ghostscript, PDF, …) ever sees the bytes. The
+    header is checked before any pixel is decoded; the pixels are decoded here too,
+    so a truncated or corrupt file is refused like an unreadable one rather than
+    failing later, while tiles are written.
 
     Args:
         data: the file's bytes.
@@ -105,14 +108,23 @@ def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
         max_width: widest image accepted (keeps decoding memory bounded).
 
     Returns:
-        The opened (not yet decoded) image.
+        The decoded image.
 
     Raises:
-        PanoramaError: not a JPEG, PNG or WebP image, not 2:1 (±1 %), too small or
-            too wide.
+        PanoramaError: not a JPEG, PNG or WebP image, corrupt or truncated, not 2:1
+            (±1 %), too small or too wide.
     """
     image = _identify(data, name)
     _check_shape(image, name, max_width)
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's bad-data errors
+        raise PanoramaError(
+            f"not a readable image: the {image.format} data is truncated or "
+            f"corrupt ({exc})",
+            path=name,
+            field="image",
+        ) from None
     return image
 
 

@@ -6,6 +6,7 @@ cases (zip bomb, oversized raster and panorama) are made by the test at run time
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+from PIL import Image
 from shapely.geometry import box
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "bad"
@@ -130,8 +132,13 @@ def main() -> None:
 
 
 def photos(out: Path) -> None:
-    """Files the panorama upload must refuse before any pixel is decoded."""
+    """Files the panorama upload must refuse: not JPEG, PNG or WebP, or cut short."""
     (out / "panorama.eps").write_bytes(EPS)
+    image = Image.linear_gradient("L").resize((1024, 512)).convert("RGB")
+    jpeg = io.BytesIO()
+    image.save(jpeg, "JPEG", quality=85)
+    whole = jpeg.getvalue()
+    (out / "truncated_panorama.jpg").write_bytes(whole[: len(whole) // 2])
 
 
 def truncated_gpkg(path: Path) -> None:

@@ -324,6 +324,7 @@ def problem(resp, status: int, needle: str) -> None:
         ("traversal.zip", "not a readable image"),
         ("not_sqlite.gpkg", "not a readable image"),
         ("panorama.eps", "expected a JPEG, PNG or WebP file, got PostScript/EPS"),
+        ("truncated_panorama.jpg", "the JPEG data is truncated or corrupt"),
     ],
 )
 def test_upload_refuses_non_images(site, tmp_path: Path, name, needle) -> None:

@@ -79,6 +79,19 @@ def test_other_image_formats_are_refused_by_name(fmt: str) -> None:
         open_photo(photo_bytes(fmt=fmt), name="p", max_width=4096)
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_truncated_image_is_refused_when_opened(fmt: str) -> None:
+    whole = photo_bytes(fmt=fmt)
+    with pytest.raises(PanoramaError, match="not a readable image") as info:
+        open_photo(whole[: len(whole) // 2], name="cut", max_width=4096)
+    assert info.value.field == "image"
+
+
+def test_an_opened_photo_is_already_decoded() -> None:
+    image = open_photo(photo_bytes(), name="p.jpg", max_width=4096)
+    assert image.im is not None  # nothing left to fail later, while tiling
+
+
 def test_exif_gps_gives_position_and_heading() -> None:
     data = photo_bytes(gps=(106.7012, 20.8456), heading=135.0)
     info = photo_info(open_photo(data, name="p.jpg", max_width=4096))

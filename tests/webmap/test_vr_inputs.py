@@ -38,6 +38,16 @@ def test_an_eps_upload_is_refused_before_any_plugin_but_jpeg_png_webp(
     assert calls == []
 
 
+def test_a_truncated_jpeg_upload_is_a_400_naming_the_image(uploads, tmp_path) -> None:
+    whole = photo_bytes()
+    resp = upload(uploads, whole[: len(whole) // 2], "cut.jpg")
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert body["field"] == "image" and "truncated or corrupt" in body["detail"]
+    assert not (tmp_path / "panorama-photos" / "cut.jpg").exists()
+    assert uploads.get("/vr/scenes.json").get_json()["scenes"] == []
+
+
 LINK = re.compile(r'<a href="([^"]*)" hreflang="([a-z]{2})"')
 
 
