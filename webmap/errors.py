@@ -59,25 +59,30 @@ STATUS: dict[type[Exception], int] = {
 
 
 def problem(exc: Exception) -> Response:
-    """Render an exception as ``application/problem+json``."""
-    if isinstance(exc, HTTPException):
-        status, title, detail = exc.code or 500, exc.name, exc.description
-    else:
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
-        title, detail = type(exc).__name__, str(exc)
-    if status >= 500 and not isinstance(
+    """Render an exception as ``application/problem+json``.
+
+    An exception the table does not know is a bug: it is logged with its traceback
+    and answered as a bare 500 ("Internal Server Error"), naming neither its class
+    nor its message.
+    """
+    status, title, detail = _status_title_detail(exc)
+    internal = status >= 500 and not isinstance(
         exc, StoreUnavailable | NotSupportedByStore | HTTPException
-    ):
-        logger.exception("unhandled error", exc_info=exc)
-        detail = "internal error"
+    )
+    if internal:
+        logger.exception("unhandled %s", type(exc).__name__, exc_info=exc)
+        title, detail = "Internal Server Error", "internal error"
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    for attr in ("field", "parameter", "errors"):
+    for attr in () if internal else ("field", "parameter", "errors"):
         if getattr(exc, attr, None):
             body[attr] = getattr(exc, attr)
     if isinstance(exc, StaleEdit):  # the client redraws its form from these
         body["current"] = exc.current.to_dict()
     if has_request_context() and f"{request.path}/".startswith(f"{API_PREFIX}/"):
-        body.update(exception_members(exc, status, detail))  # OGC API style
+        members = exception_members(exc, status, detail)  # OGC API style
+        if internal:
+            members.pop("parameter", None)
+        body.update(members)
     resp = Response(
         json.dumps(body, ensure_ascii=False),
         status,
@@ -91,6 +96,14 @@ def problem(exc: Exception) -> Response:
             if key.lower() != "content-type":
                 resp.headers[key] = value
     return resp
+
+
+def _status_title_detail(exc: Exception) -> tuple[int, str, str]:
+    """The status from the table (or the HTTP exception), a title and a detail."""
+    if isinstance(exc, HTTPException):
+        return exc.code or 500, exc.name, exc.description or ""
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
+    return status, type(exc).__name__, str(exc)
 
 
 def register(app: Flask) -> None:

@@ -62,6 +62,30 @@ def test_bad_language_names_the_key() -> None:
         create_app({"DEFAULT_LANGUAGE": "fr"})
 
 
+class _Secret(RuntimeError):
+    field = "secret_field"
+
+
+def _crash() -> str:
+    raise _Secret("/srv/parkmap/secret.gpkg: disk I/O error")
+
+
+@pytest.mark.parametrize("path", ["/crash", "/api/crash"])
+def test_a_500_names_neither_the_exception_nor_its_message(
+    app, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    app.add_url_rule(path, view_func=_crash)
+    resp = app.test_client().get(path)
+    assert resp.status_code == 500
+    body = resp.get_json()
+    assert (
+        body["title"] == "Internal Server Error" and body["detail"] == "internal error"
+    )
+    assert "_Secret" not in resp.text and "secret" not in resp.text
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "unhandled _Secret" in logged and "disk I/O error" in logged
+
+
 def test_healthz(client) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
 
