@@ -143,6 +143,7 @@ def gunicorn(
     command = [*(production_command(config) or []), *extra]
     env = {
         "PARKMAP_ENV_NAME": "production",
+        "PARKMAP_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "PARKMAP_ACCESS_LOG": "1",
         "PARKMAP_STORE": store,
         "PARKMAP_RASTER_DIR": str(rasters),

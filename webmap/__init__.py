@@ -15,6 +15,7 @@ from webmap import (
     config,
     errors,
     limits,
+    links,
     mapview,
     metrics,
     security,
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(apidoc_views.bp)  # /openapi.json: every route
     mapview.init_app(app)  # map, embed, vendor assets, languages
+    links.init_app(app)  # absolute links from PARKMAP_PUBLIC_URL; allowed hosts
     app.register_blueprint(api_views.bp)
     app.register_blueprint(tile_views.bp)
     app.register_blueprint(raster_views.bp)

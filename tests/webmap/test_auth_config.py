@@ -62,8 +62,11 @@ def test_cookie_lasts_eight_hours(tmp_path: Path) -> None:
     )
 
 
+PUBLIC = "https://map.example.org"
+
+
 def test_cookie_is_secure_outside_development(tmp_path: Path) -> None:
-    app = make_app(tmp_path, ENV_NAME="production")
+    app = make_app(tmp_path, ENV_NAME="production", PUBLIC_URL=PUBLIC)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "Secure" in [part.strip() for part in login_cookie(app).split(";")]
 
@@ -76,7 +79,7 @@ def test_secure_flag_from_environment(
     monkeypatch, tmp_path: Path, value, expected
 ) -> None:
     monkeypatch.setenv("PARKMAP_SESSION_COOKIE_SECURE", value)
-    app = make_app(tmp_path, ENV_NAME="production")
+    app = make_app(tmp_path, ENV_NAME="production", PUBLIC_URL=PUBLIC)
     assert app.config["SESSION_COOKIE_SECURE"] is expected
 
 

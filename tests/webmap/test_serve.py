@@ -55,6 +55,7 @@ def test_production_serves_with_gunicorn(
 ) -> None:
     env = {
         "PARKMAP_ENV_NAME": env_name,
+        "PARKMAP_PUBLIC_URL": "http://127.0.0.1",
         "PARKMAP_STORE": str(built),
         "PARKMAP_STATE_DIR": str(tmp_path / "state"),
         "GUNICORN_WORKERS": "1",
@@ -64,6 +65,7 @@ def test_production_serves_with_gunicorn(
 
 def test_the_short_env_name_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARKMAP_ENV", "production")
+    monkeypatch.setenv("PARKMAP_PUBLIC_URL", "https://map.example.org")
     monkeypatch.delenv("PARKMAP_ENV_NAME", raising=False)
     app = create_app({"TESTING": True})
     assert app.config["ENV_NAME"] == "production"

@@ -183,7 +183,8 @@ def test_repeated_tile_comes_from_the_cache(app, client) -> None:
 
 
 def test_tilejson(client) -> None:
-    resp = client.get("/tiles/parcels.json", base_url="http://maps.example.vn")
+    client.application.config["PUBLIC_URL"] = "http://maps.example.vn"
+    resp = client.get("/tiles/parcels.json")
     assert resp.status_code == 200
     doc = resp.json
     assert doc["tilejson"] == "3.0.0"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app
 from markupsafe import Markup
 
+from webmap.links import site_root
 from webmap.mapview.settings import parse_origins
 from webmap.ogc.params import InvalidParameter
 
@@ -20,20 +21,15 @@ OEMBED_MAX_WIDTH, OEMBED_MAX_HEIGHT = 1200, 900
 OEMBED_WIDTH, OEMBED_HEIGHT = 800, 600
 
 
-def own_base() -> str:
-    """This site's base URL: ``PARKMAP_PUBLIC_URL``, else the request's."""
-    return current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
-
-
 def own_origin() -> str:
-    """The origin of this site's pages."""
-    parts = urlsplit(own_base())
+    """The origin of this site's pages (``PARKMAP_PUBLIC_URL``'s, if set)."""
+    parts = urlsplit(site_root())
     return f"{parts.scheme}://{parts.netloc}"
 
 
 def allowed_origins() -> tuple[str, ...]:
-    """This site's origin(s) first, then the configured portal origins."""
-    mine = parse_origins(f"{own_origin()} {request.host_url.rstrip('/')}")
+    """This site's origin first, then the configured portal origins."""
+    mine = parse_origins(own_origin())
     return tuple(dict.fromkeys((*mine, *current_app.config["EMBED_ORIGINS"])))
 
 
@@ -104,13 +100,10 @@ def own_map_link(url: str) -> MapLink | None:
         raise InvalidParameter("url", f"not a URL ({exc}): {url[:200]!r}") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    base = urlsplit(own_base())
-    hosts = {base.netloc.lower(), request.host.lower()}
-    if parts.netloc.lower() not in hosts:
+    base = urlsplit(site_root())
+    if parts.netloc.lower() != base.netloc.lower():
         return None
-    prefix = (
-        base.path.rstrip("/") if parts.netloc.lower() == base.netloc.lower() else ""
-    )
+    prefix = base.path.rstrip("/")
     path = parts.path[len(prefix) :] if parts.path.startswith(prefix) else None
     pages = {"/": "map", "": "map", "/embed": "embed"}
     if path not in pages:

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
+from webmap.links import site_root
 from webmap.mapview import layers as overlays_mod
 from webmap.mapview.cache import memo
 from webmap.mapview.controls import ParkMap, ParkmapClient, ParkSearch, fullscreen
@@ -258,8 +259,7 @@ def render_map(
         embed,
         cache_as,
         current_language(),
-        request.host_url,
-        request.script_root,
+        site_root(),
         raster_tiles().registry.version(),
         manifest_stamp(),
     )

@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlencode
 from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from webmap.links import external_url
 from webmap.mapview import figures
-from webmap.mapview.embedding import own_base
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, as_of, current_language
 from webmap.mapview.layers import MAP_ORDER
 from webmap.mapview.state import ViewState, parse_view
@@ -40,7 +40,7 @@ def view_state(query: str | None = None) -> ViewState:
 
 def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
     """What every map template needs besides the map itself."""
-    page_url = own_base() + url_for(endpoint) + "?" + state.query()
+    page_url = external_url(endpoint) + "?" + state.query()
     return {
         "lang": state.lang,
         "state": state,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request
 
+from webmap.links import site_root
 from webmap.ogc.operations import GEOJSON, HTML, JSON, PREFIX
 from webmap.store import get_store
 
@@ -30,7 +31,7 @@ def language(lang: str | None) -> str:
 
 def api_base() -> str:
     """Absolute URL of the API root, without a trailing slash."""
-    return f"{request.scheme}://{request.host}{request.script_root}{PREFIX}"
+    return site_root() + PREFIX
 
 
 def etag(fmt: str) -> str | None:

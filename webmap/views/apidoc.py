@@ -7,10 +7,11 @@ registry, 360° manifest and site root: gathering the names reads the store.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from webmap.apidoc import document
 from webmap.apidoc.facts import gather
+from webmap.links import site_root
 from webmap.mapview.cache import memo
 from webmap.store import get_store
 from webmap.views.rasters import raster_tiles
@@ -23,7 +24,7 @@ bp = Blueprint("apidoc", __name__)
 def openapi_json() -> Response:
     """The document, for Swagger UI, code generators and schema-driven testers."""
     store = get_store()
-    root = f"{request.scheme}://{request.host}{request.script_root}"
+    root = site_root()
     key = ("openapi", root, raster_tiles().registry.version(), manifest_stamp())
     doc = memo(store, key, lambda: document(root, store.layers(), gather(store)))
     response = jsonify(doc)

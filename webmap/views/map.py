@@ -8,6 +8,7 @@ from werkzeug import exceptions
 from werkzeug.exceptions import BadRequest, NotFound
 
 from webmap.land.panel import add_land_panel
+from webmap.links import external_url, site_root
 from webmap.mapview import embedding
 from webmap.mapview.i18n import current_language
 from webmap.mapview.page import feature_view, render_map
@@ -90,14 +91,14 @@ def oembed() -> Response:
         "maxheight", embedding.OEMBED_HEIGHT, embedding.OEMBED_MAX_HEIGHT
     )
     state = view_state(link.query)
-    src = embedding.own_base() + "/embed?" + state.query()
+    src = external_url("embed.embed") + "?" + state.query()
     title = gettext("Map of industrial parks, Hai Phong")
     return jsonify(
         {
             "version": "1.0",
             "type": "rich",
             "provider_name": gettext("Hai Phong Economic Zone Authority"),
-            "provider_url": embedding.own_base() + "/",
+            "provider_url": external_url("map.index"),
             "title": title,
             "html": str(embedding.iframe(src, title, width, height)),
             "width": width,
@@ -118,7 +119,7 @@ def _dimension(name: str, default: int, most: int) -> int:
 @bp.get("/examples/portal")
 def portal() -> Response:
     """A sample portal page embedding the map with embed.js, messages both ways."""
-    base = embedding.own_base()
+    base = site_root()
     state = view_state()
     html = render_template(
         "map/portal.html",

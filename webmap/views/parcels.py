@@ -36,7 +36,7 @@ from webmap.investor import compare, enquiry, labels, settings
 from webmap.investor.page import common, respond
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
-from webmap.mapview.embedding import own_base
+from webmap.links import external_url
 from webmap.mapview.i18n import current_language
 from webmap.store import get_store
 
@@ -66,8 +66,7 @@ def _parcel_page(
         "investor/parcel.html",
         **common(),
         **context,
-        share_url=own_base()
-        + url_for("investor.parcel_page", parcel_id=context["parcel"].id),
+        share_url=external_url("investor.parcel_page", parcel_id=context["parcel"].id),
         form=form or {},
         errors=errors,
         error_fields=", ".join(labels.enquiry_field(name) for name in errors),

@@ -18,13 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from geo.rastertile import FORMATS
 from geo.tiles import fit_zoom, parse_tile
 from layers.rasters import RasterInfo, RasterSettings
 from webmap.config import ConfigError, whole_number
+from webmap.links import external_url
 from webmap.rastertiles import RasterTiles
 
 bp = Blueprint("rasters", __name__)
@@ -86,10 +87,8 @@ def tile(name: str, z: str, x: str, y: str, fmt: str) -> Response:
 
 
 def tiles_url(name: str, fmt: str = "png") -> str:
-    """The absolute tile URL template of a raster, from the request's host."""
-    url = url_for(
-        "rasters.tile", name=name, z="Z", x="X", y="Y", fmt=fmt, _external=True
-    )
+    """The absolute tile URL template of a raster, under ``PARKMAP_PUBLIC_URL``."""
+    url = external_url("rasters.tile", name=name, z="Z", x="X", y="Y", fmt=fmt)
     return url.replace(f"/Z/X/Y.{fmt}", f"/{{z}}/{{x}}/{{y}}.{fmt}")
 
 
@@ -144,7 +143,7 @@ def index() -> Response:
             "resolution_m": info.resolution_m,
             "minzoom": info.minzoom,
             "maxzoom": info.maxzoom,
-            "tilejson": url_for("rasters.tilejson", name=info.name, _external=True),
+            "tilejson": external_url("rasters.tilejson", name=info.name),
             "tiles": tiles_url(info.name),
             "footprint": info.footprint_geojson(),
             "legend": [{"label": k, "color": v} for k, v in info.legend],

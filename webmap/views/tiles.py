@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from geo.tiles import (
@@ -25,6 +25,7 @@ from geo.tiles import (
 )
 from layers.store import LayerInfo
 from webmap.config import whole_number
+from webmap.links import external_url
 from webmap.store import get_store
 from webmap.tilecache import TileCache
 
@@ -117,8 +118,8 @@ def tilejson(layer: str) -> Response:
 
 
 def tiles_url(name: str) -> str:
-    """The absolute tile URL template of a layer, from the request's host."""
-    url = url_for("tiles.tile", layer=name, z="Z", x="X", y="Y", _external=True)
+    """The absolute tile URL template of a layer, under ``PARKMAP_PUBLIC_URL``."""
+    url = external_url("tiles.tile", layer=name, z="Z", x="X", y="Y")
     return url.replace("/Z/X/Y.mvt", "/{z}/{x}/{y}.mvt")
 
 
