@@ -1,4 +1,4 @@
-"""Accounts and failed-login locks, on a database under tmp_path (no Flask)."""
+"""Accounts, their sessions and the database schema, under tmp_path (no Flask)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from webmap.auth.accounts import (
     WeakPassword,
     normalize_username,
 )
-from webmap.auth.database import Database
-from webmap.auth.lockout import Limiter, Limits
+from webmap.auth.database import SCHEMA_VERSION, AccountsUnavailable, Database
 
 PW = "long enough pw"
 
@@ -32,16 +31,6 @@ def db(tmp_path: Path) -> Database:
 @pytest.fixture
 def accounts(db: Database) -> Accounts:
     return Accounts(db, FAST_SCRYPT)
-
-
-class Clock:
-    """A settable clock for the limiter."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize(
@@ -171,46 +160,108 @@ def test_failed_write_rolls_back(accounts: Accounts, db: Database) -> None:
     assert accounts.all() == []
 
 
-def test_account_locks_on_the_nth_failure(db: Database) -> None:
-    limiter = Limiter(db, Limits(max_failures=3, window=900), Clock())
-    assert [limiter.record_failure("user", "ana") for _ in range(3)] == [0, 0, 900]
-    assert limiter.locked_for("user", "ana") == 900
-    assert limiter.locked_for("user", "bob") == 0
+def test_a_session_is_open_until_closed(accounts: Accounts) -> None:
+    accounts.add("ana", PW, "planner")
+    first, second = (accounts.open_session("ana", 3600) for _ in range(2))
+    assert first != second and len(first) >= 40
+    assert accounts.session_state("ana", first)[2] is True
+    assert accounts.close_session(first) is True
+    assert accounts.session_state("ana", first)[2] is False
+    assert accounts.session_state("ana", second)[2] is True  # the other one goes on
+    assert accounts.close_session(first) is False
 
 
-def test_address_gets_four_times_the_failures(db: Database) -> None:
-    limiter = Limiter(db, Limits(max_failures=2, window=60), Clock())
-    results = [limiter.record_failure("ip", "10.0.0.1") for _ in range(8)]
-    assert results == [0] * 7 + [60]
+def test_a_session_id_is_not_stored_as_it_is(accounts: Accounts, db: Database) -> None:
+    accounts.add("ana", PW, "planner")
+    session_id = accounts.open_session("ana", 3600)
+    with db.read() as conn:
+        stored = conn.execute("SELECT id FROM sessions").fetchone()[0]
+    assert session_id not in stored and len(stored) == 64
 
 
-def test_lock_runs_out_after_the_window(db: Database) -> None:
-    clock = Clock()
-    limiter = Limiter(db, Limits(max_failures=2, window=900), clock)
-    limiter.record_failure("user", "ana")
-    limiter.record_failure("user", "ana")
-    clock.now += 600
-    assert limiter.locked_for("user", "ana") == 300
-    clock.now += 300
-    assert limiter.locked_for("user", "ana") == 0
-    assert limiter.record_failure("user", "ana") == 0  # the count started again
+def test_a_session_belongs_to_its_user(accounts: Accounts) -> None:
+    accounts.add("ana", PW, "planner")
+    accounts.add("bob", PW, "planner")
+    session_id = accounts.open_session("ana", 3600)
+    assert accounts.session_state("bob", session_id)[2] is False
+    assert accounts.session_state("nobody", session_id) is None
 
 
-def test_failures_older_than_the_window_do_not_count(db: Database) -> None:
-    clock = Clock()
-    limiter = Limiter(db, Limits(max_failures=2, window=900), clock)
-    limiter.record_failure("user", "ana")
-    clock.now += 901
-    assert limiter.record_failure("user", "ana") == 0
-    assert limiter.locked_for("user", "ana") == 0
+@pytest.mark.parametrize(
+    "end",
+    [
+        lambda a: a.set_password("ana", "another password"),
+        lambda a: a.set_disabled("ana", True),
+        lambda a: a.remove("ana"),
+    ],
+    ids=["set_password", "disable", "remove"],
+)
+def test_changes_to_an_account_forget_its_sessions(
+    accounts: Accounts, db: Database, end
+) -> None:
+    accounts.add("ana", PW, "planner")
+    accounts.add("bob", PW, "planner")
+    for name in ("ana", "ana", "bob"):
+        accounts.open_session(name, 3600)
+    end(accounts)
+    with db.read() as conn:
+        left = [row[0] for row in conn.execute("SELECT username FROM sessions")]
+    assert left == ["bob"]
 
 
-def test_reset_clears_failures_and_lock(db: Database) -> None:
-    limiter = Limiter(db, Limits(max_failures=2, window=900), Clock())
-    limiter.record_failure("user", "ana")
-    limiter.record_failure("user", "ana")
-    assert limiter.locked_keys("user") == {"ana": 900}
-    assert limiter.reset("user", "ana") is True
-    assert limiter.locked_for("user", "ana") == 0
-    assert limiter.record_failure("user", "ana") == 0
-    assert limiter.reset("user", "nobody") is False
+def test_signing_in_forgets_expired_sessions(accounts: Accounts, db: Database) -> None:
+    accounts.add("ana", PW, "planner")
+    old = accounts.open_session("ana", 3600)
+    with db.write() as conn:
+        conn.execute("UPDATE sessions SET created = created - 3601")
+    accounts.open_session("ana", 3600)
+    with db.read() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
+    assert accounts.session_state("ana", old)[2] is False
+
+
+V1_SCHEMA = """
+CREATE TABLE users (
+    username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('planner', 'admin')), created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0, session_epoch TEXT NOT NULL
+);
+CREATE TABLE login_failures (
+    scope TEXT NOT NULL CHECK (scope IN ('user', 'ip')), key TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE login_locks (
+    scope TEXT NOT NULL CHECK (scope IN ('user', 'ip')), key TEXT NOT NULL,
+    until REAL NOT NULL, PRIMARY KEY (scope, key)
+);
+INSERT INTO users VALUES ('ana', 'h', 'planner', '2026-01-01', 0, 'e');
+INSERT INTO login_failures VALUES ('user', 'ana', 1.0);
+PRAGMA user_version = 1;
+"""
+
+
+def write_database(path: Path, script: str) -> None:
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.close()
+
+
+def test_a_version_1_database_is_upgraded(db: Database) -> None:
+    write_database(db.path, V1_SCHEMA)
+    accounts = Accounts(db, FAST_SCRYPT)
+    assert [user.username for user in accounts.all()] == ["ana"]
+    assert accounts.session_state("ana", accounts.open_session("ana", 60))[2]
+    with db.write() as conn:  # the new scopes pass the new CHECKs
+        conn.execute("INSERT INTO login_failures VALUES ('pair', 'ana 10.0.0.1', 2)")
+        conn.execute("INSERT INTO login_locks VALUES ('turn', 'ana 10.0.0.1', 2)")
+    with db.read() as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        failures = conn.execute("SELECT scope FROM login_failures").fetchall()
+    assert [row[0] for row in failures] == ["pair"]  # the old counts were dropped
+
+
+def test_a_database_of_a_newer_parkmap_is_refused(db: Database) -> None:
+    write_database(db.path, f"PRAGMA user_version = {SCHEMA_VERSION + 1};")
+    with pytest.raises(AccountsUnavailable, match="newer parkmap"):
+        Accounts(db, FAST_SCRYPT).all()

@@ -112,15 +112,18 @@ def test_list(runner, auth_app) -> None:
     ]
 
 
-def test_list_shows_disabled_and_locked(runner, auth_app) -> None:
+def test_list_shows_disabled_locked_and_slowed(runner, auth_app) -> None:
     make_user(auth_app, "ana")
     make_user(auth_app, "bob")
     assert users(runner, "disable", "bob").exit_code == 0
     with auth_app.app_context():
+        get_limiter().clock = lambda: 1_000_000.0  # "slowed for 1 s" stays true
         for _ in range(3):
+            get_limiter().record_failure("pair", "ana 10.6.6.6")
             get_limiter().record_failure("user", "ana")
     out = users(runner, "list").output
-    assert "ana" in out and "locked for 900 s" in out
+    ana = next(line for line in out.splitlines() if line.startswith("ana"))
+    assert ana.endswith("locked from 10.6.6.6 for 900 s, slowed for 1 s")
     bob = next(line for line in out.splitlines() if line.startswith("bob"))
     assert bob.endswith("disabled")
 
@@ -155,6 +158,7 @@ def test_unlock_account_and_address(runner, auth_app) -> None:
     make_user(auth_app, "ana")
     with auth_app.app_context():
         for _ in range(3):
+            get_limiter().record_failure("pair", "ana 10.6.6.6")
             get_limiter().record_failure("user", "ana")
         for _ in range(12):
             get_limiter().record_failure("ip", "10.1.2.3")
@@ -163,6 +167,7 @@ def test_unlock_account_and_address(runner, auth_app) -> None:
     assert "unlocked account ana" in result.output
     assert "unlocked address 10.1.2.3" in result.output
     with auth_app.app_context():
+        assert get_limiter().locked_for("pair", "ana 10.6.6.6") == 0
         assert get_limiter().locked_for("user", "ana") == 0
         assert get_limiter().locked_for("ip", "10.1.2.3") == 0
     assert "was not locked" in users(runner, "unlock", "ana").output

@@ -8,12 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import PASSWORD, csrf_token, login, make_user
+from webmap.auth.service import get_limiter
 from webmap.auth.session import USER, safe_next
 from webmap.mapview.i18n import TRANSLATIONS
 
 WEBMAP = TRANSLATIONS.parent
 
 GENERIC = "Wrong username or password."
+ATTACKER, OWNER = "10.6.6.6", "192.0.2.7"
 
 
 def attempt(client, username: str, password: str, **extra: str):
@@ -23,6 +25,33 @@ def attempt(client, username: str, password: str, **extra: str):
         "csrf_token": csrf_token(client),
     }
     return client.post("/login?lang=en", data={**form, **extra})
+
+
+def attempt_from(client, address: str, password: str, username: str = "ana"):
+    form = {
+        "username": username,
+        "password": password,
+        "csrf_token": csrf_token(client),
+    }
+    return client.post(
+        "/login?lang=en", data=form, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+@pytest.fixture
+def clock(auth_app):
+    """The sign-in limiter's clock, stopped; tests move it on by hand."""
+
+    class Clock:
+        now = 1_000_000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    stopped = Clock()
+    with auth_app.app_context():
+        get_limiter().clock = stopped
+    return stopped
 
 
 def signed_in_as(client) -> str | None:
@@ -223,6 +252,53 @@ def test_other_address_is_not_locked(auth_app, auth_client) -> None:
     assert resp.status_code == 303
 
 
+def test_attacker_elsewhere_does_not_keep_the_owner_out(auth_app, clock) -> None:
+    make_user(auth_app, "ana")  # auth_app allows 3 failures
+    attacker, owner = auth_app.test_client(), auth_app.test_client()
+    codes = [
+        attempt_from(attacker, ATTACKER, "wrong password").status_code for _ in range(6)
+    ]
+    assert codes == [200, 200, 429, 429, 429, 429]  # that pair is locked
+    slowed = attempt_from(owner, OWNER, PASSWORD)
+    assert slowed.status_code == 429 and slowed.headers["Retry-After"] == "1"
+    text = slowed.get_data(as_text=True)
+    assert "Too many failed sign-ins for this account. Try again in 1 s." in text
+    clock.now += 1
+    assert attempt_from(owner, OWNER, PASSWORD).status_code == 303
+    assert signed_in_as(owner) == "ana"
+    assert attempt_from(attacker, ATTACKER, PASSWORD).status_code == 429
+
+
+def test_account_delay_grows_per_failure_and_is_capped(auth_app, clock) -> None:
+    make_user(auth_app, "ana")
+    client, delays = auth_app.test_client(), []
+    for i in range(10):  # one guess from each of ten addresses
+        resp = attempt_from(client, f"10.6.6.{i}", "wrong password")
+        if delays:  # the account is slowed: this address waits its turn first
+            assert resp.status_code == 429
+            assert resp.headers["Retry-After"] == str(delays[-1])
+            clock.now += delays[-1]
+            resp = attempt_from(client, f"10.6.6.{i}", "wrong password")
+        if resp.status_code == 429:
+            delays.append(int(resp.headers["Retry-After"]))
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60]
+    owner = attempt_from(client, OWNER, PASSWORD)
+    assert owner.status_code == 429 and owner.headers["Retry-After"] == "60"
+    clock.now += 60
+    assert attempt_from(client, OWNER, PASSWORD).status_code == 303
+
+
+def test_unlock_ends_the_slowdown_and_pair_lock(auth_app, clock) -> None:
+    make_user(auth_app, "ana")
+    client = auth_app.test_client()
+    for _ in range(3):
+        attempt_from(client, ATTACKER, "wrong password")
+    assert attempt_from(client, OWNER, PASSWORD).status_code == 429
+    result = auth_app.test_cli_runner().invoke(args=["users", "unlock", "ana"])
+    assert result.exit_code == 0
+    assert attempt_from(client, ATTACKER, PASSWORD).status_code == 303
+
+
 def test_unlock_lets_the_account_in(auth_app, auth_client) -> None:
     make_user(auth_app, "ana")
     for _ in range(3):
@@ -272,6 +348,29 @@ def test_logout_needs_csrf_token(auth_app, auth_client) -> None:
     assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
     assert "CSRF token is missing or invalid" in resp.json["detail"]
     assert signed_in_as(auth_client) == "ana"
+
+
+def test_logout_ends_a_copy_of_the_cookie_too(auth_app, auth_client) -> None:
+    make_user(auth_app, "ana")
+    token = login(auth_client, "ana")
+    copy = auth_app.test_client()
+    copy.set_cookie("session", auth_client.get_cookie("session").value)
+    assert "Signed in as ana" in copy.get("/login?lang=en").get_data(as_text=True)
+    auth_client.post("/logout", headers={"X-CSRFToken": token})
+    html = copy.get("/login?lang=en").get_data(as_text=True)
+    assert "Signed in as" not in html
+
+
+def test_signing_in_again_ends_the_session_it_replaces(auth_app, auth_client) -> None:
+    make_user(auth_app, "ana")
+    login(auth_client, "ana")
+    copy = auth_app.test_client()
+    copy.set_cookie("session", auth_client.get_cookie("session").value)
+    login(auth_client, "ana")
+    assert "Signed in as ana" in auth_client.get("/login?lang=en").get_data(
+        as_text=True
+    )
+    assert "Signed in as" not in copy.get("/login?lang=en").get_data(as_text=True)
 
 
 def test_logout_ends_the_session(auth_app, auth_client) -> None:

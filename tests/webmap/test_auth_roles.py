@@ -11,7 +11,7 @@ from flask import Blueprint
 from tests.factories import PASSWORD, csrf_token, login, make_user
 from webmap.auth import current_user, require, role_required
 from webmap.auth.service import get_accounts
-from webmap.auth.session import SINCE
+from webmap.auth.session import SID, SINCE
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
@@ -167,6 +167,14 @@ def test_forged_session_user_is_refused(app, client) -> None:
     with client.session_transaction() as session:  # signed with the right key,
         session["auth_user"] = "ana"  # but without the account's session epoch
         session[SINCE] = int(time.time())
+    assert client.get("/probe/whoami").json == {"user": None}
+
+
+def test_session_without_an_open_id_is_refused(app, client) -> None:
+    make_user(app, "ana")
+    login(client, "ana")
+    with client.session_transaction() as session:  # e.g. signed in before upgrading
+        del session[SID]
     assert client.get("/probe/whoami").json == {"user": None}
 
 

@@ -79,6 +79,35 @@ def test_a_role_without_planner_rights_is_403(planner_ro, monkeypatch):
     assert resp.status_code == 403
 
 
+def holding(app, cookie: str):
+    """A new client of ``app`` with a copy of someone's session cookie."""
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client
+
+
+def test_a_copied_cookie_opens_nothing_after_sign_out(planner_ro):
+    app, client = planner_ro.app, planner_ro.app.test_client()
+    token = login(client, "ana")
+    cookie = client.get_cookie("session").value
+    assert holding(app, cookie).get("/planner").status_code == 200
+    assert client.post("/logout", headers={"X-CSRFToken": token}).status_code == 303
+    page = holding(app, cookie).get("/planner", headers={"Accept": "text/html"})
+    assert page.status_code == 302 and page.location.startswith("/login?next=")
+    api = holding(app, cookie).get(API[0], headers={"Accept": "application/json"})
+    assert api.status_code == 401
+
+
+def test_signing_out_leaves_the_users_other_sessions(planner_ro):
+    laptop, phone = planner_ro.app.test_client(), planner_ro.app.test_client()
+    token = login(laptop, "ana")
+    login(phone, "ana")
+    assert laptop.post("/logout", headers={"X-CSRFToken": token}).status_code == 303
+    assert laptop.get(API[0]).status_code == 401
+    assert phone.get(API[0]).status_code == 200
+    assert planner_ro.client.get(API[0]).status_code == 200
+
+
 def test_an_admin_passes(planner_built, tmp_path):
     admin = planner_session(planner_built, tmp_path, role="admin")
     assert admin.client.get("/planner/api/progress").status_code == 200

@@ -3,21 +3,26 @@
 Usernames are 1–64 characters of ``a-z 0-9 . _ -``, compared case-folded. A user's
 *session epoch* is a random value stored with the account and copied into the
 session at sign-in; changing the password, disabling or removing the account
-changes it (or removes it), which ends every session signed in before.
+changes it (or removes it), which ends every session signed in before. Each sign-in
+also records a session of its own (``sessions``, only the id's SHA-256 is kept),
+which signing out forgets, so a copy of that cookie stops working too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webmap.auth.database import Database
+from webmap.auth.lockout import forget
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +124,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _session_hash(session_id: str) -> str:
+    """What the database keeps of a session id (the cookie holds the id itself)."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 def _user(row: sqlite3.Row) -> User:
     """A User from a ``users`` row."""
     return User(row["username"], row["role"], row["created_at"], bool(row["disabled"]))
@@ -190,6 +200,56 @@ class Accounts:
             ).fetchone()
         return None if row is None else (_user(row), row["session_epoch"])
 
+    def session_state(
+        self, username: str, session_id: str
+    ) -> tuple[User, str, bool] | None:
+        """The account, its session epoch, and whether session ``session_id`` is open.
+
+        Returns:
+            None if there is no account ``username`` (canonical).
+        """
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT *, EXISTS (SELECT 1 FROM sessions WHERE id = ? AND "
+                "username = users.username) AS is_open FROM users WHERE username = ?",
+                (_session_hash(session_id), username),
+            ).fetchone()
+        if row is None:
+            return None
+        return _user(row), row["session_epoch"], bool(row["is_open"])
+
+    def open_session(self, username: str, max_age: float) -> str:
+        """Record a new session of ``username``; forget any older than ``max_age``.
+
+        Args:
+            username: the canonical name of the account signing in.
+            max_age: how long a session lasts, in seconds.
+
+        Returns:
+            The new session's id, for the (signed) cookie.
+        """
+        session_id, now = secrets.token_urlsafe(32), time.time()
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE created < ?", (now - max_age,))
+            conn.execute(
+                "INSERT INTO sessions (id, username, created) VALUES (?, ?, ?)",
+                (_session_hash(session_id), username, now),
+            )
+        return session_id
+
+    def close_session(self, session_id: str) -> bool:
+        """Forget one session, so its cookie no longer signs anyone in.
+
+        Returns:
+            True if it was open.
+        """
+        with self.db.write() as conn:
+            return bool(
+                conn.execute(
+                    "DELETE FROM sessions WHERE id = ?", (_session_hash(session_id),)
+                ).rowcount
+            )
+
     def authenticate(self, username: str | None, password: str) -> User | None:
         """The account if the password is right and it is enabled, else None.
 
@@ -212,7 +272,7 @@ class Accounts:
         return None if row["disabled"] else _user(row)
 
     def _update(self, username: str, sql: str, params: tuple) -> str:
-        """Run one UPDATE of a named account and give it a new session epoch.
+        """Run one UPDATE of a named account and end its sessions (a new epoch).
 
         Raises:
             UserNotFound: no row changed.
@@ -223,6 +283,7 @@ class Accounts:
                 f"UPDATE users SET {sql}, session_epoch = ? WHERE username = ?",
                 (*params, secrets.token_hex(16), name),
             ).rowcount
+            conn.execute("DELETE FROM sessions WHERE username = ?", (name,))
         if not changed:
             raise UserNotFound(f"there is no user {name!r}")
         return name
@@ -247,7 +308,7 @@ class Accounts:
         logger.info("%s user %s", "disabled" if disabled else "enabled", name)
 
     def remove(self, username: str) -> None:
-        """Delete an account and its failed-login record.
+        """Delete an account, its sessions and its failed-login record.
 
         Raises:
             InvalidUsername, UserNotFound.
@@ -257,12 +318,8 @@ class Accounts:
             removed = conn.execute(
                 "DELETE FROM users WHERE username = ?", (name,)
             ).rowcount
-            conn.execute(
-                "DELETE FROM login_failures WHERE scope = 'user' AND key = ?", (name,)
-            )
-            conn.execute(
-                "DELETE FROM login_locks WHERE scope = 'user' AND key = ?", (name,)
-            )
+            conn.execute("DELETE FROM sessions WHERE username = ?", (name,))
+            forget(conn, "user", name)
         if not removed:
             raise UserNotFound(f"there is no user {name!r}")
         logger.info("removed user %s", name)

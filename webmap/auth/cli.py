@@ -15,6 +15,7 @@ from webmap.auth.accounts import (
     normalize_username,
 )
 from webmap.auth.database import AccountsUnavailable
+from webmap.auth.lockout import split_pair
 from webmap.auth.service import get_accounts, get_limiter
 
 users_group = AppGroup("users", help="Accounts of the planner pages.")
@@ -78,12 +79,24 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
     click.echo(f"added {user.role} {user.username}")
 
 
+def _lock_notes() -> dict[str, list[str]]:
+    """Per account: where it is locked from, and whether it is slowed, just now."""
+    limiter = get_limiter()
+    notes: dict[str, list[str]] = {}
+    for key, left in sorted(limiter.locked_keys("pair").items()):
+        account, address = split_pair(key)
+        notes.setdefault(account, []).append(f"locked from {address} for {left} s")
+    for account, left in limiter.locked_keys("user").items():
+        notes.setdefault(account, []).append(f"slowed for {left} s")
+    return notes
+
+
 @users_group.command("list")
 def list_command() -> None:
-    """Every account: name, role, created, and whether disabled or locked."""
+    """Every account: name, role, created, and whether disabled, locked or slowed."""
     try:
         users = get_accounts().all()
-        locked = get_limiter().locked_keys("user")
+        locks = _lock_notes()
     except AccountsUnavailable as exc:
         raise _fail(exc) from None
     if not users:
@@ -92,8 +105,7 @@ def list_command() -> None:
     width = max(len(u.username) for u in users)
     for user in users:
         notes = ["disabled"] if user.disabled else []
-        if user.username in locked:
-            notes.append(f"locked for {locked[user.username]} s")
+        notes += locks.get(user.username, [])
         line = f"{user.username:<{width}}  {user.role:<7}  {user.created_at}"
         click.echo(f"{line}  {', '.join(notes)}".rstrip())
 
@@ -130,7 +142,10 @@ def set_password_command(username: str, password_stdin: bool) -> None:
     "--ip", "addresses", multiple=True, help="Also unlock this client address."
 )
 def unlock_command(username: str | None, addresses: tuple[str, ...]) -> None:
-    """Clear the failed sign-ins and the lock of an account (and of addresses)."""
+    """Clear the failed sign-ins, locks and slowdown of an account (or addresses).
+
+    An account is unlocked from every address; an address for every account.
+    """
     if not username and not addresses:
         raise click.UsageError("name an account, or an address with --ip")
     try:

@@ -25,20 +25,6 @@ class LoginFailed(Exception):
     """Wrong username or password (deliberately not saying which)."""
 
 
-class LoginLocked(Exception):
-    """Too many failures: the account (``scope == "user"``) or address is locked.
-
-    Attributes:
-        scope: ``user`` or ``ip``.
-        retry_after: whole seconds until the lock runs out.
-    """
-
-    def __init__(self, scope: str, retry_after: int) -> None:
-        super().__init__(f"{scope} locked for {retry_after} s")
-        self.scope = scope
-        self.retry_after = retry_after
-
-
 def _services() -> tuple[Accounts, Limiter]:
     """This app's accounts and limiter, made on first use."""
     found = current_app.extensions.get(KEY)
@@ -70,10 +56,11 @@ def get_database() -> Database:
 
 
 def check_login(username: str, password: str, address: str) -> User:
-    """The user whose name and password these are, unless locked out.
+    """The user whose name and password these are, unless locked out or slowed.
 
     Every failure counts against the (case-folded) name, whether or not such an
-    account exists, and against the client address.
+    account exists, against that name from this address, and against the address
+    (see ``webmap.auth.lockout``).
 
     Args:
         username: as typed.
@@ -81,7 +68,8 @@ def check_login(username: str, password: str, address: str) -> User:
         address: the client's IP address.
 
     Raises:
-        LoginLocked: the account or the address is locked (now or by this failure).
+        LoginLocked: the account from this address, or the address, is locked, or
+            the account is slowed (now or by this failure).
         LoginFailed: wrong username or password, or a disabled account.
     """
     accounts, limiter = _services()
@@ -89,20 +77,12 @@ def check_login(username: str, password: str, address: str) -> User:
         name: str | None = normalize_username(username)
     except InvalidUsername:
         name = None  # cannot exist: count the address only
-    keys = ([("user", name)] if name else []) + [("ip", address)]
-    for scope, key in keys:
-        left = limiter.locked_for(scope, key)
-        if left:
-            raise LoginLocked(scope, left)
+    limiter.admit(name, address)
     user = accounts.authenticate(name, password)
     if user is not None and name is not None:
-        limiter.reset("user", name)
+        limiter.succeeded(name, address)
         logger.info("user %s signed in from %s", name, address)
         return user
     logger.warning("failed sign-in as %r from %s", username[:80], address)
-    locks = [(scope, limiter.record_failure(scope, key)) for scope, key in keys]
-    for scope, left in locks:
-        if left:
-            logger.warning("locked %s %r for %d s", scope, dict(keys)[scope], left)
-            raise LoginLocked(scope, left)
+    limiter.failed(name, address)
     raise LoginFailed("wrong username or password")

@@ -1,9 +1,11 @@
 """Who is signed in, and the role checks views use.
 
-The (signed) session cookie holds the username, the account's session epoch and the
-time of sign-in. Each request checks them against the accounts database, so a
-removed or disabled account, a changed password or a session older than
-``PERMANENT_SESSION_LIFETIME`` ends the session at once.
+The (signed) session cookie holds the username, the account's session epoch, the
+session's id and the time of sign-in. Each request checks them against the accounts
+database, so a removed or disabled account, a changed password, a session signed out
+(its id forgotten, even if someone kept a copy of the cookie) or one older than
+``PERMANENT_SESSION_LIFETIME`` ends at once. Signing out ends only that session: the
+user's others, in other browsers, go on.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from webmap.auth.service import get_accounts
 
 logger = logging.getLogger(__name__)
 
-USER, EPOCH, SINCE = "auth_user", "auth_epoch", "auth_since"
+USER, EPOCH, SINCE, SID = "auth_user", "auth_epoch", "auth_since", "auth_sid"
 _CACHE = "parkmap_user"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,8 +36,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def current_user() -> User | None:
     """The signed-in user of this request, or None.
 
-    A session whose account is gone or disabled, whose password changed, or which
-    is older than ``PERMANENT_SESSION_LIFETIME`` is cleared here.
+    A session whose account is gone or disabled, whose password changed, which was
+    signed out, or which is older than ``PERMANENT_SESSION_LIFETIME`` is cleared here.
     """
     if _CACHE not in g:
         setattr(g, _CACHE, _session_user())
@@ -47,13 +49,15 @@ def _session_user() -> User | None:
     name = session.get(USER)
     if not name:
         return None
-    found = get_accounts().session_info(str(name))
+    found = get_accounts().session_state(str(name), str(session.get(SID, "")))
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     since = session.get(SINCE)
     if found is None or found[0].disabled:
         why = "the account is gone or disabled"
     elif not hmac.compare_digest(str(session.get(EPOCH, "")), found[1]):
         why = "the password changed"
+    elif not found[2]:
+        why = "it was signed out"
     elif not isinstance(since, int | float) or time.time() - since > lifetime:
         why = "it expired"
     else:
@@ -65,20 +69,28 @@ def _session_user() -> User | None:
 
 def sign_in(user: User) -> None:
     """Start a fresh session for ``user`` (anything in the old one is dropped)."""
-    found = get_accounts().session_info(user.username)
+    accounts = get_accounts()
+    found = accounts.session_info(user.username)
     if found is None:  # removed between the password check and now
         raise Unauthorized("the account no longer exists")
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if session.get(SID):  # signing in again: the session it replaces ends
+        accounts.close_session(str(session[SID]))
     session.clear()  # no session fixation: nothing from before survives
     session[USER] = user.username
     session[EPOCH] = found[1]
+    session[SID] = accounts.open_session(user.username, lifetime)
     session[SINCE] = int(time.time())
     session.permanent = True
     setattr(g, _CACHE, found[0])
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End this session, for a copy of its cookie too; the user's others go on."""
     user = current_user()
+    session_id = session.get(SID)
+    if session_id:  # before the cookie: if this fails, both stay as they were
+        get_accounts().close_session(str(session_id))
     session.clear()
     setattr(g, _CACHE, None)
     if user:

@@ -11,7 +11,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from webmap.auth.service import LoginFailed, LoginLocked, check_login
+from webmap.auth.lockout import LoginLocked
+from webmap.auth.service import LoginFailed, check_login
 from webmap.auth.session import current_user, safe_next, sign_in, sign_out
 from webmap.mapview.i18n import current_language
 
@@ -48,9 +49,14 @@ def _page(
 
 
 def _locked_message(exc: LoginLocked) -> str:
-    """The translated lock message, in whole minutes (at least one)."""
-    minutes = max(1, math.ceil(exc.retry_after / 60))
+    """The translated message: a lock in whole minutes, a slowdown in seconds."""
     if exc.scope == "user":
+        return gettext(
+            "Too many failed sign-ins for this account. Try again in %(seconds)s s.",
+            seconds=exc.retry_after,
+        )
+    minutes = max(1, math.ceil(exc.retry_after / 60))
+    if exc.scope == "pair":
         return gettext(
             "This account is locked after too many failed sign-ins. "
             "Try again in %(minutes)s min.",
