@@ -12,15 +12,67 @@ body, and refuses a larger photo itself.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from webmap.config import ConfigError, whole_number
 from webmap.errors import problem
 
 SMALLEST = 1024  # a sign-in form with its CSRF token needs a few hundred bytes
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+class StreamedBodyLimit(LimitedStream):
+    """A body of unannounced length (chunked) held to the body limit: past it, 413.
+
+    Werkzeug's ``LimitedStream.readall()`` stops at the limit and returns what it
+    read, so a chunked body over the limit reached the JSON or form parser cut
+    short and was refused as malformed (400). This stream reads one byte further:
+    if the body goes on, it raises ``RequestEntityTooLarge``.
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
+        self._source = stream
+
+    def readall(self) -> bytes:
+        """The whole body; RequestEntityTooLarge if it is longer than the limit."""
+        data = super().readall()
+        if self.is_exhausted and self._more():
+            self.on_exhausted()  # raises RequestEntityTooLarge
+        return data
+
+    def _more(self) -> bool:
+        """Whether the client sent anything past the limit."""
+        try:
+            return bool(self._source.read(1))
+        except (OSError, ValueError):  # the client went away: nothing more
+            return False
+
+
+class LimitedRequest(Request):
+    """Flask's request whose streamed (chunked) bodies are held to the limit too."""
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body stream; a chunked one over the limit raises a 413 when read."""
+        limit = self.max_content_length
+        if (
+            self.shallow
+            or limit is None
+            or self.content_length is not None  # Werkzeug checks it up front
+            or "wsgi.input_terminated" not in self.environ  # then the body is empty
+        ):
+            return super().stream
+        if self.mimetype == URLENCODED and self.max_form_memory_size is not None:
+            # Werkzeug holds a urlencoded body of known length to the form field
+            # limit as a whole; the same for one that arrives chunked.
+            limit = min(limit, self.max_form_memory_size)
+        return StreamedBodyLimit(self.environ["wsgi.input"], limit)
 
 
 def apply(config: dict[str, Any]) -> None:
@@ -64,4 +116,5 @@ def init_app(app: Flask) -> None:
         ConfigError: a limit is not a whole number or too small to sign in with.
     """
     apply(app.config)
+    app.request_class = LimitedRequest
     app.register_error_handler(RequestEntityTooLarge, too_large)

@@ -11,7 +11,8 @@
 Under gunicorn each worker counts alone; set ``PROMETHEUS_MULTIPROC_DIR`` (an empty
 directory, before gunicorn starts) and prometheus_client's multiprocess mode sums
 the workers' counters in every scrape. With ``PARKMAP_METRICS_TOKEN`` set, a scrape
-must send ``Authorization: Bearer <token>``.
+must send ``Authorization: Bearer <token>``; with ``PARKMAP_ENV_NAME=production`` the
+token is required (the app does not start without it).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from layers.errors import StoreUnavailable
 from layers.store import is_url
 from webmap import accesslog
 from webmap.auth.settings import strict_bool
+from webmap.config import ConfigError
 from webmap.store import get_store
 from webmap.tilecache import TileCache
 
@@ -147,12 +149,23 @@ def init_app(app: Flask, caches: dict[str, TileCache]) -> None:
         caches: The tile caches to report, by label (``vector``, ``raster``).
 
     Raises:
-        ConfigError: ``PARKMAP_METRICS`` is not 0, 1, true or false.
+        ConfigError: ``PARKMAP_METRICS`` is not 0, 1, true or false, or metrics
+            are on in production without ``PARKMAP_METRICS_TOKEN``.
     """
     app.config.setdefault("METRICS", False)
     app.config.setdefault("METRICS_TOKEN", "")
     app.config["METRICS"] = strict_bool(app.config, "METRICS")
     app.config["METRICS_TOKEN"] = str(app.config["METRICS_TOKEN"] or "")
+    if (
+        app.config["METRICS"]
+        and not app.config["METRICS_TOKEN"]
+        and app.config.get("ENV_NAME") == "production"
+    ):
+        raise ConfigError(
+            "PARKMAP_METRICS_TOKEN is required when PARKMAP_METRICS=1 and "
+            "PARKMAP_ENV_NAME=production: without it /metrics (routes, store, "
+            "cache figures) is open to anyone who can reach the app"
+        )
     app.register_blueprint(bp)
     if not app.config["METRICS"]:
         return

@@ -179,6 +179,24 @@ def test_metrics_token_is_required_when_set(shared_store: Path, tmp_path: Path):
     assert ok.status_code == 200
 
 
+PRODUCTION = {"ENV_NAME": "production", "PUBLIC_URL": "https://map.example.org"}
+
+
+def test_metrics_in_production_need_a_token(shared_store: Path, tmp_path: Path):
+    with pytest.raises(ConfigError, match="PARKMAP_METRICS_TOKEN is required"):
+        make_app(shared_store, tmp_path, METRICS=True, **PRODUCTION)
+
+
+@pytest.mark.parametrize(
+    "config", [{"METRICS": True, "METRICS_TOKEN": "s3cret"}, {"METRICS": False}]
+)
+def test_production_starts_with_a_token_or_without_metrics(
+    shared_store: Path, tmp_path: Path, config: dict
+) -> None:
+    app = make_app(shared_store, tmp_path, **PRODUCTION, **config)
+    assert app.test_client().get("/metrics").status_code in {401, 404}
+
+
 # --- access log and request ids ---
 
 
