@@ -45,6 +45,15 @@ def test_bad_offset_is_400(shared_client, offset: str) -> None:
     assert_ogc_error(resp, 400, "InvalidParameterValue", "offset")
 
 
+@pytest.mark.parametrize("parameter", ["limit", "offset"])
+def test_a_5000_digit_number_is_refused_in_plain_words(shared_client, parameter):
+    # int() refuses past 4,300 digits with advice about sys.set_int_max_str_digits
+    resp = shared_client.get(ITEMS, query_string={parameter: "9" * 5000})
+    assert_ogc_error(resp, 400, "InvalidParameterValue", parameter)
+    assert "a number of 5000 digits" in resp.json["detail"]
+    assert "sys." not in resp.json["detail"]
+
+
 def test_bad_datetime_is_400(shared_client) -> None:
     resp = shared_client.get(ITEMS, query_string={"datetime": "last week"})
     assert_ogc_error(resp, 400, "InvalidParameterValue", "datetime")

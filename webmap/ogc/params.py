@@ -97,6 +97,9 @@ def integer(raw: str, low: int, high: int) -> int:
     """A whole number in ``low`` … ``high``; raise ValueError saying what arrived."""
     if not INTEGER.fullmatch(raw):
         raise ValueError(f"expected a whole number, got {raw!r}")
+    digits = len(raw.lstrip("-").lstrip("0"))
+    if digits > max(len(str(low)), len(str(high))):  # before int() meets 4,300
+        raise ValueError(f"expected {low} to {high}, got a number of {digits} digits")
     value = int(raw)
     if not low <= value <= high:
         raise ValueError(f"expected {low} to {high}, got {value}")
