@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.factories import login, make_user
 from tests.investor_data import form_token
 
 LINK = re.compile(r'<a href="([^"]*)" hreflang="([a-z]{2})"')
@@ -57,6 +58,13 @@ def test_a_refused_enquiry_links_to_the_parcel_page(client) -> None:
     assert resp.status_code == 422
     hrefs = {href for href, _code in LINK.findall(resp.text)}
     assert hrefs == {f"/parcels/a-1?lang={c}" for c in ("vi", "en", "ko", "ja")}
+
+
+def test_the_enquiry_list_links_keep_the_page_number(app, client) -> None:
+    make_user(app, "boss", "admin")
+    login(client, "boss")
+    found = links(client.get("/admin/enquiries?page=1&_method=POST&lang=en"))
+    assert found["vi"] == "/admin/enquiries?page=1&lang=vi"
 
 
 @pytest.mark.parametrize("page", ["/planner?lang=en", "/planner/parks/a?lang=en"])

@@ -53,7 +53,7 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
 
 # The query parameters each investor page reads (``lang`` aside), kept by its
 # language links; the enquiry form's answer links to the parcel page it sits on.
-PAGE_QUERY = {"investor.compare_page": ("ids",)}
+PAGE_QUERY = {"investor.compare_page": ("ids",), "enquiries_admin.index": ("page",)}
 LINKED_PAGE = {"investor.enquire": "investor.parcel_page"}
 
 
