@@ -37,6 +37,7 @@ from markupsafe import escape
 from geo.crs import folium_location
 from geo.tiles import MAX_ZOOM
 from layers.rasters import RasterInfo
+from webmap.mapview.shell import describe, short_name
 from webmap.rasters_comparison import SwipeControl, title
 from webmap.views.rasters import raster_tiles, tiles_url
 
@@ -49,9 +50,10 @@ def raster_layer(
 ) -> folium.TileLayer:
     """A Folium tile overlay of one raster (needs a request context)."""
     west, south, east, north = info.bbox
-    return folium.TileLayer(
+    name, help_text = short_name(title(info))
+    layer = folium.TileLayer(
         tiles=tiles_url(info.name),
-        name=str(escape(title(info))),
+        name=str(escape(name)),
         attr=str(escape(current_app.config["RASTER_ATTRIBUTION"])),
         overlay=True,
         control=True,
@@ -63,6 +65,7 @@ def raster_layer(
         bounds=[folium_location(west, south), folium_location(east, north)],
         class_name=f"pm-raster pm-raster-{info.name}",  # names are slugs
     )
+    return describe(layer, f"raster:{info.name}", "imagery", help_text)
 
 
 def _same_area(a: RasterInfo, b: RasterInfo) -> float:

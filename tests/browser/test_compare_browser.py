@@ -248,9 +248,7 @@ def test_raster_labels_show_as_text(compare_site, guarded_page, guard) -> None:
     assert option.get_attribute("title") == title
     assert option.inner_text().startswith("2023-10 · <img")
     assert "2023-10 · <img src=x" in page.locator(".pm-raster-opacity").inner_text()
-    assert EVIL_LABEL in page.locator(".leaflet-control-layers").inner_text()
-    assert (
-        page.locator(".pm-raster-opacity img, .leaflet-control-layers img").count() == 0
-    )
+    assert EVIL_LABEL in page.locator("#pm-layers").inner_text()
+    assert page.locator(".pm-raster-opacity img, #pm-layers img").count() == 0
     assert page.evaluate("window.__xss") is None
     guard.check()

@@ -112,9 +112,9 @@ def test_map_page_search_panel(map_site, guarded_page) -> None:
     page = guarded_page
     page.goto(map_site + "/?lang=ko")
     wait_for_map(page)
-    page.click(".land-toggle")
+    page.click("#pm-tab-land")
     wait_for_results(page, 50)
-    fill_issue_search(page, "#land-panel")
+    fill_issue_search(page, "#pm-land")
     expected = expected_ids(map_site, ISSUE)
     wait_for_results(page, len(expected))
     rows, paths = shown(page)
@@ -130,9 +130,9 @@ def test_map_page_search_panel(map_site, guarded_page) -> None:
     wait_for_map(page)
     wait_for_results(page, len(expected))
     assert shown(page)[0] == expected
-    assert page.input_value("#land-panel input[name=min_ha]") == "5"
+    assert page.input_value("#pm-land input[name=min_ha]") == "5"
 
-    # Closing the panel clears the results from the map and the URL.
-    page.click(".land-toggle")
+    # Leaving the Find land tab clears the results from the map and the URL.
+    page.click("#pm-tab-layers")
     page.wait_for_function("() => !location.search.includes('land=1')")
     assert page.locator("path.land-parcel").count() == 0

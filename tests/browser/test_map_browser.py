@@ -47,9 +47,14 @@ def test_map_renders_every_overlay(map_site, map_app, guarded_page, guard) -> No
     assert page.locator(".leaflet-overlay-pane path").count() >= 18 + 12
     assert page.locator(".pm-icon").count() == 8  # landmarks
     assert page.locator(".leaflet-pm-points-pane path").count() == 8  # housing
-    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert len(labels) == 6
-    assert page.locator(".leaflet-control-layers-base input").count() == 3
+    # The panel's Layers tab lists them (no layer control on the map).
+    assert page.locator(".leaflet-control-layers").count() == 0
+    boxes = page.locator("#pm-layers input[type=checkbox]")
+    # Grouped: zones and parks, land, port and logistics, housing.
+    in_panel = [boxes.nth(i).get_attribute("value") for i in range(6)]
+    assert in_panel == ["zones", "parks", "parcels", "berths", "landmarks", "housing"]
+    assert boxes.count() == 6
+    assert page.locator("#pm-layers input[type=radio][name=pm-base]").count() == 3
     for control in (
         "search-input",
         "leaflet-control-minimap",
@@ -58,7 +63,7 @@ def test_map_renders_every_overlay(map_site, map_app, guarded_page, guard) -> No
         "polyline-measure-unicode-icon",
     ):
         assert page.locator(f".{control}").count() >= 1, control
-    assert page.locator("#pm-panel").inner_text().count("\n") >= 7
+    assert page.locator("#pm-pane-figures dt").count() >= 7
     assert "14/10/2023" in page.locator(".leaflet-control-attribution").inner_text()
     page.wait_for_timeout(300)
     assert map_app.extensions["test_tile_hits"], "the base map came from the test route"
@@ -82,9 +87,10 @@ def test_park_popup_shows_occupancy(map_site, guarded_page, guard) -> None:
     page.goto(map_site + "/?lang=en&layers=parks&base=none")
     wait_for_map(page)
     click_latlng(page, *park["center"])
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
-    text = popup.inner_text()
+    card = page.locator("#pm-card")
+    card.wait_for()
+    assert page.locator(".leaflet-popup").count() == 0  # the card, not a popup
+    text = card.inner_text()
     assert "KCN Nhật Bản – Hải Phòng (Japan – Hai Phong (Nomura) IP)" in text
     assert re.search(r"Occupancy \(reported\)\s+100 %", text)
     assert "Occupancy (from parcels)" in text
@@ -127,7 +133,7 @@ def test_parcel_click_shows_details(map_site, sample_app, guarded_page, guard) -
     )
     page.wait_for_timeout(200)
     click_latlng(page, *where)
-    popup = page.locator(".leaflet-popup-content .pm-popup")
+    popup = page.locator("#pm-card .pm-popup")
     popup.wait_for()
     assert popup.get_attribute("data-id") == parcel_id
     text = popup.text_content()
@@ -150,8 +156,8 @@ def test_url_restores_the_view(map_site, guarded_page, guard) -> None:
     assert abs(state["center"][1] - 106.601) < 1e-4
     assert state["layers"] == ["parks", "landmarks"] and state["base"] == "none"
     assert state["selected"] == {"layer": "parks", "id": "nomura"}
-    assert "KCN Nhật Bản" in page.locator(".leaflet-popup-content").inner_text()
-    assert "범례" in page.locator("#pm-legend").inner_text()
+    assert "KCN Nhật Bản" in page.locator("#pm-card-title").inner_text()
+    assert page.locator("#pm-tab-legend").inner_text() == "범례"
     guard.check()
 
 
@@ -161,8 +167,8 @@ def test_moved_view_is_shareable(map_site, guarded_page, guard) -> None:
     wait_for_map(page)
     page.evaluate("parkmap.map.setView([20.83, 106.75], 12, {animate: false})")
     page.wait_for_function("() => location.search.includes('zoom=12')")
-    page.uncheck(".leaflet-control-layers-overlays label:nth-child(5) input")
-    page.check(".leaflet-control-layers-base label:nth-child(2) input")
+    page.uncheck("#pm-layers input[value=housing]")
+    page.check("#pm-layers input[value='base:satellite']")
     page.wait_for_function("() => location.search.includes('base=satellite')")
     shared = page.url
     page.goto("about:blank")
@@ -180,9 +186,8 @@ def test_search_finds_a_park(map_site, guarded_page, guard) -> None:
     wait_for_map(page)
     page.locator("input.search-input").press_sequentially("VSIP")
     page.locator(".search-tip").first.click()
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
-    assert "VSIP" in popup.inner_text()
+    page.locator("#pm-card").wait_for()
+    assert "VSIP" in page.locator("#pm-card-title").inner_text()
     guard.check()
 
 
@@ -190,15 +195,15 @@ def test_html_in_names_shows_as_text(evil_site, guarded_page, guard) -> None:
     page = guarded_page
     page.goto(evil_site + "/?lang=en&base=none&layers=parks&sel=parks:a")
     wait_for_map(page)
-    title = page.locator(".leaflet-popup-content h3")
+    title = page.locator("#pm-card-title")
     title.wait_for()
     assert title.inner_text() == EVIL_NAME
+    page.click("#pm-card-close")  # back to the Layers tab and its park search
     page.locator("input.search-input").press_sequentially("KCN")
     tips = page.locator(".search-tooltip")
     tips.wait_for()
     assert "<script>" in tips.inner_text()
-    page.click(".leaflet-popup-close-button")
-    page.locator(".leaflet-overlay-pane path").nth(0).hover()
+    page.locator(".leaflet-overlay-pane path >> visible=true").first.hover()
     page.locator(".leaflet-tooltip").wait_for()
     assert page.locator(".leaflet-tooltip").inner_text().startswith("<script>")
     assert page.evaluate("window.__xss") is None

@@ -24,6 +24,7 @@ from layers.store.base import features_json
 from webmap.mapview.controls import static_url
 from webmap.mapview.labels import value_label
 from webmap.mapview.layers import dumps
+from webmap.mapview.shell import describe
 from webmap.mapview.styles import Legend, LegendEntry
 
 LAYER = "parcels"
@@ -136,6 +137,7 @@ class ClearanceLayer(JSCSSMixin, folium.FeatureGroup):
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name=name, overlay=True, show=True)
+        describe(self, "clearance", "land")
         self._name = "ClearanceLayer"
         self.config = dumps(config)  # script-safe JSON
         # Per instance: Folium's class-level lists are never touched.

@@ -26,12 +26,14 @@ class ParkMap(folium.Map):
         super().__init__(*args, **kwargs)
         self.default_js = [
             *assets.js_links(),
+            ("parkmap_shell", static_url("parkmap/shell.js")),
             ("parkmap_ui", static_url("parkmap/parkmap-controls.js")),
             ("parkmap", static_url("parkmap/parkmap.js")),
         ]
         self.default_css = [
             *assets.css_links(),
             ("parkmap_css", static_url("parkmap/parkmap.css")),
+            ("parkmap_shell_css", static_url("parkmap/shell.css")),
         ]
 
 

@@ -32,6 +32,7 @@ from webmap.mapview.embedding import allowed_origins
 from webmap.mapview.i18n import as_of, current_language, display_name
 from webmap.mapview.layers import POINTS_PANE, TILES_PANE, BuildContext, Overlay
 from webmap.mapview.popups import Lookups, popup_html
+from webmap.mapview.shell import LAYER_GROUPS, ShellLayers, describe
 from webmap.mapview.state import ViewState
 from webmap.mapview.styles import Legend
 from webmap.mapview.texts import client_texts, imagery_texts
@@ -152,8 +153,8 @@ def base_layers(m: folium.Map, base: str) -> list[tuple[str, str]]:
         ),
         ("none", blank),
     ]
-    for _, layer in pairs:
-        layer.add_to(m)
+    for key, layer in pairs:
+        describe(layer, f"base:{key}", "base").add_to(m)
     return [(key, layer.get_name()) for key, layer in pairs]
 
 
@@ -213,7 +214,7 @@ def add_controls(m: folium.Map, items: list[Overlay], embed: bool) -> None:
             cancel=gettext("Cancel"),
         ).add_to(m)
     fullscreen(gettext("Full screen"), gettext("Exit full screen")).add_to(m)
-    folium.LayerControl(position="topright", collapsed=embed).add_to(m)
+    ShellLayers().add_to(m)  # the panel's Layers tab, not a control on the map
 
 
 def add_extras(m: folium.Map, state: ViewState) -> None:
@@ -223,7 +224,7 @@ def add_extras(m: folium.Map, state: ViewState) -> None:
         cameras = camera_layer(
             state.lang, state, name=gettext("360° views"), show=False
         )
-        cameras.add_to(m)
+        describe(cameras, "vr", "vr").add_to(m)
     raster_overlays(compare=state.compare, texts=imagery_texts()).add_to(m)
 
 
@@ -319,7 +320,8 @@ def _render(
     )
     items = overlays_mod.build_overlays(ctx)
     for item in items:
-        item.element.add_to(m)
+        group = LAYER_GROUPS.get(item.name, "other")
+        describe(item.element, item.name, group).add_to(m)
     add_extras(m, state)
     if extra is not None:
         extra(m)

@@ -226,11 +226,12 @@ def popup_html(
     """
     title = display_name(dict(props), lookups.lang, feature_id)
     return Markup(
-        '<div class="pm-popup" data-layer="{}" data-id="{}">'
+        '<div class="pm-popup" data-layer="{}" data-id="{}" data-status="{}">'
         '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}{}{}</div>'
     ).format(
         info.name,
         feature_id,
+        str(props.get("status") or ""),
         info.label(lookups.lang),
         title,
         _rows(info, props, lookups),

@@ -12,9 +12,13 @@ from webmap.links import external_url
 from webmap.mapview import figures
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, as_of, current_language
 from webmap.mapview.layers import MAP_ORDER
+from webmap.mapview.shell import panel_state
 from webmap.mapview.state import ViewState, parse_view
 from webmap.store import get_store
 from webmap.views.rasters import raster_tiles
+
+# Which panel each map page has (webmap/mapview/shell.py).
+PANEL_KINDS = {"embed.embed": "embed", "planner_map.map_page": "planner"}
 
 
 def view_state(query: str | None = None) -> ViewState:
@@ -41,6 +45,10 @@ def view_state(query: str | None = None) -> ViewState:
 def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
     """What every map template needs besides the map itself."""
     page_url = external_url(endpoint) + "?" + state.query()
+    headline = [
+        f.text(state.lang) for f in figures.load(current_app.config["HEADLINE_FILE"])
+    ]
+    kind = PANEL_KINDS.get(endpoint, "map")
     return {
         "lang": state.lang,
         "state": state,
@@ -48,10 +56,8 @@ def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
             (code, AUTONYMS[code], url_for(endpoint) + "?" + state.query(lang=code))
             for code in LANGUAGES
         ],
-        "figures": [
-            f.text(state.lang)
-            for f in figures.load(current_app.config["HEADLINE_FILE"])
-        ],
+        "figures": headline,
+        "panel": panel_state(kind, figures=bool(headline)),
         "as_of": as_of(current_app.config["FIGURES_AS_OF"]),
         "page_url": page_url,
         "oembed_url": url_for("map.oembed")

@@ -22,6 +22,9 @@ def client_texts() -> dict[str, str]:
         "measureAdd": gettext("Ctrl-click to add a point"),
         "minimapHide": gettext("Hide the overview map"),
         "minimapShow": gettext("Show the overview map"),
+        "locate": gettext("Show my location"),
+        "findLandHere": gettext("Find land here"),
+        "askParcel": gettext("Ask about this parcel"),
     }
 
 

@@ -1,6 +1,6 @@
-/* land-panel.js: the map page's "Find land" button and panel (after land.js).
+/* land-panel.js: the map page's "Find land" tab of the panel (after land.js).
  *
- * The panel's form and list come from /land/panel the first time it opens (at load
+ * The tab's form and list come from /land/panel the first time it opens (at load
  * when the page URL carries a search). While it is open, parkmap.js adds the
  * search's parameters and land=1 to the map URL (parkmap.land.params), so a copied
  * link reopens the panel on the same search; closing it clears the results.
@@ -21,36 +21,12 @@
     return pairs;
   }
 
-  function button(container, text) {
-    var b = L.DomUtil.create('button', 'land-toggle', container);
-    b.type = 'button';
-    b.textContent = text;
-    b.setAttribute('aria-expanded', 'false');
-    return b;
-  }
-
   land.panel = function (map, cfg) {
     var initial = landPairs(location.search);
     var state = {open: false, search: null, pairs: initial, loading: null};
-    var box = null;
-    var toggle = null;
-    var Control = L.Control.extend({
-      onAdd: function () {
-        var div = L.DomUtil.create('div', 'leaflet-control land-control');
-        toggle = button(div, cfg.texts.open);
-        // The panel lies over the map's left side, above the corners' controls.
-        box = L.DomUtil.create('div', 'land-panel', map.getContainer());
-        box.id = 'land-panel';
-        box.hidden = true;
-        toggle.setAttribute('aria-controls', box.id);
-        [div, box].forEach(function (el) {
-          L.DomEvent.disableClickPropagation(el);
-          L.DomEvent.disableScrollPropagation(el);
-        });
-        return div;
-      }
-    });
-    new Control({position: 'topleft'}).addTo(map);
+    var box = document.getElementById('pm-land'); // the panel's Find land tab
+    if (!box) { return; }
+    L.DomEvent.disableClickPropagation(box);
 
     function changed(pairs) {
       state.pairs = pairs;
@@ -88,24 +64,31 @@
     }
 
     function open() {
+      if (state.open) { return; }
       state.open = true;
-      box.hidden = false;
-      toggle.setAttribute('aria-expanded', 'true');
-      toggle.textContent = cfg.texts.close;
       if (!state.loading) { load(); } else if (state.search) { state.search.run(); }
     }
 
     function close() {
+      if (!state.open) { return; }
       state.open = false;
-      box.hidden = true;
-      toggle.setAttribute('aria-expanded', 'false');
-      toggle.textContent = cfg.texts.open;
       if (state.search) { state.search.clear(); }
       changed([]);
     }
 
-    toggle.addEventListener('click', function () { if (state.open) { close(); } else { open(); } });
+    // "Find land here" on a park's card: this tab, searching that park.
+    pm.landSearch = function (pairs) {
+      state.pairs = pairs;
+      if (state.search) {
+        box.querySelectorAll('#land-form select[name=park] option').forEach(function (o) {
+          o.selected = pairs.some(function (kv) { return kv[0] === 'park' && kv[1] === o.value; });
+        });
+        if (state.open) { state.search.run({fit: true}); }
+      }
+      pm.shell.select('land', {user: true}); // opens the tab: loads or runs the search
+    };
+
     pm.land = {params: function () { return state.open ? [[FLAG, '1']].concat(state.pairs) : []; }};
-    if (initial.length || new URLSearchParams(location.search).get(FLAG) === '1') { open(); }
+    pm.shell.onTab('land', function (on) { if (on) { open(); } else { close(); } });
   };
 }());

@@ -1,6 +1,6 @@
 /* parkmap-controls.js: the map's own controls, loaded before parkmap.js.
  *
- * Legend and key-figure panels, minimap, measuring tool, cooperative gestures,
+ * Controls moved into the panel, locate, minimap, measuring tool, cooperative gestures,
  * text-only search tips and the styles of vector-tile overlays. Each function takes
  * the page state S that parkmap.init builds.
  */
@@ -38,27 +38,41 @@
     };
   };
 
-  ui.panelControl = function (S, id, position, cls) {
-    var el = document.getElementById(id);
-    if (!el) { return; }
-    var Panel = L.Control.extend({
-      onAdd: function () {
-        el.hidden = false;
-        L.DomUtil.addClass(el, 'leaflet-control ' + cls);
-        L.DomEvent.disableClickPropagation(el);
-        L.DomEvent.disableScrollPropagation(el);
-        return el;
-      }
-    });
-    new Panel({position: position}).addTo(S.map);
-    return el;
+  // The park search and the imagery sliders live in the panel's Layers tab; the
+  // measuring tool's button too (its control stays on the map, hidden).
+  ui.adoptControls = function (S) {
+    var search = document.querySelector('.leaflet-control-search');
+    pm.shell.adopt(search, '#pm-layers', true);
+    var imagery = document.querySelector('.pm-raster-opacity');
+    if (imagery) {
+      pm.shell.adopt(imagery, '.pm-layer-group[data-group="imagery"]') ||
+        pm.shell.adopt(imagery, '#pm-layers');
+      L.DomEvent.disableClickPropagation(imagery);
+    }
   };
 
-  // Keep the legend clear of the minimap and attribution below it.
-  ui.fitLegend = function (S, el) {
-    var box = S.map.getContainer().getBoundingClientRect();
-    var top = el.getBoundingClientRect().top - box.top;
-    el.style.maxHeight = Math.max(48, box.height - top - (S.config.embed ? 40 : 190)) + 'px';
+  // "Show my location": a button with the zoom and full-screen ones.
+  ui.addLocate = function (S) {
+    if (!navigator.geolocation) { return; }
+    var t = S.config.texts;
+    var Locate = L.Control.extend({
+      onAdd: function (map) {
+        var bar = L.DomUtil.create('div', 'leaflet-bar pm-locate');
+        var a = L.DomUtil.create('a', '', bar);
+        a.href = '#';
+        a.setAttribute('role', 'button');
+        a.title = t.locate;
+        a.setAttribute('aria-label', t.locate);
+        a.textContent = '\u25CE';
+        L.DomEvent.on(a, 'click', function (e) {
+          L.DomEvent.preventDefault(e);
+          map.locate({setView: true, maxZoom: 15});
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }
+    });
+    new Locate({position: 'topleft'}).addTo(S.map);
   };
 
   // Show the legend of the overlays on the map only.
@@ -87,7 +101,7 @@
   ui.addMiniMap = function (S) {
     var t = S.config.texts;
     S.miniMap = new L.Control.MiniMap(ui.miniLayer(S, S.base), {
-      position: 'bottomright', toggleDisplay: true, minimized: S.config.embed,
+      position: 'bottomright', toggleDisplay: true, minimized: true,
       width: 140, height: 140, zoomLevelOffset: -5,
       strings: {hideText: t.minimapHide, showText: t.minimapShow}
     }).addTo(S.map);
@@ -95,7 +109,7 @@
 
   ui.addMeasure = function (S) {
     var t = S.config.texts;
-    L.control.polylineMeasure({
+    var control = L.control.polylineMeasure({
       position: 'topleft', unit: 'metres', showClearControl: true,
       measureControlTitleOn: t.measureOn, measureControlTitleOff: t.measureOff,
       clearControlTitle: t.measureClear,
@@ -103,6 +117,24 @@
       tooltipTextMove: t.measureMove + '<br>', tooltipTextResume: '<br>' + t.measureResume,
       tooltipTextAdd: t.measureAdd
     }).addTo(S.map);
+    control.getContainer().classList.add('pm-hidden-control');
+    var host = document.getElementById('pm-layers');
+    if (!host) { return; }
+    var tools = L.DomUtil.create('div', 'pm-tools', host);
+    var measure = L.DomUtil.create('button', '', tools);
+    measure.type = 'button';
+    measure.textContent = t.measureOn;
+    measure.setAttribute('aria-pressed', 'false');
+    var clear = L.DomUtil.create('button', '', tools);
+    clear.type = 'button';
+    clear.textContent = t.measureClear;
+    measure.addEventListener('click', function () {
+      control._toggleMeasure();
+      var on = !!control._measuring;
+      measure.setAttribute('aria-pressed', on ? 'true' : 'false');
+      if (on && pm.shell.narrow()) { pm.shell.setSheet('peek'); }
+    });
+    clear.addEventListener('click', function () { control._clearAllMeasurements(); });
   };
 
   // Cooperative gestures (framed or embedded): the wheel zooms with Ctrl/⌘ or after a click.

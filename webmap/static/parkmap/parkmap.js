@@ -2,12 +2,14 @@
  *
  * - keeps the view (centre, zoom, layers, base map, language, selected feature,
  *   imagery compared) in the URL, so a copied URL opens the same view;
- * - opens feature details for tiled layers (fetched from /map/feature, HTML escaped
- *   on the server) and reports every selection to a parent page by postMessage;
+ * - shows a selected feature's details in the panel's card (shell.js): inline
+ *   layers carry their escaped HTML, tiled ones fetch it from /map/feature; the
+ *   feature stays highlighted; every selection is reported to a parent page;
  * - accepts messages from allowed origins to change layers or focus a park;
  * - cooperative gestures when framed: the wheel zooms only with Ctrl/⌘ or after a
  *   click, so the portal page still scrolls;
- * - legend, key figures, minimap and measuring tool as Leaflet controls.
+ * - the panel (shell.js): its Layers tab, the park search and imagery sliders
+ *   moved into it; on the map only zoom, locate, full screen, scale, attribution.
  */
 (function () {
   'use strict';
@@ -51,6 +53,7 @@
     if (compared) { p.set('compare', compared.join(',')); }
     // The land search panel's parameters (webmap/static/land/land-panel.js).
     if (pm.land) { pm.land.params().forEach(function (kv) { p.set(kv[0], kv[1]); }); }
+    pm.shell.params().forEach(function (kv) { p.set(kv[0], kv[1]); });
     return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   }
 
@@ -84,63 +87,87 @@
     return base + '?' + query();
   }
 
-  function selectFrom(popup) {
-    var root = popup && popup.getElement();
-    var el = root && root.querySelector('.pm-popup');
-    if (!el) { return; }
-    var title = el.querySelector('h3');
+  // The card's actions beyond the popup's own links (page, 360°).
+  function cardActions(el) {
+    var t = S.config.texts;
     var layer = el.getAttribute('data-layer');
     var id = el.getAttribute('data-id');
-    if (S.selected && S.selectedPopup === popup && S.selected.layer === layer && S.selected.id === id) {
-      return; // already reported
+    var out = [];
+    if (layer === 'parks' && pm.landSearch) {
+      var find = document.createElement('button');
+      find.type = 'button';
+      find.textContent = t.findLandHere;
+      find.addEventListener('click', function () { pm.landSearch([['park', id]]); });
+      out.push(find);
     }
-    S.selected = {layer: layer, id: id};
-    S.selectedPopup = popup;
+    var page = el.querySelector('.pm-page-link a');
+    if (layer === 'parcels' && el.getAttribute('data-status') === 'available' && page) {
+      var ask = document.createElement('a');
+      ask.href = page.getAttribute('href') + '#enquiry';
+      ask.textContent = t.askParcel;
+      out.push(ask);
+    }
+    return out;
+  }
+
+  function clearHighlight() {
+    var h = S.highlight;
+    if (!h) { return; }
+    if (h.tiled) { h.layer.resetFeatureStyle(h.id); } else if (h.group.resetStyle) { h.group.resetStyle(h.feature); }
+    S.highlight = null;
+  }
+
+  function highlightTile(layer, id) {
+    clearHighlight();
+    layer.setFeatureStyle(id, {fill: true, fillColor: '#ffeb3b', fillOpacity: 0.9,
+      color: '#000', weight: 2, radius: 7});
+    S.highlight = {tiled: true, layer: layer, id: id};
+  }
+
+  function highlightInline(group, feature) {
+    clearHighlight();
+    if (!feature.setStyle) { return; }
+    feature.setStyle({color: '#000', weight: 4, dashArray: null, fillOpacity: 0.7});
+    if (feature.bringToFront) { feature.bringToFront(); }
+    S.highlight = {tiled: false, group: group, feature: feature};
+  }
+
+  function onCardClosed() {
+    clearHighlight();
+    S.selected = null;
+    syncUrl();
+  }
+
+  // Show a feature's details (the server's escaped HTML) in the panel's card.
+  function showDetails(html, opts) {
+    var box = document.createElement('div');
+    box.innerHTML = html;
+    var el = box.querySelector('.pm-popup');
+    if (!el) { return; }
+    var name = el.querySelector('h3');
+    S.selected = {layer: el.getAttribute('data-layer'), id: el.getAttribute('data-id')};
+    pm.shell.showCard(html, {actions: cardActions(el), onClose: onCardClosed,
+      restoring: opts && opts.restoring, focus: !(opts && opts.restoring)});
     syncUrl();
     post({
       type: 'parkmap:select', layer: S.selected.layer, id: S.selected.id,
-      name: title ? title.textContent : '', url: mapUrl()
+      name: name ? name.textContent : '', url: mapUrl()
     });
   }
 
-  function onPopupClose(e) {
-    if (S.highlight && S.highlight.popup === e.popup) {
-      S.highlight.layer.resetFeatureStyle(S.highlight.id);
-      S.highlight = null;
-    }
-    if (S.selectedPopup === e.popup) {
-      S.selected = null;
-      S.selectedPopup = null;
-      syncUrl();
-    }
-  }
-
-  // Fetch a feature's details (escaped on the server) into a popup at latlng, or at
-  // the feature when latlng is null.
-  pm.openFeature = function (layer, id, latlng) {
+  // Fetch a feature's details (escaped on the server) into the card.
+  pm.openFeature = function (layer, id) {
     var params = new URLSearchParams({layer: layer, id: id, lang: S.config.lang});
-    var popup = L.popup({maxWidth: 360, maxHeight: 340}).setContent(S.config.texts.loading);
-    if (latlng) { popup.setLatLng(latlng).openOn(S.map); }
     return fetch(S.config.featureUrl + '?' + params, {credentials: 'same-origin'}).then(function (r) {
       if (!r.ok) { throw new Error('HTTP ' + r.status); }
       return r.json();
     }).then(function (data) {
-      if (!latlng) { popup.setLatLng(data.center).openOn(S.map); }
-      popup.setContent(data.html);
-      selectFrom(popup);
-      return {data: data, popup: popup};
+      showDetails(data.html);
+      return {data: data};
     }).catch(function () {
-      if (latlng) { popup.setContent(S.config.texts.failed); }
       return null;
     });
   };
-
-  function highlight(layer, id, popup) {
-    if (S.highlight) { S.highlight.layer.resetFeatureStyle(S.highlight.id); }
-    layer.setFeatureStyle(id, {fill: true, fillColor: '#ffeb3b', fillOpacity: 0.9,
-      color: '#000', weight: 2, radius: 7});
-    S.highlight = {layer: layer, id: id, popup: popup};
-  }
 
   function wireTiles() {
     S.config.overlays.forEach(function (meta) {
@@ -149,35 +176,34 @@
         layer.on('click', function (e) {
           var id = e.layer && e.layer.properties && e.layer.properties[meta.idField];
           if (id === undefined || id === null) { return; }
-          pm.openFeature(meta.name, String(id), e.latlng).then(function (got) {
-            if (got) { highlight(layer, String(id), got.popup); }
+          pm.openFeature(meta.name, String(id)).then(function (got) {
+            if (got) { highlightTile(layer, String(id)); }
           });
         });
         layer.once('tileload', function () { afterPaint(function () { mark('parkmap:first-tile'); }); });
-      } else if (meta.popups) {
-        // Moving from one feature to another reuses the layer's open popup, which
-        // fires no popupopen: read the selection after every click instead.
-        layer.on('click', function () {
-          setTimeout(function () {
-            var popup = layer.getPopup();
-            if (popup && popup.isOpen()) { selectFrom(popup); }
-          }, 0);
-        });
-      } else {
-        layer.on('click', function (e) {
-          var f = e.layer && e.layer.feature;
-          if (f) { pm.openFeature(meta.name, String(f.id), e.latlng); }
-        });
+        return;
       }
+      // Inline layers: the card instead of Leaflet's popup.
+      if (layer.unbindPopup) { layer.unbindPopup(); }
+      layer.on('click', function (e) {
+        var f = e.layer && e.layer.feature;
+        if (!f) { return; }
+        if (e.originalEvent) { L.DomEvent.stopPropagation(e.originalEvent); }
+        if (e.layer.closeTooltip) { e.layer.closeTooltip(); }
+        highlightInline(layer, e.layer);
+        if (meta.popups && f.properties._popup) {
+          showDetails(f.properties._popup);
+        } else {
+          pm.openFeature(meta.name, String(f.id)).then(function (got) {
+            if (got) { highlightInline(layer, e.layer); }
+          });
+        }
+      });
     });
   }
 
   function openInline(feature, latlng) {
     feature.fire('click', {latlng: latlng || centreOf(feature)}, true);
-    feature.closeTooltip(); // a click opens the hover tooltip too (for touch)
-    Object.keys(S.overlays).forEach(function (name) {
-      if (S.overlays[name].closeTooltip) { S.overlays[name].closeTooltip(); }
-    });
   }
 
   function centreOf(feature) {
@@ -201,7 +227,7 @@
       openInline(inline, null);
       return;
     }
-    pm.openFeature('parks', id, null).then(function (got) {
+    pm.openFeature('parks', id).then(function (got) {
       if (got) { S.map.fitBounds(got.data.bounds, {maxZoom: 15}); }
     });
   };
@@ -252,20 +278,8 @@
     var sel = S.config.selected;
     if (!sel) { return; }
     var inline = findInline(sel.layer, sel.id);
-    var meta = S.config.overlays.filter(function (o) { return o.name === sel.layer; })[0];
-    // Opening the popup must not pan away from a centre and zoom the URL asked for.
-    var pan = !S.config.view.center;
-    if (inline && meta && meta.popups && S.map.hasLayer(S.overlays[sel.layer])) {
-      var shared = S.overlays[sel.layer].getPopup();
-      var autoPan = shared.options.autoPan;
-      shared.options.autoPan = pan;
-      openInline(inline, L.latLng(sel.center));
-      shared.options.autoPan = autoPan;
-      return;
-    }
-    var popup = L.popup({maxWidth: 360, maxHeight: 340, autoPan: pan}).setLatLng(sel.center).setContent(sel.html);
-    popup.openOn(S.map);
-    selectFrom(popup);
+    if (inline && S.map.hasLayer(S.overlays[sel.layer])) { highlightInline(S.overlays[sel.layer], inline); }
+    showDetails(sel.html, {restoring: true});
   }
 
   function baseKey(layer) {
@@ -282,21 +296,16 @@
     S.parentOrigin = parentOrigin();
     map.attributionControl.addAttribution(config.attribution);
     applyView(config.view);
-    if (config.legend) {
-      var legend = pm.ui.panelControl(S, 'pm-legend', 'topright', 'pm-legend-control');
-      if (legend) {
-        pm.ui.fitLegend(S, legend);
-        map.on('resize', function () { pm.ui.fitLegend(S, legend); });
-      }
-    }
-    pm.ui.panelControl(S, 'pm-panel', 'bottomleft', 'pm-panel-control');
-    pm.ui.addMiniMap(S);
+    pm.shell.init();
+    pm.shell.buildLayers(map, pm.shellLayers);
+    pm.ui.adoptControls(S);
+    pm.ui.addLocate(S);
+    if (window.innerWidth >= 1024) { pm.ui.addMiniMap(S); }
     pm.ui.addMeasure(S);
     if (config.embed || window.parent !== window) { pm.ui.cooperativeGestures(S); }
     wireTiles();
-    map.on('popupopen', function (e) { selectFrom(e.popup); });
-    map.on('popupclose', onPopupClose);
-    map.on('moveend overlayadd overlayremove parkmap:compare parkmap:land', syncUrl);
+    map.on('moveend overlayadd overlayremove parkmap:compare parkmap:land parkmap:panel', syncUrl);
+    window.addEventListener('popstate', function () { syncUrl(); });
     map.on('overlayadd overlayremove', function () { pm.ui.legendForVisible(S); });
     pm.ui.legendForVisible(S);
     map.on('baselayerchange', function (e) {
