@@ -359,7 +359,10 @@ def test_upload_name_with_dotdot_stays_inside(site, tmp_path: Path) -> None:
     assert resp.status_code == 201 and resp.get_json()["id"] == "evil"
     found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*evil*"))
     assert found == ["panorama-photos/evil.jpg", "panoramas/evil"]
-    assert not list(tmp_path.parent.glob("evil*"))
+    # Nothing up the tree where "../../../" would point (other tests' temporary
+    # folders such as "evil0" may sit beside this one: look for the exact names).
+    for outside in tmp_path.parents[:3]:
+        assert not (outside / "evil.jpg").exists() and not (outside / "evil").exists()
 
 
 # --- restore ------------------------------------------------------------------------
