@@ -1,8 +1,10 @@
-"""Take the README's screenshot of the map over the sample data (docs/screenshot.png).
+"""Take the README's screenshots of the map over the sample data (docs/screenshot*.png).
 
 Builds the sample store into a temporary folder, serves the app on 127.0.0.1 and
 shoots the page with Debian's Chromium through Playwright, the same way the browser
 tests do (no network: the "no base map" choice).
+One picture per screen size: a phone (390×844, touch), a tablet (768×1024) and a
+laptop (1366×800, also ``docs/screenshot.png``).
 Run: ``python scripts/screenshot_map.py [--out docs/screenshot.png] [--query ...]``.
 """
 
@@ -24,6 +26,7 @@ from layers.build import build  # noqa: E402
 from webmap import create_app  # noqa: E402
 
 QUERY = "lang=en&center=20.85000,106.72000&zoom=13&base=none&sel=parks:dinh_vu"
+SIZES = ((390, 844, True), (768, 1024, True), (1366, 800, False))
 
 
 def main() -> None:
@@ -52,16 +55,26 @@ def main() -> None:
                     "--disable-background-networking",
                 ],
             )
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.mouse.move(640, 795)  # no hover tooltip in the picture
-            page.goto(url)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.out))
+            for width, height, touch in SIZES:
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    has_touch=touch,
+                    is_mobile=touch and width < 600,
+                )
+                page = context.new_page()
+                page.mouse.move(width // 2, height - 5)  # no hover tooltip
+                page.goto(url)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(500)
+                out = args.out.with_name(f"{args.out.stem}-{width}{args.out.suffix}")
+                page.screenshot(path=str(out))
+                if not touch:
+                    page.screenshot(path=str(args.out))
+                context.close()
+                print(f"wrote {out}")
             browser.close()
         server.shutdown()
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
