@@ -12,6 +12,7 @@ from webmap import (
     accesslog,
     auth,
     cli,
+    compression,
     config,
     errors,
     limits,
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     limits.init_app(app)  # 413 problems naming the body limits
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
+    compression.init_app(app)  # br/gzip by Accept-Encoding, just before the log
     security.init_app(app)  # headers on every response, the CSP nonce
     cli.register(app)
     app.register_blueprint(pages.bp)
@@ -72,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     caches = {
         "vector": app.extensions[tile_views.CACHE_KEY],
         "raster": app.extensions[raster_views.SERVICE_KEY].cache,
+        "encoded": app.extensions[compression.CACHE_KEY],  # compressed bodies
     }
     metrics.init_app(app, caches)  # /metrics when PARKMAP_METRICS=1
     return app

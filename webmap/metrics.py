@@ -5,7 +5,8 @@
   (``/parcels/<path:parcel_id>``), never the raw path, so label sets stay bounded;
 - ``parkmap_tile_cache_{hits,misses,evictions}_total{cache}`` and
   ``parkmap_tile_cache_{bytes,entries}{cache}`` for the ``vector`` and ``raster``
-  caches, synced from the caches' own counters after each request;
+  caches and the ``encoded`` one (compressed bodies, ``webmap.compression``),
+  synced from the caches' own counters after each request;
 - ``parkmap_store_info{kind,build_id}`` and ``parkmap_store_up``, read at scrape time.
 
 Under gunicorn each worker counts alone; set ``PROMETHEUS_MULTIPROC_DIR`` (an empty
@@ -76,7 +77,7 @@ class Metrics:
         self.cache_counters = {
             name: Counter(
                 f"parkmap_tile_cache_{name}",
-                f"Tile cache {name}, per cache (vector or raster).",
+                f"Tile cache {name}, per cache (vector, raster or encoded).",
                 ["cache"],
                 registry=self.registry,
             )
@@ -146,7 +147,7 @@ def init_app(app: Flask, caches: dict[str, TileCache]) -> None:
 
     Args:
         app: The app, after ``accesslog.init_app`` (it keeps the request timer).
-        caches: The tile caches to report, by label (``vector``, ``raster``).
+        caches: The caches to report, by label (``vector``, ``raster``, ``encoded``).
 
     Raises:
         ConfigError: ``PARKMAP_METRICS`` is not 0, 1, true or false, or metrics
