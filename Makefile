@@ -29,16 +29,23 @@ data: $(VENV)/.runtime
 sample: $(VENV)/.runtime
 	$(BIN)/python scripts/make_sample_data.py
 
-## assets: the map pages' JS/CSS/fonts from npm (package-lock.json), served by the app
+## assets: the map pages' JS/CSS/fonts from npm (package-lock.json), served by the app,
+## and minified copies of them and of webmap/static/ (esbuild) in build/assets/
 NODE_STAMP := node_modules/.parkmap-stamp
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-assets: $(NODE_STAMP)
+ASSET_STAMP := build/assets/.parkmap-stamp
+ASSET_SOURCES := $(shell find webmap/static -name '*.js' -o -name '*.css')
+$(ASSET_STAMP): $(NODE_STAMP) $(ASSET_SOURCES) webmap/assetbuild.py webmap/mapview/assets.py | $(VENV)/.runtime
+	$(BIN)/python -m webmap.assetbuild
+	touch $@
+
+assets: $(ASSET_STAMP)
 
 ## run: install, build the sample store, serve http://$(PARKMAP_HOST):$(PARKMAP_PORT)
-run: data $(NODE_STAMP)
+run: data $(ASSET_STAMP)
 	$(BIN)/python -m webmap
 
 ## system-deps: Debian packages the tests use (installed only when root and missing)
@@ -51,11 +58,11 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy geo layers
 
 ## test: lint, then the whole suite
-test: $(VENV)/.dev system-deps $(NODE_STAMP) lint
+test: $(VENV)/.dev system-deps $(ASSET_STAMP) lint
 	$(BIN)/python -m pytest -n 2 -q
 
 ## bench: the speed figures the issues ask for
-bench: $(VENV)/.dev $(NODE_STAMP)
+bench: $(VENV)/.dev $(ASSET_STAMP)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_tiles.py
 	$(BIN)/python scripts/bench_api.py
@@ -66,4 +73,4 @@ bench: $(VENV)/.dev $(NODE_STAMP)
 	$(BIN)/python scripts/bench_postgis.py
 
 clean:
-	rm -rf $(VENV) data/build .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/build build .pytest_cache .ruff_cache

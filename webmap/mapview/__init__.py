@@ -25,6 +25,8 @@ def init_app(app: Flask) -> None:
     settings.apply(app.config)
     i18n.init_app(app)
     app.register_blueprint(vendor.bp)
+    app.view_functions["static"] = vendor.static_file  # minified copies, versions
+    app.url_defaults(assets.add_version)  # ?v=<hash> on static and vendor URLs
     app.register_blueprint(map_views.bp)
     app.register_blueprint(embed.bp)
     with app.app_context():

@@ -4,15 +4,25 @@ The libraries are installed from npm by ``make`` (``npm ci`` from package-lock.j
 into ``node_modules/``); nothing is copied into the repository. The app serves only
 the files whitelisted below, under ``/static/vendor/<package>/<path>``, so a map page
 loads nothing from a CDN and works with no network.
+
+``make assets`` also writes minified copies of the JS and CSS that have none, and of
+the app's own, under ``PARKMAP_ASSET_BUILD_DIR`` (``webmap.assetbuild``); a copy is
+served instead of its source while it is at least as new. Every URL the app makes
+for a static or vendor file (``url_for``, ``url``) carries ``?v=<hash>`` of the
+bytes served, and such a URL is cached for a year as immutable.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, url_for
+from werkzeug.security import safe_join
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,11 @@ for _name, _npm, _files in (
 ):
     PACKAGES[_name] = Package(f"@photo-sphere-viewer/{_npm}", _files)
 
+BUILD_VENDOR = "vendor"  # <ASSET_BUILD_DIR>/vendor/<npm name>/<path>
+BUILD_STATIC = "static"  # <ASSET_BUILD_DIR>/static/<filename>
+VERSIONED = frozenset({"static", "vendor.file"})
+VERSION_LENGTH = 12
+
 # What a map page loads, in order (name, package, file).
 JS: tuple[tuple[str, str, str], ...] = (
     ("leaflet", "leaflet", "dist/leaflet.js"),
@@ -135,7 +150,7 @@ def resolve(package: str, path: str, vendor_dir: Path) -> Path | None:
 
 
 def url(package: str, path: str) -> str:
-    """The URL this app serves ``path`` of ``package`` at."""
+    """The versioned URL this app serves ``path`` of ``package`` at."""
     return url_for("vendor.file", package=package, path=path)
 
 
@@ -153,3 +168,90 @@ def installed() -> bool:
     """Whether ``npm ci`` has put the libraries where the app looks for them."""
     vendor = Path(current_app.config["VENDOR_DIR"])
     return all(resolve(pkg, path, vendor) for _, pkg, path in (*JS, *CSS))
+
+
+def build_dir() -> Path | None:
+    """Where ``make assets`` put the minified copies (None: serve the sources)."""
+    value = current_app.config.get("ASSET_BUILD_DIR")
+    return Path(value) if value else None
+
+
+def _fresh(source: Path, built: Path) -> Path:
+    """``built`` if it exists and is at least as new as ``source``, else ``source``."""
+    try:
+        if built.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+            return built
+    except OSError:
+        pass
+    return source
+
+
+def vendor_file(package: str, path: str) -> Path | None:
+    """The file to send for ``/static/vendor/<package>/<path>``: minified if built.
+
+    Returns:
+        The built copy or the whitelisted source, or None for anything else.
+    """
+    source = resolve(package, path, Path(current_app.config["VENDOR_DIR"]))
+    build = build_dir()
+    if source is None or build is None:
+        return source
+    return _fresh(source, build / BUILD_VENDOR / PACKAGES[package].npm / path)
+
+
+def static_file(filename: str) -> Path | None:
+    """The file to send for ``/static/<filename>``: minified if built.
+
+    Returns:
+        The built copy or the source inside the static folder, or None.
+    """
+    folder = current_app.static_folder
+    joined = safe_join(folder, filename) if folder and filename else None
+    if joined is None or not Path(joined).is_file():
+        return None
+    build = build_dir()
+    if build is None:
+        return Path(joined)
+    built = safe_join(str(build / BUILD_STATIC), filename)
+    return _fresh(Path(joined), Path(built)) if built else Path(joined)
+
+
+def version(path: Path) -> str:
+    """A short hash of the file's bytes, computed once per (path, mtime, size)."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """Hash of the file's bytes (the key's mtime and size make a change a miss)."""
+    del mtime_ns, size
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:VERSION_LENGTH]
+
+
+def served_file(endpoint: str, values: dict[str, Any]) -> Path | None:
+    """The file the ``static`` or ``vendor.file`` endpoint sends for ``values``."""
+    if endpoint == "static":
+        return static_file(str(values.get("filename") or ""))
+    if endpoint == "vendor.file":
+        return vendor_file(str(values.get("package")), str(values.get("path") or ""))
+    return None
+
+
+def add_version(endpoint: str, values: dict[str, Any]) -> None:
+    """``url_for`` defaults: ``v=<hash>`` on every static and vendor file's URL.
+
+    Registered with ``app.url_defaults``; a URL given its own ``v`` keeps it, and
+    a file that does not exist gets none.
+    """
+    if endpoint not in VERSIONED or "v" in values:
+        return
+    target = served_file(endpoint, values)
+    if target is not None:
+        values["v"] = version(target)
+
+
+def is_current(target: Path, requested: str | None) -> bool:
+    """Whether a URL's ``v`` is ``target``'s version (cache it as immutable)."""
+    return requested is not None and requested == version(target)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from webmap.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
+ASSET_BUILD_DIR = ROOT / "build" / "assets"  # where `make assets` writes (assetbuild)
 BASEMAPS = ("osm", "satellite", "none")
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -47,6 +48,8 @@ def defaults(config: dict[str, Any]) -> dict[str, Any]:
         "HEADLINE_FILE": str(Path(config["DATA_DIR"]) / "headline.toml"),
         "DATA_ATTRIBUTION": "",
         "VENDOR_DIR": str(ROOT / "node_modules"),
+        # Minified copies; tests read the sources unless they name a build.
+        "ASSET_BUILD_DIR": "" if config.get("TESTING") else str(ASSET_BUILD_DIR),
     }
 
 
@@ -124,6 +127,8 @@ def apply(config: dict[str, Any]) -> None:
             f"got {config['DEFAULT_BASEMAP']!r}"
         )
     config["EMBED_ORIGINS"] = parse_origins(config["EMBED_ORIGINS"])
+    if config["ASSET_BUILD_DIR"]:  # relative to the project root, like DATA_DIR
+        config["ASSET_BUILD_DIR"] = str(ROOT / str(config["ASSET_BUILD_DIR"]))
     config["PUBLIC_URL"] = _public_url(str(config["PUBLIC_URL"]))
     _check_int(config, "INLINE_MAX_FEATURES", 0)
     try:
