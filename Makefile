@@ -71,6 +71,7 @@ bench: $(VENV)/.dev $(ASSET_STAMP)
 	$(BIN)/python scripts/bench_land.py
 	$(BIN)/python scripts/bench_clearance.py
 	$(BIN)/python scripts/bench_postgis.py
+	$(BIN)/python scripts/bench_compression.py
 
 clean:
 	rm -rf $(VENV) data/build build .pytest_cache .ruff_cache
