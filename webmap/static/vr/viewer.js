@@ -213,4 +213,12 @@ tour.addEventListener('node-changed', ({ node }) => {
   document.body.dataset.ready = 'true';
 });
 
+// The tour plugin's arrows are bare <button>s: name each after the scene it leads to.
+new MutationObserver(() => {
+  for (const arrow of viewer.container.querySelectorAll('.psv-virtual-tour-link:not([aria-label])')) {
+    const link = arrow.tourLink?.data;
+    if (link) arrow.setAttribute('aria-label', `${link.name} (${link.distance})`);
+  }
+}).observe(viewer.container, { childList: true, subtree: true });
+
 window.parkmapVR = { viewer, tour, markers, map, compass, docs };
