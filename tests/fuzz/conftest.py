@@ -11,7 +11,7 @@ from layers.panorama_upload import UploadLimits, add_photo
 from layers.rasters import RasterRegistry
 from tests.conftest import close_store, isolated, quiet
 from tests.factories import login, make_user
-from tests.fuzz.support import Credentials
+from tests.fuzz.support import Buffered, Credentials
 from tests.raster_factories import SPOT, marked_image
 from tests.vrfactories import TOKEN, photo_bytes
 from webmap import create_app
@@ -22,27 +22,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # schemathesis 4.32's from_fixture() reads Node._nodeid, which pytest 9 dropped.
     if not hasattr(item, "_nodeid"):
         item._nodeid = item.nodeid
-
-
-class _Buffered:
-    """Read each response whole and close it before handing it on.
-
-    schemathesis' WSGI transport reads a response without closing it, which leaves
-    a file response's file (the icon, 360° tiles) to the GC: a ResourceWarning,
-    and warnings are errors here.
-    """
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        body = self.app(environ, start_response)
-        try:
-            return [b"".join(body)]
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
 
 
 @pytest.fixture
@@ -73,7 +52,7 @@ def fuzz_app(editable_store: Path, tmp_path: Path):
     )
     fields = {"id": "gate", "lon": str(SPOT[0]), "lat": str(SPOT[1])}
     add_photo(photo_bytes(512, 256), "gate.jpg", fields, limits)
-    app.wsgi_app = _Buffered(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = Buffered(app.wsgi_app)  # type: ignore[method-assign]
     yield app
     close_store(app)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from dataclasses import dataclass
 
+import brotli
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -47,3 +49,46 @@ def schemathesis_config() -> SchemathesisConfig | None:
     return SchemathesisConfig.from_dict(
         {"operations": [{"include-path-regex": DUPLICATES, **skip_coverage}]}
     )
+
+
+DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+class Buffered:
+    """Read each response whole, close it, and decode it as an HTTP client would.
+
+    schemathesis' WSGI transport reads a response without closing it, which leaves
+    a file response's file (the icon, 360° tiles) to the GC: a ResourceWarning,
+    and warnings are errors here. It also asks for gzip (``Accept-Encoding: gzip,
+    deflate, zstd``) without decoding the answer; the app's compression runs on
+    every fuzzed response, and the checks see the bytes a client would.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        answer: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda _data: None
+
+        body = self.app(environ, capture)
+        try:
+            data = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        headers = answer["headers"]
+        coding = next(
+            (v for k, v in headers if k.lower() == "content-encoding"), "identity"
+        )
+        if coding in DECODERS and data:
+            data = DECODERS[coding](data)
+            dropped = ("content-encoding", "content-length")
+            headers = [(k, v) for k, v in headers if k.lower() not in dropped]
+            headers.append(("Content-Length", str(len(data))))
+        start_response(answer["status"], headers, answer["exc_info"])
+        return [data]

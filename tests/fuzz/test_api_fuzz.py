@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.fuzz.support import EXAMPLES, SETTINGS
+from tests.fuzz.support import EXAMPLES, SETTINGS, Buffered
 from webmap.ogc.params import parse_bbox
 
 pytestmark = pytest.mark.fuzz
@@ -25,6 +25,7 @@ OGC_TAGS = ["Capabilities", "Data"]  # only the /api operations carry these
 def api_schema(sample_app):
     """The sample data's API: six layers with text, number, whole-number and
     true/false properties."""
+    sample_app.wsgi_app = Buffered(sample_app.wsgi_app)
     return schemathesis.openapi.from_wsgi("/openapi.json", sample_app)
 
 
