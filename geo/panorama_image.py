@@ -13,11 +13,13 @@ import io
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,9 @@ REFUSED_KINDS = (
 GPS_IFD = 0x8825
 _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
 _GPS_IMG_DIRECTION = 17
+EXIF_IFD = 0x8769
+_DATE_TAGS = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized: when taken
+_EXIF_DATE = re.compile(r"^(\d{4}):(\d{2}):(\d{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,7 @@ class PhotoInfo:
     lon: float | None
     lat: float | None
     heading_deg: float | None
+    taken: str | None = None  # capture date, ``YYYY-MM-DD``
 
 
 def open_photo(data: bytes, *, name: str, max_width: int) -> Image.Image:
@@ -218,7 +224,31 @@ def photo_info(image: Image.Image) -> PhotoInfo:
     except (TypeError, ValueError, ZeroDivisionError, PanoramaError) as exc:
         logger.warning("ignoring unreadable EXIF GPS: %s", exc)
         lon = lat = None
-    return PhotoInfo(image.width, image.height, lon, lat, heading)
+    return PhotoInfo(image.width, image.height, lon, lat, heading, taken_on(image))
+
+
+def taken_on(image: Image.Image) -> str | None:
+    """The day the photo was taken, from EXIF, as ``YYYY-MM-DD`` (None if unknown).
+
+    Only DateTimeOriginal and DateTimeDigitized count: the plain DateTime tag is
+    when the file was last changed, not when the photo was taken.
+    """
+    try:
+        tags = image.getexif().get_ifd(EXIF_IFD)
+    except (AttributeError, KeyError, OSError, ValueError):
+        return None
+    for tag in _DATE_TAGS:
+        value = tags.get(tag)
+        if isinstance(value, bytes):
+            value = value.decode("ascii", "replace")
+        match = _EXIF_DATE.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            continue
+        try:
+            return date(*(int(part) for part in match.groups())).isoformat()
+        except ValueError:  # "0000:00:00", a 30th of February
+            continue
+    return None
 
 
 def plan_levels(width: int, tile_max: int = TILE_MAX) -> tuple[int, list[TileLevel]]:

@@ -3,11 +3,13 @@
 Output goes under one folder (``PANORAMA_DIR``, by default ``data/build/panoramas``,
 not committed): ``manifest.json`` (the served manifest), one tile folder per
 scene and ``minimap.png``. A generated scene is re-rendered only when the store,
-the settings or the renderer changed (``--force`` renders all).
+the settings or the renderer changed (``--force`` renders all); its ``date`` is
+the day it was rendered, a photo's the day it was taken (manifest or EXIF).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -132,6 +134,16 @@ def _fingerprint(store: Store, options: GenerateOptions) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _today() -> str:
+    """Today's date (UTC), ``YYYY-MM-DD``."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _written_on(path: Path) -> str:
+    """The day (UTC) ``path`` was last written: when a kept view was rendered."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat()
+
+
 def generated_scenes(
     store: Store,
     options: GenerateOptions,
@@ -150,7 +162,8 @@ def generated_scenes(
         fresh = (media / "base.jpg").is_file() and not options.force
         if old is not None and old.tiles and old.tiles.get("stamp") == stamp and fresh:
             logger.info("[%d/%d] %s is up to date", number, len(parks), scene_id)
-            scenes.append(replace(old, links=()))
+            date = old.date or _written_on(media / "base.jpg")
+            scenes.append(replace(old, links=(), date=date))
             continue
         logger.info("[%d/%d] rendering %s (%s)", number, len(parks), scene_id, park.id)
         tiles = write_tiles(render_scene(store, view, options), media).to_json()
@@ -170,6 +183,7 @@ def generated_scenes(
                 generated=True,
                 media=scene_id,
                 tiles={**tiles, "stamp": stamp},
+                date=_today(),
             )
         )
     return scenes
@@ -197,6 +211,8 @@ def photo_scene(scene: Scene, options: GenerateOptions) -> Scene:
                 field="lon",
             )
         scene = replace(scene, lon=info.lon, lat=info.lat)
+    if scene.date is None and info.taken is not None:
+        scene = replace(scene, date=info.taken)
     media = options.out_dir / scene.id
     stamp = f"{path.stat().st_mtime_ns}-{path.stat().st_size}"
     tiles = write_tiles(image, media).to_json()

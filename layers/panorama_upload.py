@@ -183,6 +183,8 @@ def add_photo(
     entry = entry_from_form(fields, filename, (info.lon, info.lat))
     if "heading" not in entry and info.heading_deg is not None:
         entry["heading"] = info.heading_deg
+    if info.taken is not None:  # kept in the entry: the stored copy has no EXIF
+        entry["date"] = info.taken
     with manifest_lock(limits.out_dir):
         source = read_manifest(limits.source_dir / MANIFEST, served=False)
         others = tuple(s for s in source.scenes if s.id != entry["id"])

@@ -6,16 +6,19 @@ Two manifests, one format (JSON, ``{"scenes": [...]}``):
   person or an upload put beside it: ``id``, ``image`` (a file in the same
   folder), ``lon``/``lat`` (optional when the photo carries EXIF GPS),
   ``heading`` (true bearing of the image centre), ``height_m`` (camera above
-  ground), ``park``, ``links`` (scene ids), ``title`` (per language);
+  ground), ``park``, ``links`` (scene ids), ``title`` (per language), ``date``
+  (``YYYY-MM-DD`` the photo was taken; optional when its EXIF says so);
 - the **served** manifest ``<PANORAMA_DIR>/manifest.json`` is written by
   ``flask --app webmap vr generate`` (and by uploads): every scene, photo or
-  generated, with its tiles (``media``, ``tiles``), its links and the mini-map.
+  generated, with its tiles (``media``, ``tiles``), its links and the mini-map;
+  its ``date`` is the day a photo was taken or a view was rendered, if known.
 
 Errors name the manifest, the entry (1-based ``row`` and its id) and the field.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -66,6 +69,7 @@ class Scene:
         links: ids of the scenes one can walk to from here.
         title: display title per language.
         generated: True if rendered from the GIS layers, not photographed.
+        date: ``YYYY-MM-DD`` a photo was taken or a generated view rendered.
         image: source photo file name (source manifest only).
         media: folder of the tiles under the served manifest's folder.
         tiles: the tile pyramid (``geo.panorama_image.TiledPanorama.to_json``).
@@ -83,6 +87,7 @@ class Scene:
     image: str | None = None
     media: str | None = None
     tiles: Mapping[str, Any] | None = None
+    date: str | None = None
 
     def label(self, lang: str) -> str:
         """Title in ``lang``, else English, else Vietnamese, else the id."""
@@ -106,7 +111,7 @@ class Scene:
             "title": dict(self.title),
             "generated": self.generated,
         }
-        for key in ("image", "media", "tiles"):
+        for key in ("date", "image", "media", "tiles"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
@@ -182,6 +187,19 @@ class _Entry:
         if not isinstance(value, str) or not value.strip():
             self.fail(f"'{key}' must be a non-empty text, got {value!r}", key)
         return value.strip()  # type: ignore[union-attr]
+
+    def date(self, key: str) -> str | None:
+        """An ISO calendar date ``YYYY-MM-DD``, or None when absent."""
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is None or day.isoformat() != value:  # no week dates, no times
+            self.fail(f"'{key}' must be a date YYYY-MM-DD, got {value!r}", key)
+        return value
 
     def scene_id(self) -> str:
         """The entry's id, checked against ``SCENE_ID``."""
@@ -260,6 +278,7 @@ def parse_entry(path: Path, row: int, raw: Any, *, served: bool) -> Scene:
         image=image,
         media=media,
         tiles=tiles,
+        date=entry.date("date"),
     )
 
 

@@ -23,8 +23,12 @@ def photo_bytes(
     gps: tuple[float, float] | None = None,
     heading: float | None = None,
     fmt: str = "JPEG",
+    taken: str | None = None,
 ) -> bytes:
-    """An image (a colour gradient) with optional EXIF GPS and a camera model tag."""
+    """An image (a colour gradient) with optional EXIF GPS and a camera model tag.
+
+    ``taken`` is an EXIF DateTimeOriginal (``"2024:05:12 09:30:00"``).
+    """
     image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
     exif = Image.Exif()
     exif[0x010F] = "SecretCam"  # Make: must not survive the upload
@@ -41,6 +45,8 @@ def photo_bytes(
         )
         if heading is not None:
             ifd[17] = heading
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken
     out = io.BytesIO()
     image.save(out, fmt, exif=exif)
     return out.getvalue()

@@ -148,7 +148,16 @@ def _vr() -> dict[str, Any]:
     return {
         "SceneList": _all(
             scenes=_list(
-                _all(id=_STR, name=_STR, generated=_BOOL, url=_STR, map=_NOBJ, **place)
+                _all(
+                    id=_STR,
+                    name=_STR,
+                    generated=_BOOL,
+                    date={**_DATE, "nullable": True},
+                    url=_STR,
+                    thumbnail=_STR,
+                    map=_NOBJ,
+                    **place,
+                )
             )
         ),
         "Scene": _all(

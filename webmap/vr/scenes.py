@@ -192,7 +192,10 @@ def scene_document(
 
 
 def scene_list(lang: str) -> list[dict[str, Any]]:
-    """Every scene: id, name, position, heading, whether generated, its page."""
+    """Every scene: id, name, position, heading, whether generated, its page.
+
+    Also its ``date`` (taken or rendered, ``YYYY-MM-DD`` or None) and thumbnail.
+    """
     doc = manifest()
     mini = dict(doc.minimap) if doc.minimap else None
     return [
@@ -204,7 +207,9 @@ def scene_list(lang: str) -> list[dict[str, Any]]:
             "heading": s.heading_deg,
             "park": s.park,
             "generated": s.generated,
+            "date": s.date,
             "url": url_for("vr.viewer", scene_id=s.id, lang=lang),
+            "thumbnail": _media(s, "thumb.jpg"),
             "map": _minimap_xy(s, mini),
         }
         for s in doc.scenes
