@@ -30,7 +30,8 @@ def page(client, query: str = "", **headers: str) -> str:
 def test_page_is_a_folium_map(client) -> None:
     html = page(client)
     assert 'class="folium-map"' in html and "L.map(" in html
-    assert "L.control.layers(" in html
+    assert "L.control.layers(" not in html  # the panel's Layers tab lists them
+    assert "parkmap.shellLayers" in html
 
 
 def test_every_sample_layer_is_an_overlay(sample_app) -> None:
@@ -192,11 +193,12 @@ def test_layers_and_selection_restored(client) -> None:
 
 def test_hidden_layers_stay_in_the_switcher(client) -> None:
     html = page(client, "?layers=parks&lang=en")
-    overlays = html[
-        html.index("overlays :  {") : html.index("},", html.index("overlays :  {"))
+    start = html.index("parkmap.shellLayers")
+    listed = html[
+        html.index("layers: {", start) : html.index("}", html.index("layers: {", start))
     ]
-    assert overlays.count(": geo_json_") == 2  # parks and landmarks, inline
-    assert overlays.count(": vector_grid_protobuf_") == 1  # parcels
+    assert listed.count(": geo_json_") == 2  # parks and landmarks, inline
+    assert listed.count(": vector_grid_protobuf_") == 1  # parcels
     assert client_config(html)["layers"] == ["parks"]
     assert html.count(".addTo(map_") >= 1
 
