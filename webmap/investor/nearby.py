@@ -1,4 +1,4 @@
-"""What lies near a parcel: housing (the labour nearby) and 360° views.
+"""What lies near a parcel or a park: housing (the labour nearby) and 360° views.
 
 Distances are geodesic (WGS84 ellipsoid) from the parcel's centroid, which is taken
 in UTM 48N as the build does for the ``dist_*_km`` fields, so a parcel's figures
@@ -51,6 +51,9 @@ class Scene:
     km: float
     url: str
     geometry: dict[str, Any]
+    heading: float = 0.0
+    generated: bool = False
+    park: str | None = None
 
 
 def centroid_lonlat(geom: BaseGeometry) -> tuple[float, float]:
@@ -127,8 +130,8 @@ def labour_nearby(projects: list[Housing]) -> int:
     return sum(p.capacity or 0 for p in projects)
 
 
-def scenes_near(lon: float, lat: float, lang: str, km: float = SCENE_KM) -> list[Scene]:
-    """The 360° scenes within ``km`` of (lon, lat), nearest first (at most six)."""
+def _scenes_by_distance(lon: float, lat: float, lang: str) -> list[Scene]:
+    """Every 360° scene with its distance from (lon, lat), nearest first."""
     scenes = scene_list(lang)
     if not scenes:
         return []
@@ -142,11 +145,39 @@ def scenes_near(lon: float, lat: float, lang: str, km: float = SCENE_KM) -> list
             km=float(d),
             url=s["url"],
             geometry={"type": "Point", "coordinates": [s["lon"], s["lat"]]},
+            heading=float(s.get("heading") or 0.0),
+            generated=bool(s.get("generated")),
+            park=s.get("park"),
         )
         for s, d in zip(scenes, dists, strict=True)
-        if d <= km
     ]
-    return sorted(found, key=lambda s: (s.km, s.id))[:MAX_SCENES]
+    return sorted(found, key=lambda s: (s.km, s.id))
+
+
+def scenes_near(lon: float, lat: float, lang: str, km: float = SCENE_KM) -> list[Scene]:
+    """The 360° scenes within ``km`` of (lon, lat), nearest first (at most six)."""
+    return [s for s in _scenes_by_distance(lon, lat, lang) if s.km <= km][:MAX_SCENES]
+
+
+def park_scenes(
+    park_id: str, lon: float, lat: float, lang: str, km: float = SCENE_KM
+) -> list[Scene]:
+    """The park's own 360° scenes, then up to six others within ``km`` of its centre.
+
+    Args:
+        park_id: the park (a scene's ``park``).
+        lon: the park centroid's longitude.
+        lat: its latitude.
+        lang: UI language of the names.
+        km: the radius (inclusive), geodesic.
+
+    Returns:
+        Nearest first within each group.
+    """
+    ranked = _scenes_by_distance(lon, lat, lang)
+    own = [s for s in ranked if s.park == park_id]
+    near = [s for s in ranked if s.park != park_id and s.km <= km]
+    return own + near[:MAX_SCENES]
 
 
 def has_scenes(lang: str) -> bool:

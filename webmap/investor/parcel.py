@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, url_for
+from flask import url_for
 
 from layers.store import Feature, LayerInfo, Store
 from layers.store.base import MAX_LIMIT
 from webmap.investor import labels, nearby
+from webmap.investor.areamap import base_map, camera
 from webmap.mapview.i18n import display_name
 from webmap.mapview.labels import value_label
 from webmap.mapview.popups import Lookups
@@ -171,19 +172,6 @@ def map_url(parcel_id: str, lon: float, lat: float, lang: str) -> str:
     return url_for("map.index") + "?" + urlencode(query, safe=",:")
 
 
-def base_map() -> dict[str, str] | None:
-    """The default base map's tile URL and attribution (None: no base map)."""
-    config = current_app.config
-    kind = config["DEFAULT_BASEMAP"]
-    if kind == "none":
-        return None
-    key = "SATELLITE" if kind == "satellite" else "OSM"
-    return {
-        "url": config[f"BASEMAP_{key}_URL"],
-        "attribution": config[f"BASEMAP_{key}_ATTRIBUTION"],
-    }
-
-
 def parcel_context(store: Store, parcel_id: str, lang: str) -> dict[str, Any]:
     """Everything the parcel page shows.
 
@@ -223,6 +211,6 @@ def parcel_context(store: Store, parcel_id: str, lang: str) -> dict[str, Any]:
             "park": park.geometry if park else None,
             "block": block.geometries if block else [],
             "housing": [{"name": h.name, "geometry": h.geometry} for h in housing],
-            "scenes": [{"name": s.name, "geometry": s.geometry} for s in scenes],
+            "cameras": [camera(s) for s in scenes],
         },
     }

@@ -1,4 +1,8 @@
-"""What a park's page shows: occupancy, land by status, free parcels and blocks."""
+"""What a park's page shows: occupancy, land by status, its map, free parcels, blocks.
+
+The map (``areamap.park_map``) carries the park's own parcels only; the page lists
+the same parcels by status, with links, for those who do not use the map.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from markupsafe import Markup
 
 from layers.store import Feature, Store
 from layers.store.base import MAX_LIMIT
-from webmap.investor import labels
+from webmap.investor import areamap, labels, nearby
 from webmap.investor.parcel import PARCELS, PARKS, Row, distances, rows
 from webmap.mapview.i18n import display_name, number
 from webmap.mapview.labels import value_label
@@ -132,6 +136,45 @@ def free_land(parcels: list[Feature]) -> tuple[list[FreeParcel], list[FreeBlock]
     return listed, sorted(blocks.values(), key=lambda b: (-b.ha, b.id))
 
 
+def by_status(
+    parcels: list[Feature], statuses: list[areamap.StatusStyle]
+) -> list[tuple[areamap.StatusStyle, list[Feature]]]:
+    """The parcels grouped by status in the legend's order, each group by id."""
+    groups: dict[str, list[Feature]] = defaultdict(list)
+    for feature in parcels:
+        groups[str(feature.properties.get("status") or "")].append(feature)
+    return [
+        (style, sorted(groups[style.status], key=lambda f: f.id)) for style in statuses
+    ]
+
+
+def surroundings(
+    store: Store, park: Feature, parcels: list[Feature], lang: str
+) -> dict[str, Any]:
+    """The park's map, its parcels by status, housing within 10 km, 360° views.
+
+    Distances are taken from the park's centroid, as a parcel page takes them
+    from the parcel's.
+    """
+    lon, lat = nearby.centroid_lonlat(park.geometry)
+    housing = nearby.housing_near(store, lon, lat, lang)
+    info = store.layer(PARCELS) if parcels else None
+    statuses = areamap.status_styles(info, parcels) if info is not None else []
+    scenes = nearby.park_scenes(park.id, lon, lat, lang)
+    return {
+        "housing": housing,
+        "housing_km": nearby.HOUSING_KM,
+        "labour": nearby.labour_nearby(housing),
+        "scenes": scenes,
+        "scene_km": nearby.SCENE_KM,
+        "statuses": statuses,
+        "by_status": by_status(parcels, statuses),
+        "map_data": areamap.park_map(
+            park, parcels, info=info, housing=housing, scenes=scenes, lang=lang
+        ),
+    }
+
+
 def park_context(store: Store, park_id: str, lang: str) -> dict[str, Any]:
     """Everything the park page shows.
 
@@ -161,4 +204,5 @@ def park_context(store: Store, park_id: str, lang: str) -> dict[str, Any]:
         "blocks": blocks,
         "travel": travel,
         "block_label": labels.field_label("block_id", lookups),
+        **surroundings(store, park, parcels, lang),
     }

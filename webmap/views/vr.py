@@ -1,10 +1,10 @@
 """VR360: the 360° viewer page, scene documents, tiles and photo uploads.
 
-Routes (all under ``/vr``): ``/vr/`` the list of scenes, ``/vr/<scene>`` the
-viewer, ``/vr/<scene>.json`` one scene for the viewer, ``/vr/scenes.json`` all
-scenes, ``/vr/nearest?parcel=<id>`` the scene nearest a parcel (redirect),
-``/vr/media/...`` tiles and mini-map, ``POST /vr/scenes`` a photo upload
-(``Authorization: Bearer <PARKMAP_ADMIN_TOKEN>``).
+Routes (all under ``/vr``): ``/vr/`` the gallery of scenes (cards and a map of
+the cameras), ``/vr/<scene>`` the viewer, ``/vr/<scene>.json`` one scene for the
+viewer, ``/vr/scenes.json`` all scenes, ``/vr/nearest?parcel=<id>`` the scene
+nearest a parcel (redirect), ``/vr/media/...`` tiles and mini-map, ``POST
+/vr/scenes`` a photo upload (``Authorization: Bearer <PARKMAP_ADMIN_TOKEN>``).
 """
 
 from __future__ import annotations
@@ -36,12 +36,14 @@ from webmap import ratelimit
 from webmap.auth import csrf
 from webmap.auth.service import get_database
 from webmap.errors import problem
+from webmap.investor.page import respond
 from webmap.languages import language_links
 from webmap.mapview.i18n import current_language
 from webmap.mapview.request import view_state
 from webmap.security import csp_nonce
 from webmap.store import get_store
 from webmap.vr import settings
+from webmap.vr.gallery import gallery_context
 from webmap.vr.page import import_map, stylesheets, viewer_texts
 from webmap.vr.scenes import manifest, map_url, scene_document, scene_list
 
@@ -98,9 +100,15 @@ def _back_url(scene, parcel_id: str | None, lang: str) -> str:
 
 @bp.get("/")
 def index() -> Response:
-    """The list of scenes."""
+    """The gallery: a card per scene and a map of the cameras (base-map tiles)."""
     lang = current_language()
-    return _html(render_template("vr/index.html", lang=lang, scenes=scene_list(lang)))
+    html = render_template(
+        "vr/index.html",
+        lang=lang,
+        languages=language_links(),
+        **gallery_context(scene_list(lang), lang),
+    )
+    return respond(html)
 
 
 @bp.get("/scenes.json")

@@ -1,8 +1,8 @@
 /*
- * The parcel and park pages: the print and copy-link buttons, and the parcel's
- * small Leaflet map (the parcel, its park, the other parcels of its free block,
- * housing within 10 km, 360° scenes nearby) drawn from the JSON in #iv-map-data.
- * Names reach the map as text nodes, never as HTML.
+ * The parcel and park pages: the print and copy-link buttons, and the page's small
+ * Leaflet map drawn by investor/areamap.js from the JSON in #iv-map-data (a
+ * parcel: it, its park, its free block, housing within 10 km, 360° views nearby;
+ * a park: its outline, its parcels by status, housing, its 360° views).
  */
 (function () {
   'use strict';
@@ -45,52 +45,13 @@
     });
   }
 
-  function label(text) {
-    var span = document.createElement('span');
-    span.textContent = text;
-    return span;
-  }
-
-  function point(color) {
-    return function (feature, latlng) {
-      return L.circleMarker(latlng, {
-        radius: 6, color: color, weight: 2, fillColor: color, fillOpacity: 0.6
-      });
-    };
-  }
-
+  // The page's small map (investor/areamap.js), drawn from #iv-map-data.
   function setUpMap() {
     var holder = document.getElementById('iv-map');
     var source = document.getElementById('iv-map-data');
-    if (!holder || !source || !window.L) { return; }
-    var data = JSON.parse(source.textContent);
-    var map = L.map(holder, { scrollWheelZoom: false });
-    if (data.base) {
-      L.tileLayer(data.base.url, { attribution: data.base.attribution, maxZoom: 19 })
-        .addTo(map);
-    }
-    if (data.park) {
-      L.geoJSON(data.park, { style: { color: '#b03a2e', weight: 2, fill: false } })
-        .addTo(map);
-    }
-    var focus = L.featureGroup().addTo(map);
-    (data.block || []).forEach(function (geometry) {
-      L.geoJSON(geometry, {
-        style: { color: '#27ae60', weight: 1, fillColor: '#27ae60', fillOpacity: 0.25 }
-      }).addTo(focus);
-    });
-    var parcel = L.geoJSON(data.parcel, {
-      style: { color: '#1f4e79', weight: 3, fillColor: '#27ae60', fillOpacity: 0.5 }
-    }).addTo(focus);
-    [['housing', '#8e44ad'], ['scenes', '#f39c12']].forEach(function (kind) {
-      (data[kind[0]] || []).forEach(function (item) {
-        L.geoJSON(item.geometry, { pointToLayer: point(kind[1]) })
-          .bindTooltip(label(item.name))
-          .addTo(map);
-      });
-    });
-    map.fitBounds(focus.getBounds(), { maxZoom: 16, padding: [24, 24] });
-    window.parkmapParcel = { map: map, parcel: parcel };
+    if (!holder || !source || !window.L || !window.parkmapAreaMap) { return; }
+    var drawn = window.parkmapAreaMap.draw(holder, JSON.parse(source.textContent));
+    window.parkmapParcel = drawn; // {map, parcel, parcels, cameras}
   }
 
   setUpPrint();
