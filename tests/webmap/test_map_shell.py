@@ -152,3 +152,10 @@ def test_a_raster_gets_a_short_name_and_its_description_as_help(raster_app) -> N
     assert raster["key"] == "raster:status" and raster["name"] == "Land status 2023-06"
     assert raster["help"] == 'generated from the parcels\' stages <b>"x"</b>'  # text
     assert "<b>" not in html.split("parkmap.shellLayers")[1].split("layers:")[0]
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_pinch_zoom_is_allowed(client, path: str) -> None:
+    html = client.get(path).get_data(as_text=True)
+    (viewport,) = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport

@@ -11,6 +11,7 @@ costs a few milliseconds and only this request's CSP nonce is put in anew.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,6 +45,7 @@ from webmap.vr.overlay import camera_layer
 from webmap.vr.scenes import manifest_stamp, scene_list
 
 LatLngBounds = list[list[float]]
+VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 PAGES_SPACE, PAGES_KEPT = "map-pages", 64
 
 
@@ -337,10 +339,21 @@ def _render(
     root = m.get_root()
     root.render()
     return MapParts(
-        Markup(root.header.render()),
+        Markup(zoomable(root.header.render())),
         Markup(root.html.render()),
         Markup(root.script.render()),
         tuple(o.legend for o in items if o.legend is not None),
+    )
+
+
+def zoomable(header: str) -> str:
+    """Folium's header with a viewport that lets people pinch-zoom (WCAG 1.4.4).
+
+    Folium writes ``maximum-scale=1.0, user-scalable=no``, which stops a reader
+    enlarging the panel's text on a phone; the map's own pinch zoom is Leaflet's.
+    """
+    return VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">', header
     )
 
 

@@ -202,6 +202,19 @@
     });
   }
 
+  // Leaflet gives a keyboard-focusable marker role=button but no name: use its tooltip.
+  function nameMarkers(layer) {
+    if (!layer.eachLayer) { return; }
+    layer.eachLayer(function (l) {
+      var el = l.getElement && l.getElement();
+      var tip = l.feature && l.feature.properties && l.feature.properties._tip;
+      if (!el || !tip || el.getAttribute('role') !== 'button' || el.getAttribute('aria-label')) { return; }
+      var box = document.createElement('div');
+      box.innerHTML = tip; // the server's escaped tooltip HTML, read back as text
+      el.setAttribute('aria-label', box.textContent);
+    });
+  }
+
   function openInline(feature, latlng) {
     feature.fire('click', {latlng: latlng || centreOf(feature)}, true);
   }
@@ -304,6 +317,8 @@
     pm.ui.addMeasure(S);
     if (config.embed || window.parent !== window) { pm.ui.cooperativeGestures(S); }
     wireTiles();
+    Object.keys(overlays).forEach(function (name) { nameMarkers(overlays[name]); });
+    map.on('overlayadd', function (e) { nameMarkers(e.layer); });
     map.on('moveend overlayadd overlayremove parkmap:compare parkmap:land parkmap:panel', syncUrl);
     window.addEventListener('popstate', function () { syncUrl(); });
     map.on('overlayadd overlayremove', function () { pm.ui.legendForVisible(S); });
