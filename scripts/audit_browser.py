@@ -48,15 +48,16 @@ DESCRIBE = """const describe = (el) => {
 SMALL_TARGETS = (
     """(px) => {"""
     + DESCRIBE
-    + """
+    + r"""
     const sel = 'a[href], button, input:not([type=hidden]), select, textarea, '
         + 'summary, [role=button], [role=link], [role=tab], [role=checkbox], '
         + '[role=radio], [role=menuitem], [tabindex]:not([tabindex="-1"])';
+    // WCAG 2.5.5's exception: a link inside running text (a word of its own beside it).
     const inSentence = (el) => {
-        if (getComputedStyle(el).display !== 'inline') return false;
-        const block = el.parentElement;
-        return block && block.textContent.trim().length
-            > el.textContent.trim().length + 1;
+        const box = el.parentElement;
+        if (getComputedStyle(el).display !== 'inline' || !box) return false;
+        const words = [...box.childNodes].filter(n => n.nodeType === 3);
+        return /[\p{L}\p{N}]{2,}/u.test(words.map(n => n.textContent).join(' '));
     };
     const small = [];
     for (const el of document.querySelectorAll(sel)) {

@@ -77,6 +77,11 @@ def print_details(audit: Audit) -> None:
             top = sorted(v.grid.blockers.items(), key=lambda b: -b[1])[:4]
             said = ", ".join(f"{what}×{n}" for what, n in top)
             print(f"  grid {v.path} {v.size}/{_state(v)}: covered by {said}")
+    errors = {(v.path, e[:160]) for v in audit.visits for e in v.errors}
+    if errors:
+        print("\nconsole errors (page: first 160 characters)")
+    for path, error in sorted(errors)[:60]:
+        print(f"  {path}: {error}")
     small = {(v.path, s) for v in audit.visits if v.size == "390" for s in v.small}
     if small:
         print("\ncontrols under 44×44 px at 390 (page: element W×H)")
