@@ -159,3 +159,14 @@ def test_pinch_zoom_is_allowed(client, path: str) -> None:
     html = client.get(path).get_data(as_text=True)
     (viewport,) = re.findall(r'<meta name="viewport"[^>]*>', html)
     assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_no_script_blocks_rendering(client, path: str) -> None:
+    html = client.get(path).get_data(as_text=True)
+    head = html.split("</head>")[0]
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head)
+    assert len(scripts) >= 5
+    assert all(" defer" in tag for tag in scripts), scripts
+    # The map's own script waits for the deferred ones.
+    assert 'document.addEventListener("DOMContentLoaded", function () {' in html

@@ -46,6 +46,7 @@ from webmap.vr.scenes import manifest_stamp, scene_list
 
 LatLngBounds = list[list[float]]
 VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+BLOCKING_SCRIPT = re.compile(r"<script\b(?=[^>]*\bsrc=)(?![^>]*\b(?:defer|async)\b)")
 PAGES_SPACE, PAGES_KEPT = "map-pages", 64
 
 
@@ -339,22 +340,26 @@ def _render(
     root = m.get_root()
     root.render()
     return MapParts(
-        Markup(zoomable(root.header.render())),
+        Markup(phone_ready(root.header.render())),
         Markup(root.html.render()),
         Markup(root.script.render()),
         tuple(o.legend for o in items if o.legend is not None),
     )
 
 
-def zoomable(header: str) -> str:
-    """Folium's header with a viewport that lets people pinch-zoom (WCAG 1.4.4).
+def phone_ready(header: str) -> str:
+    """Folium's header made kind to phones: pinch zoom allowed, scripts deferred.
 
     Folium writes ``maximum-scale=1.0, user-scalable=no``, which stops a reader
-    enlarging the panel's text on a phone; the map's own pinch zoom is Leaflet's.
+    enlarging the panel's text (WCAG 1.4.4); the map's own pinch zoom is Leaflet's.
+    Its ``<script src>`` tags block rendering in the head: deferred, they still run
+    in order, before ``DOMContentLoaded``, which the page templates wait for
+    before running the map's own script.
     """
-    return VIEWPORT.sub(
+    header = VIEWPORT.sub(
         '<meta name="viewport" content="width=device-width, initial-scale=1">', header
     )
+    return BLOCKING_SCRIPT.sub("<script defer", header)
 
 
 def _centre(bounds: LatLngBounds) -> list[float]:
