@@ -67,6 +67,25 @@ def test_progress_chart_escapes_every_label():
     assert any("4.0 / 10.0 ha (40.0 %)" in t for t in texts(svg))
 
 
+def test_progress_chart_describes_its_figures_in_words():
+    park = ParkProgress("p", EVIL, True, parcels=2, planned_ha=10.0, cleared_ha=4.0)
+    park.stages["surveyed"] = 2
+    desc = ET.fromstring(progress_chart([park], PROGRESS_LABELS)).find(f"{SVG}desc")
+    assert desc.text == f"{EVIL} (B): C 4.0 / P 10.0 ha (40.0 %), surveyed 2"
+
+
+def test_timeline_describes_each_line_from_first_to_last_day():
+    points = [
+        {"date": "2026-01-01", "parks": {"p": 1.0}, "total": 1.0},
+        {"date": "2026-02-01", "parks": {"p": 3.0}, "total": 3.0},
+    ]
+    svg = timeline_chart(points, {"p": EVIL}, TIMELINE_LABELS)
+    desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert desc == (
+        f"ha, 2026-01-01 – 2026-02-01; All: 1.0 → 3.0 ha; {EVIL}: 1.0 → 3.0 ha"
+    )
+
+
 def test_progress_chart_without_parks_says_so():
     svg = progress_chart([], PROGRESS_LABELS)
     assert "none" in texts(svg)

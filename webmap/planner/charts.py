@@ -90,12 +90,20 @@ def _short(name: str, limit: int = NAME_CHARS) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def _svg(height: float, label: str, body: list[str]) -> str:
-    """The root element around ``body``."""
+def _svg(
+    height: float, label: str, body: list[str], summary: Sequence[str] = ()
+) -> str:
+    """The root element around ``body``.
+
+    ``label`` names the image; ``summary`` (its figures, one phrase each) becomes
+    its ``<desc>``, the accessible description: a screen reader hears the numbers
+    an ``role="img"`` would otherwise hide.
+    """
+    desc = f"<desc>{escape('; '.join(summary))}</desc>" if summary else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="100%" role="img" aria-label="{escape(label)}">'
-        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+        f"<title>{escape(label)}</title>{desc}{''.join(body)}</svg>"
     )
 
 
@@ -123,7 +131,23 @@ def progress_chart(
         body.extend(_park_row(park, y, _Bars(x0, bar_w, biggest), labels, number))
     legend_y = top + len(progress) * row_h + 10
     legend, height = _legend(_progress_keys(labels), legend_y)
-    return _svg(height, labels.title, body + legend)
+    summary = [_park_summary(park, labels, number) for park in progress]
+    return _svg(height, labels.title, body + legend, summary)
+
+
+def _park_summary(park: ParkProgress, labels: ProgressLabels, number: Number) -> str:
+    """One park's figures in words: cleared of planned, stages, bottleneck."""
+    stages = ", ".join(
+        f"{labels.stages.get(stage, stage)} {park.stages[stage]}"
+        for stage in STAGES
+        if park.stages.get(stage)
+    )
+    flag = f" ({labels.bottleneck})" if park.bottleneck else ""
+    return (
+        f"{park.name}{flag}: {labels.cleared} {number(park.cleared_ha)} / "
+        f"{labels.planned} {number(park.planned_ha)} ha ({number(park.pct)} %)"
+        + (f", {stages}" if stages else "")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +267,12 @@ def timeline_chart(
         body.append(plot.line(values, color, 3 if key == "total" else 1.5))
     legend, _bottom = _legend([(c, n) for _k, n, c, _v in series], 296, 0, 3)
     height = 296 + math.ceil(len(series) / 3) * 18 + 6
-    return _svg(height, labels.title, body + legend)
+    first, last = points[0]["date"], points[-1]["date"]
+    summary = [f"{labels.axis}, {first} – {last}"] + [
+        f"{name}: {number(values[0])} → {number(values[-1])} ha"
+        for _key, name, _color, values in series
+    ]
+    return _svg(height, labels.title, body + legend, summary)
 
 
 class _Plot:
@@ -369,4 +398,9 @@ def bar_chart(
         body.append(_text(0, y + 14, _short(bar.label, 28), tip=bar.label))
         body.append(_rect(x0, y + 2, length, 16, fill, tip=f"{bar.label}: {figure}"))
         body.append(_text(x0 + length + 8, y + 14, figure))
-    return _svg(top + len(bars) * row_h + 8, title, body)
+    summary = [
+        f"{bar.label}: {number(bar.value)} {unit}"
+        + (f" · {bar.note}" if bar.note else "")
+        for bar in bars
+    ]
+    return _svg(top + len(bars) * row_h + 8, title, body, summary)
