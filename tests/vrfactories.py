@@ -7,9 +7,11 @@ from pathlib import Path
 
 from PIL import Image
 
+from layers.build import build
 from layers.panorama_build import GenerateOptions, generate
 from layers.panoramas import Manifest
 from layers.store import open_store
+from tests.factories import make_dataset
 
 # Coarse ground grids: a render takes milliseconds, not seconds.
 SMALL_GRIDS = ((1_500.0, 5.0), (20_000.0, 50.0))
@@ -58,6 +60,19 @@ def _dms(value: float) -> tuple[float, float, float]:
     minutes = int((value - deg) * 60)
     seconds = round(((value - deg) * 60 - minutes) * 60, 4)
     return (float(deg), float(minutes), seconds)
+
+
+def tiny_with_scenes(root: Path, width: int = 256) -> tuple[Path, Path, Path]:
+    """The tiny data set built into a store, with its generated scenes (parks a, b).
+
+    Returns:
+        (data directory, store, scenes directory), all under ``root``.
+    """
+    data_dir = make_dataset(root)
+    store = root / "parkmap.gpkg"
+    build(data_dir, store, progress=lambda _msg: None)
+    generate_small(store, root / "no-photos", root / "vr", width=width)
+    return data_dir, store, root / "vr"
 
 
 def generate_small(

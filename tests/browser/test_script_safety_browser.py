@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.build import build
 from tests.browser.conftest import add_test_tiles, wait_for_map
 from tests.conftest import isolated, serve
-from tests.factories import make_dataset
-from tests.vrfactories import TOKEN, generate_small, upload_titled
+from tests.vrfactories import TOKEN, tiny_with_scenes, upload_titled
 from webmap import create_app
 
 pytestmark = pytest.mark.browser
@@ -30,16 +28,14 @@ TITLE = (
 @pytest.fixture
 def hostile_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The tiny map with one scene titled ``TITLE``; yields (base URL, scene id)."""
-    data_dir = make_dataset(tmp_path / "data")
-    store = tmp_path / "parkmap.gpkg"
-    build(data_dir, store, progress=lambda _msg: None)
-    generate_small(store, tmp_path / "no-photos", tmp_path / "panoramas", width=1024)
+    data_dir, store, scenes = tiny_with_scenes(tmp_path / "tiny", width=1024)
     app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(data_dir),
             "STORE": str(store),
             **isolated(tmp_path),
+            "PANORAMA_DIR": str(scenes),
             "ADMIN_TOKEN": TOKEN,
         }
     )

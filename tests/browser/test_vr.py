@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.build import build
 from tests.conftest import serve
-from tests.factories import make_dataset
-from tests.vrfactories import generate_small
+from tests.vrfactories import tiny_with_scenes
 from webmap import create_app
 
 pytestmark = pytest.mark.browser
@@ -21,12 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def vr_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """The tiny store and two generated 1024×512 scenes (parks a and b)."""
-    root = tmp_path_factory.mktemp("vr-browser")
-    data_dir = make_dataset(root)
-    store = root / "parkmap.gpkg"
-    build(data_dir, store, progress=lambda _msg: None)
-    generate_small(store, root / "no-photos", root / "vr", width=1024)
-    return data_dir, store, root / "vr"
+    return tiny_with_scenes(tmp_path_factory.mktemp("vr-browser"), width=1024)
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.build import build
 from tests.conftest import isolated
-from tests.factories import login, make_dataset, make_user
-from tests.vrfactories import TOKEN, generate_small, upload_titled
+from tests.factories import login, make_user
+from tests.vrfactories import TOKEN, tiny_with_scenes, upload_titled
 from webmap import create_app
 
 MARK = "PWNED"
@@ -31,12 +30,7 @@ JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 @pytest.fixture(scope="module")
 def hostile_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    root = tmp_path_factory.mktemp("hostile-vr")
-    data_dir = make_dataset(root)
-    store = root / "parkmap.gpkg"
-    build(data_dir, store, progress=lambda _msg: None)
-    generate_small(store, root / "no-photos", root / "vr")
-    return data_dir, store, root / "vr"
+    return tiny_with_scenes(tmp_path_factory.mktemp("hostile-vr"))
 
 
 @pytest.fixture(params=HOSTILE, ids=["template", "close-script"])

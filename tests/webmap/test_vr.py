@@ -16,10 +16,8 @@ import folium
 import pytest
 from PIL import Image
 
-from layers.build import build
 from layers.panoramas import MANIFEST, read_manifest
-from tests.factories import make_dataset
-from tests.vrfactories import TOKEN, generate_small, photo_bytes
+from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
 from webmap import create_app
 from webmap.config import ConfigError
 from webmap.vr.overlay import camera_layer, view_in_360_url
@@ -30,12 +28,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 @pytest.fixture(scope="module")
 def vr_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """The tiny store and its two generated scenes (parks a and b), made once."""
-    root = tmp_path_factory.mktemp("vr")
-    data_dir = make_dataset(root)
-    store = root / "parkmap.gpkg"
-    build(data_dir, store, progress=lambda _msg: None)
-    generate_small(store, root / "no-photos", root / "vr")
-    return data_dir, store, root / "vr"
+    return tiny_with_scenes(tmp_path_factory.mktemp("vr"))
 
 
 @pytest.fixture

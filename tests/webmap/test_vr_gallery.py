@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from layers.build import build
 from tests.conftest import isolated
-from tests.factories import make_dataset
-from tests.vrfactories import TOKEN, generate_small, photo_bytes
+from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
 from webmap import create_app
 
 HOSTILE = "Cam ${window.PWNED=1} </script><b>x</b>"
@@ -33,12 +31,7 @@ BADGES = {"vi": "ảnh chụp", "en": "photo", "ja": "写真", "ko": "사진"}
 @pytest.fixture(scope="module")
 def vr_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """The tiny store and its generated scenes (parks a and b), made once."""
-    root = tmp_path_factory.mktemp("gallery")
-    data_dir = make_dataset(root)
-    store = root / "parkmap.gpkg"
-    build(data_dir, store, progress=lambda _msg: None)
-    generate_small(store, root / "no-photos", root / "vr")
-    return data_dir, store, root / "vr"
+    return tiny_with_scenes(tmp_path_factory.mktemp("gallery"))
 
 
 @pytest.fixture(scope="module")
