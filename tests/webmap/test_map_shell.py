@@ -170,3 +170,19 @@ def test_no_script_blocks_rendering(client, path: str) -> None:
     assert all(" defer" in tag for tag in scripts), scripts
     # The map's own script waits for the deferred ones.
     assert 'document.addEventListener("DOMContentLoaded", function () {' in html
+
+
+def test_parcel_status_shows_in_outline_as_well_as_colour(sample_app) -> None:
+    """WCAG 1.4.1: the tiles' style and the legend give each status its own line."""
+    html = sample_app.test_client().get("/?lang=en&tab=legend").get_data(as_text=True)
+    spec = json.loads(re.search(r"parkmap\.tileOptions\((\{.*?\})\)", html).group(1))
+    lines = {k: (v["weight"], v["dash"]) for k, v in spec["lines"].items()}
+    assert set(lines) == set(spec["colors"]) and len(lines) == 4  # every status
+    assert len(set(lines.values())) == len(lines)  # each its own outline
+    legend = html[html.index('data-layer="parcels"') :]
+    legend = legend[: legend.index("</section>")]
+    borders = re.findall(r"border: ([^\"]+)\"", legend)
+    assert len(borders) == len(lines) and len(set(borders)) == len(borders)
+    assert {"3px solid #1d2731", "2px dashed #1d2731", "2px dotted #1d2731"} <= set(
+        borders
+    )

@@ -28,14 +28,6 @@ from webmap.mapview.i18n import number
 from webmap.mapview.labels import value_label
 
 COORD_DIGITS = 6
-# (line weight, dash) per parcel status, in the legend's order; others are dotted.
-STATUS_LINES: dict[str, tuple[float, str | None]] = {
-    "available": (3.0, None),
-    "reserved": (2.0, "6 4"),
-    "clearance": (2.0, "2 3"),
-    "leased": (1.0, None),
-}
-OTHER_LINE: tuple[float, str | None] = (1.0, "1 3")
 PARK_COLOR = "#b03a2e"
 HOUSING_COLOR = "#8e44ad"
 CAMERA_CONES = {False: "#27ae60", True: "#f39c12"}  # photo, generated: as the map's
@@ -91,15 +83,15 @@ def status_styles(info: LayerInfo, parcels: list[Feature]) -> list[StatusStyle]:
     if field != "status":
         colors = {}
     counts = Counter(str(f.properties.get("status") or "") for f in parcels)
-    order = [s for s in STATUS_LINES if s in counts]
-    order += sorted(s for s in counts if s not in STATUS_LINES)
+    order = [s for s in styles.STATUS_LINES if s in counts]
+    order += sorted(s for s in counts if s not in styles.STATUS_LINES)
     return [
         StatusStyle(
             status=status,
             label=value_label(status) if status else gettext("status unknown"),
             color=colors.get(status, styles.NO_DATA),
-            weight=STATUS_LINES.get(status, OTHER_LINE)[0],
-            dash=STATUS_LINES.get(status, OTHER_LINE)[1],
+            weight=styles.status_line(status)[0],
+            dash=styles.status_line(status)[1],
             count=counts[status],
         )
         for status in order

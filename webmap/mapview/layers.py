@@ -255,6 +255,10 @@ def tile_options(info: LayerInfo, index: int) -> str:
         "colorBy": field,
         "colors": colors,
         "color": styles.base_color(info, index),
+        "lines": {
+            value: {"weight": weight, "dash": dash}
+            for value, (weight, dash) in styles.status_lines(info).items()
+        },
         "geometry": info.geometry_type,
         "minZoom": _min_zoom(info),
     }

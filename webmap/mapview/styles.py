@@ -44,6 +44,18 @@ class LegendEntry:
     shape: str = "fill"  # fill, outline, dash, line, circle, icon
     size: int = 12
     icon: str = ""
+    line: tuple[float, str | None] | None = None  # an outline (weight, dash) as well
+
+    @property
+    def border(self) -> str:
+        """The swatch's CSS border for ``line`` (empty: none)."""
+        if self.line is None:
+            return ""
+        weight, dash = self.line
+        style = "solid"
+        if dash:  # short dashes (≤ 2 px) read as dots
+            style = "dotted" if float(dash.split()[0]) <= 2 else "dashed"
+        return f"{weight:g}px {style} #1d2731"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,17 @@ class Legend:
     title: str
     entries: tuple[LegendEntry, ...]
     note: str = ""
+
+
+# The outline of each land status (line weight in px, dash), so that a status reads
+# without its colour (WCAG 1.4.1); the park map and the main map's parcels use it.
+STATUS_LINES: dict[str, tuple[float, str | None]] = {
+    "available": (3.0, None),
+    "reserved": (2.0, "6 4"),
+    "clearance": (2.0, "2 3"),
+    "leased": (1.0, None),
+}
+OTHER_LINE: tuple[float, str | None] = (1.0, "1 3")
 
 
 def color(value: Any, default: str) -> str:
@@ -116,11 +139,26 @@ def radius(value: Any, largest: float) -> float:
     return round(5 + 13 * math.sqrt(float(value) / largest), 1)
 
 
+def status_line(status: str) -> tuple[float, str | None]:
+    """(weight, dash) of a land status's outline; an unknown status is dotted."""
+    return STATUS_LINES.get(status, OTHER_LINE)
+
+
+def status_lines(info: LayerInfo) -> dict[str, tuple[float, str | None]]:
+    """Outline per land status of a layer coloured by them (parcels), else none."""
+    field, colors = categories(info)
+    if field != "status" or not set(colors) <= set(STATUS_LINES):
+        return {}  # another kind of status (berths): colour and label only
+    return {value: STATUS_LINES[value] for value in colors}
+
+
 def category_legend(info: LayerInfo, shape: str, index: int, lang: str) -> Legend:
     """A legend of the layer's categories, or of its one colour."""
     _, colors = categories(info)
+    lines = status_lines(info)
     entries = tuple(
-        LegendEntry(value_label(value), c, shape) for value, c in colors.items()
+        LegendEntry(value_label(value), c, shape, line=lines.get(value))
+        for value, c in colors.items()
     ) or (LegendEntry(info.label(lang), base_color(info, index), shape),)
     return Legend(info.name, info.label(lang), entries)
 

@@ -25,6 +25,12 @@
         return {radius: 5, fill: true, fillColor: c, fillOpacity: 0.85, color: '#fff', weight: 1};
       }
       if (spec.geometry === 'LineString') { return {color: c, weight: 3}; }
+      // A status also shows in the outline (weight, dash), not by colour alone.
+      var line = spec.colorBy && spec.lines && spec.lines[props[spec.colorBy]];
+      if (line) {
+        return {fill: true, fillColor: c, fillOpacity: 0.6, color: '#1d2731', opacity: 0.85,
+          weight: line.weight, dashArray: line.dash || null};
+      }
       return {fill: true, fillColor: c, fillOpacity: 0.6, color: '#ffffff', weight: 0.7};
     };
     var styles = {};
