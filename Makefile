@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PARKMAP_HOST ?= 127.0.0.1
 export PARKMAP_PORT ?= 5000
 
-.PHONY: run test data sample bench lint clean system-deps assets
+.PHONY: run test data sample bench audit lint clean system-deps assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench: $(VENV)/.dev $(ASSET_STAMP)
 	$(BIN)/python scripts/bench_clearance.py
 	$(BIN)/python scripts/bench_postgis.py
 	$(BIN)/python scripts/bench_compression.py
+
+## audit: issue 16's figures on every HTML page (axe-core, Lighthouse 12, bytes, grid)
+audit: $(VENV)/.dev $(ASSET_STAMP)
+	$(BIN)/python -m scripts.audit_pages
 
 clean:
 	rm -rf $(VENV) data/build build .pytest_cache .ruff_cache
