@@ -14,8 +14,9 @@
 
 File responses (vendor libraries, the app's static files) are read and compressed
 at high effort; like tiles and API answers with a strong ETag, their encoded bytes
-are kept in an LRU of ``PARKMAP_COMPRESSION_CACHE_BYTES`` keyed by URL, ETag and
-coding, so they are compressed once per worker. Partial (206) and empty answers,
+are kept in an LRU of ``PARKMAP_COMPRESSION_CACHE_BYTES`` (files by URL, ETag and
+coding; other bodies by a hash of their bytes, since an ETag need not cover a page's
+nonce), so they are compressed once per worker. Partial (206) and empty answers,
 bodies already encoded, ``Cache-Control: no-transform`` and streamed bodies of
 unknown length pass unchanged. ``PARKMAP_COMPRESSION=0`` turns it all off (for a
 proxy that compresses instead).
@@ -23,6 +24,7 @@ proxy that compresses instead).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -144,11 +146,14 @@ def compress(response: Response) -> Response:
         return response
     is_file = response.direct_passthrough
     etag, weak = response.get_etag()
-    key = None if (etag is None or weak) else _cache_key(response, coding, etag, size)
+    reusable = etag is not None and not weak  # a strong ETag: worth keeping
+    plain = None if is_file else response.get_data()
+    key = _cache_key(response, coding, etag, size, plain) if reusable else None
     cache = encoded_cache()
     body = cache.get(_CACHE_GENERATION, key) if key is not None else None
     if body is None:
-        plain = _read_body(response)
+        if plain is None:
+            plain = _read_body(response)
         body = encode(plain, coding, level_for(size, cached=is_file))
         if key is not None:
             cache.put(_CACHE_GENERATION, key, body)
@@ -187,11 +192,19 @@ def _plain_size(response: Response) -> int | None:
 
 
 def _cache_key(
-    response: Response, coding: str, etag: str, size: int
+    response: Response, coding: str, etag: str | None, size: int, plain: bytes | None
 ) -> tuple[str, ...]:
-    """What identifies one encoded body: URL, strong ETag, type, size and coding."""
+    """What identifies one encoded body.
+
+    A file: its URL, strong ETag (its mtime and size), type and size. Any other
+    body: a hash of the bytes themselves, because a view's ETag need not cover all
+    of them (an HTML page's CSP nonce changes on every request under one ETag).
+    """
+    if plain is not None:
+        digest = hashlib.blake2b(plain, digest_size=16).hexdigest()
+        return (coding, "body", digest, response.mimetype or "")
     query = request.query_string.decode("latin-1")
-    return (coding, request.path, query, etag, response.mimetype or "", str(size))
+    return (coding, request.path, query, str(etag), response.mimetype or "", str(size))
 
 
 def _read_body(response: Response) -> bytes:

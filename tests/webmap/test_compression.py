@@ -256,3 +256,36 @@ def test_png_raster_tile_is_never_compressed(tmp_path: Path) -> None:
     assert len(resp.data) >= 512
     assert "Content-Encoding" not in resp.headers
     assert "Accept-Encoding" not in resp.vary
+
+
+def test_a_page_under_one_etag_is_never_served_stale(
+    shared_tiny: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A view's strong ETag need not cover every byte (a CSP nonce): each compressed
+    answer must decode to that request's own body, not the first one's."""
+    data, store = shared_tiny
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data),
+            "STORE": store,
+            "STATE_DIR": str(tmp_path),
+        }
+    )
+    seen: list[int] = []
+
+    @app.get("/_test-nonce-page")
+    def nonce_page():
+        seen.append(len(seen))
+        response = app.response_class(
+            f"<!doctype html><p>{'x' * 2000}</p><script nonce=n{len(seen)}></script>",
+            mimetype="text/html",
+        )
+        response.set_etag("same-for-every-request")
+        return response
+
+    client = app.test_client()
+    bodies = [
+        brotli.decompress(get(client, "/_test-nonce-page", "br").data) for _ in range(3)
+    ]
+    assert [b.count(b"nonce=n%d" % (i + 1)) for i, b in enumerate(bodies)] == [1, 1, 1]
