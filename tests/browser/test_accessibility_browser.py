@@ -37,10 +37,6 @@ READY = {  # what a page shows once its script has drawn it ("idle": no signal)
     ".getEntriesByName('parkmap:overlays-painted').length > 0",
     "vr": "() => document.body.dataset.ready === 'true'",
 }
-PORTAL = pytest.mark.xfail(
-    strict=True,
-    reason="#portal-snippet scrolls but takes no focus (templates/map/portal.html)",
-)
 OUT, IN = ("out",), ("in",)
 
 # (id, path, signed out and/or in, ready signal or "idle" or "" for load, marks)
@@ -64,7 +60,7 @@ PAGES = [
     ("embed", "/embed?lang=ja", OUT, "map", ()),
     ("planner-map", "/planner/map?lang=en", IN, "idle", ()),
     ("land", "/land?lang=vi", OUT, "idle", ()),
-    ("portal", "/examples/portal", OUT, "", (PORTAL,)),
+    ("portal", "/examples/portal", OUT, "", ()),
 ]
 CASES = [
     pytest.param(path, size, who, ready, id=f"{name}-{size}-{who}", marks=marks)

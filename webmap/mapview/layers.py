@@ -191,8 +191,9 @@ def _styling(
     if info.name == "parks":
         return _park_styles(info, features), styles.parks_legend(info, lang), {}
     if geometry == "Point" and info.style.get("icon_by"):
+        # A 44×44 touch target around the 24 px badge (parkmap.css).
         icon = folium.DivIcon(
-            class_name="pm-icon", icon_size=(24, 24), icon_anchor=(12, 12)
+            class_name="pm-icon", icon_size=(44, 44), icon_anchor=(22, 22)
         )
         extra = {"marker": folium.Marker(icon=icon)}
         return (
