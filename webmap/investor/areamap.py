@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext
 from shapely.geometry.base import BaseGeometry
 
@@ -26,6 +26,7 @@ from webmap.investor.nearby import Housing, Scene
 from webmap.mapview import styles
 from webmap.mapview.i18n import number
 from webmap.mapview.labels import value_label
+from webmap.mapview.settings import base_map
 
 COORD_DIGITS = 6
 PARK_COLOR = "#b03a2e"
@@ -52,19 +53,6 @@ class StatusStyle:
             "weight": self.weight,
             "dash": self.dash,
         }
-
-
-def base_map() -> dict[str, str] | None:
-    """The default base map's tile URL and attribution (None: no base map)."""
-    config = current_app.config
-    kind = config["DEFAULT_BASEMAP"]
-    if kind == "none":
-        return None
-    key = "SATELLITE" if kind == "satellite" else "OSM"
-    return {
-        "url": config[f"BASEMAP_{key}_URL"],
-        "attribution": config[f"BASEMAP_{key}_ATTRIBUTION"],
-    }
 
 
 def rounded(geom: BaseGeometry) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from webmap.land.search import (
 from webmap.mapview.i18n import number
 from webmap.mapview.labels import value_label
 from webmap.mapview.popups import Lookups
+from webmap.mapview.settings import base_map
 
 PAGE_SIZES = (20, 50, 100, 200, 500)
 
@@ -189,7 +190,6 @@ def client_config(
     store: Store, lang: str, vocab: LandVocabulary, shown: list[Target]
 ) -> dict[str, Any]:
     """What ``land.js`` needs: URLs, words, names, the base map."""
-    cfg = current_app.config
     return {
         "lang": lang,
         "searchUrl": url_for("land.search_json"),
@@ -202,10 +202,7 @@ def client_config(
         "statuses": {s: value_label(s) for s in vocab.statuses},
         "targets": [t.to_dict() for t in shown],
         "exportMax": MAX_LIMIT,
-        "base": {
-            "url": cfg["BASEMAP_OSM_URL"],
-            "attribution": cfg["BASEMAP_OSM_ATTRIBUTION"],
-        },
+        "base": base_map(),  # PARKMAP_DEFAULT_BASEMAP; None: no base map
         "texts": labels.client_texts(),
     }
 

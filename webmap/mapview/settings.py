@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 from webmap.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,3 +140,21 @@ def apply(config: dict[str, Any]) -> None:
             "PARKMAP_FIGURES_AS_OF must be a date like 2023-10-14, "
             f"got {config['FIGURES_AS_OF']!r}"
         ) from None
+
+
+def base_map() -> dict[str, str] | None:
+    """The default base map's tile URL and attribution, for the pages' small maps.
+
+    Returns:
+        ``{"url", "attribution"}`` of ``PARKMAP_DEFAULT_BASEMAP``, or None for
+        ``none`` (the map then needs no network).
+    """
+    config = current_app.config
+    kind = config["DEFAULT_BASEMAP"]
+    if kind == "none":
+        return None
+    key = "SATELLITE" if kind == "satellite" else "OSM"
+    return {
+        "url": config[f"BASEMAP_{key}_URL"],
+        "attribution": config[f"BASEMAP_{key}_ATTRIBUTION"],
+    }

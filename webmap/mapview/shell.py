@@ -144,7 +144,8 @@ def panel_state(kind: str, figures: bool = True) -> dict[str, Any]:
     """The panel's tabs, and the tab and sheet height the URL asks for.
 
     Args:
-        kind: ``map`` (the public map), ``embed`` or ``planner``.
+        kind: ``map`` (the public map), ``embed``, ``planner`` or ``land`` (the
+            land finder's own page: its search is its only tab).
         figures: whether there are key figures to show.
 
     Returns:
@@ -154,6 +155,12 @@ def panel_state(kind: str, figures: bool = True) -> dict[str, Any]:
         on its first tab; phones start with the sheet at its peek.
     """
     tabs: list[tuple[str, str]] = []
+    if kind == "land":
+        return {
+            "tabs": [("search", gettext("Find land"))],
+            "tab": "search",
+            "sheet": "peek",
+        }
     if kind == "planner":
         tabs.append(("clearance", gettext("Site clearance")))
     tabs.append(("layers", gettext("Layers")))

@@ -37,6 +37,7 @@ from webmap.land.search import (
 )
 from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language, number
 from webmap.mapview.popups import Lookups
+from webmap.mapview.shell import panel_state
 from webmap.store import get_store
 from webmap.views.map import page as html_page
 
@@ -72,6 +73,7 @@ def _render(template: str, status_on_error: int = 400) -> Response:
         export_urls=land_page.export_urls(query, lang) if query else {},
         form=land_page.form_context(store, lang, shown),
         config=land_page.client_config(store, lang, vocabulary(store), shown),
+        panel=panel_state("land"),  # the page's one tab (the map panel's layout)
         languages=[
             (code, AUTONYMS[code], land_page.page_url(query or LandQuery(), code))
             for code in LANGUAGES

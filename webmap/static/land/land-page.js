@@ -7,9 +7,15 @@
 
   var map = L.map('land-map', {minZoom: 3, maxZoom: 19, zoomControl: false});
   L.control.zoom({zoomInTitle: config.texts.zoomIn, zoomOutTitle: config.texts.zoomOut}).addTo(map);
-  L.tileLayer(config.base.url, {attribution: config.base.attribution, maxZoom: 19,
-    subdomains: 'abc'}).addTo(map);
+  if (config.base) {
+    L.tileLayer(config.base.url, {attribution: config.base.attribution, maxZoom: 19,
+      subdomains: 'abc'}).addTo(map);
+  }
   map.fitBounds([[20.6, 106.4], [21.0, 107.05]]); // Hai Phong until results come
+  // The panel beside the map (a sheet on phones): shell.js resizes the map with it.
+  var pm = window.parkmap = window.parkmap || {};
+  pm.map = map;
+  pm.shell.init();
 
   // The URL, the language links and the share link carry the search.
   function syncUrl(pairs) {
