@@ -28,7 +28,7 @@ LAPTOP = {"viewport": {"width": 1366, "height": 800}}
 
 # Share of a 20×20 grid over the map element that must hit the map itself.
 GRID = """(n) => {
-  const map = document.querySelector('.folium-map');
+  const map = document.querySelector('.folium-map, #land-map');
   const box = map.getBoundingClientRect();
   let hits = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
@@ -59,7 +59,9 @@ def open_page(chromium, guard, request):
         )
         page.on("pageerror", lambda exc: guard.errors.append(f"uncaught: {exc}"))
         page.goto(url)
-        if not frame:
+        if "/land" in url:
+            page.wait_for_selector("#land-map.leaflet-container")
+        elif not frame:
             wait_for_map(page)
         return page
 
@@ -80,6 +82,8 @@ def query(page) -> dict[str, str]:
         ("/?lang=vi", TABLET, 0.7),
         ("/embed?lang=en", LAPTOP, 0.9),
         ("/embed?lang=ko", PHONE, 0.7),
+        ("/land?lang=en", LAPTOP, 0.9),
+        ("/land?lang=vi", PHONE, 0.7),
     ],
 )
 def test_map_is_unobscured_at_first_load(
