@@ -90,7 +90,11 @@ def guard() -> Guard:
 
 @pytest.fixture
 def guarded_page(chromium, guard: Guard, request: pytest.FixtureRequest) -> Iterator:
-    """A fresh 1280×800 page that records errors and blocks foreign requests."""
+    """A fresh 1280×800 page that records errors and blocks foreign requests.
+
+    Ask for the site's fixture *before* this one: fixtures end in reverse order,
+    and a server that stops under a page still loading tiles logs console errors.
+    """
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     context.route("**/*", _route(guard))
     page = context.new_page()

@@ -91,7 +91,7 @@ def click_a_parcel(page) -> str:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_park_map_shows_parcels_and_cameras(guarded_page, site, viewport) -> None:
+def test_park_map_shows_parcels_and_cameras(site, guarded_page, viewport) -> None:
     page = guarded_page
     data = open_park(page, site, viewport)
     assert len(data["parcels"]) == 55
@@ -124,7 +124,7 @@ ALL_CAMERAS_IN_VIEW = """() => {
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_a_parcel_click_leads_to_its_page(guarded_page, site, viewport) -> None:
+def test_a_parcel_click_leads_to_its_page(site, guarded_page, viewport) -> None:
     page = guarded_page
     open_park(page, site, viewport)
     page.locator("#iv-map").scroll_into_view_if_needed()
@@ -138,7 +138,7 @@ def test_a_parcel_click_leads_to_its_page(guarded_page, site, viewport) -> None:
 
 
 def test_hostile_camera_title_is_text_on_the_park_map(
-    guarded_page, site, site_app
+    site, site_app, guarded_page
 ) -> None:
     page = guarded_page
     open_park(page, site, {"width": 1366, "height": 800})
@@ -155,7 +155,7 @@ def test_hostile_camera_title_is_text_on_the_park_map(
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_gallery_shows_cards_and_a_camera_map(guarded_page, site, viewport) -> None:
+def test_gallery_shows_cards_and_a_camera_map(site, guarded_page, viewport) -> None:
     page = guarded_page
     page.set_viewport_size(viewport)
     page.goto(f"{site}/vr/?lang=en")
@@ -180,7 +180,7 @@ def test_gallery_shows_cards_and_a_camera_map(guarded_page, site, viewport) -> N
     no_sideways_scroll(page)
 
 
-def test_a_gallery_card_opens_its_view(guarded_page, site) -> None:
+def test_a_gallery_card_opens_its_view(site, guarded_page) -> None:
     page = guarded_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{site}/vr/?lang=en")
