@@ -54,7 +54,7 @@ def shortlist(page, parcel_id: str) -> None:
     assert button.inner_text() == "Remove from shortlist"
 
 
-def test_parcel_page_shortlist_compare_enquiry_admin(guarded_page, site, site_app):
+def test_parcel_page_shortlist_compare_enquiry_admin(site, site_app, guarded_page):
     page = guarded_page
     open_parcel(page, site, FIRST)
     assert site_app.extensions["test_tile_hits"], "the base map drew no tile"
@@ -117,7 +117,7 @@ def see_it_as_admin(page, site: str) -> None:
     assert "Is it free?" in cells.nth(6).inner_text()
 
 
-def test_copy_link_copies_the_page_address(guarded_page, site):
+def test_copy_link_copies_the_page_address(site, guarded_page):
     page = guarded_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_parcel(page, site, FIRST)
