@@ -9,7 +9,7 @@ import logging
 
 from flask import Flask
 
-from webmap.mapview import assets, i18n, settings
+from webmap.mapview import assets, i18n, icons, settings
 from webmap.views import embed, vendor
 from webmap.views import map as map_views
 
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.url_defaults(assets.add_version)  # ?v=<hash> on static and vendor URLs
     app.register_blueprint(map_views.bp)
     app.register_blueprint(embed.bp)
+    app.add_template_global(icons.icon_svg, "icon_svg")  # the legend's icons
     with app.app_context():
         if not assets.installed():
             logger.warning(

@@ -105,8 +105,7 @@ CSS: tuple[tuple[str, str, str], ...] = (
     ("minimap_css", "minimap", "dist/Control.MiniMap.min.css"),
     ("search_css", "search", "dist/leaflet-search.min.css"),
     ("measure_css", "measure", "Leaflet.PolylineMeasure.css"),
-    ("fontawesome", "fontawesome", "css/all.min.css"),
-)
+)  # icons are inline SVG (webmap/mapview/icons.py): no icon font on the map page
 
 
 def allowed(package: str, path: str) -> bool:

@@ -26,6 +26,7 @@ from layers.store import Feature, LayerInfo, Store
 from webmap.mapview import styles
 from webmap.mapview.cache import memo
 from webmap.mapview.i18n import display_name
+from webmap.mapview.icons import icon_svg
 from webmap.mapview.popups import Lookups, occupancy_of, popup_html, tooltip_html
 from webmap.mapview.styles import Legend
 
@@ -177,7 +178,7 @@ def _icon_styles(info: LayerInfo, features: list[Feature], index: int) -> dict:
     for f in features:
         name = styles.icon(icons.get(str(f.properties.get(field))) if field else None)
         out[f.id] = {
-            "html": f'<i class="fa-solid fa-{name}" style="color:{c}"></i>',
+            "html": f'<span class="pm-badge">{icon_svg(name, c)}</span>',
             "className": "pm-icon",
         }
     return out
