@@ -64,7 +64,8 @@
     link.setAttribute('aria-label', camera.label || camera.name);
     link.appendChild(cameraSvg(camera));
     var icon = L.divIcon({
-      html: link, className: 'iv-cam-icon', iconSize: [30, 30], iconAnchor: [15, 15]
+      // A 44×44 touch target around the 30 px camera.
+      html: link, className: 'iv-cam-icon', iconSize: [44, 44], iconAnchor: [22, 22]
     });
     // The link inside is the one tab stop; the marker itself is not another.
     return L.marker([camera.lat, camera.lon], { icon: icon, keyboard: false })
