@@ -37,12 +37,27 @@ class Scores:
     failed: tuple[str, ...]  # accessibility and best-practice audits that failed
 
 
-def lighthouse(url: str, cookie: str = "") -> Scores:
+def lighthouse(url: str, cookie: str = "", tries: int = 3) -> Scores:
     """Run Lighthouse on ``url`` (with ``cookie`` as a Cookie header if given).
+
+    Lighthouse sometimes loses its own trace ("NO_NAVSTART: … run Lighthouse
+    again"); such a run is repeated, up to ``tries`` in all.
 
     Raises:
         RuntimeError: Lighthouse did not produce a report.
     """
+    for attempt in range(1, tries + 1):
+        try:
+            return _lighthouse_once(url, cookie)
+        except RuntimeError as exc:
+            if attempt == tries or "run Lighthouse again" not in str(exc):
+                raise
+            logger.warning("lighthouse lost its trace on %s; again (%d)", url, attempt)
+    raise AssertionError("unreachable")
+
+
+def _lighthouse_once(url: str, cookie: str) -> Scores:
+    """One Lighthouse run."""
     with tempfile.TemporaryDirectory(prefix="parkmap-lh-") as tmp:
         out = Path(tmp) / "report.json"
         command = [
