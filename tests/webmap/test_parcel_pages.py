@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -14,14 +13,12 @@ from layers.store import open_store
 from tests.clearance_factories import PARK_A_NAME
 from tests.conftest import close_store
 from tests.investor_data import housing_within, investor_app
+from tests.pagedata import json_block
 from webmap.investor import nearby
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 PARCEL = "dinh_vu-051"  # available, in a three-parcel block, housing 8–9 km away
-MAP_DATA = re.compile(
-    r'<script type="application/json" id="iv-map-data">(.*?)</script>'
-)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +153,7 @@ def test_the_map_loads_only_vendored_code_and_the_configured_base_map(page: str)
     ]
     assert all(s.startswith("/static/") for s in scripts)
     assert "unpkg" not in page and "cdn" not in page.lower()
-    data = json.loads(html.unescape(MAP_DATA.search(page).group(1)))
+    data = json_block(page, "iv-map-data")
     assert data["base"]["url"] == "https://tiles.example.test/{z}/{x}/{y}.png"
     assert data["parcel"]["type"] == "Polygon"
     assert len(data["block"]) == 2 and len(data["housing"]) == 3

@@ -7,7 +7,6 @@ status as text, for those who do not use the map.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -19,15 +18,13 @@ from layers.store import open_store
 from tests.clearance_factories import PARK_A_NAME
 from tests.conftest import close_store
 from tests.investor_data import GEOD, investor_app
+from tests.pagedata import json_block, json_block_text
 from webmap.investor import nearby
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 PARK = "nam_dinh_vu_1"  # the sample's biggest park (55 parcels)
 ALL_FOUR = "cang_cua_ngo"  # a park with parcels of every status
-MAP_DATA = re.compile(
-    r'<script type="application/json" id="iv-map-data">(.*?)</script>'
-)
 COLORS = {  # data/layers/parcels.toml, as the main map draws them
     "leased": "#7f8c8d",
     "available": "#27ae60",
@@ -73,7 +70,7 @@ def page(client) -> str:
 
 
 def map_data(page: str) -> dict:
-    return json.loads(html.unescape(MAP_DATA.search(page).group(1)))
+    return json_block(page, "iv-map-data")
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +96,7 @@ def test_coordinates_are_rounded_to_a_tenth_of_a_metre(page: str) -> None:
 
 
 def test_the_biggest_park_page_stays_light(page: str) -> None:
-    data = MAP_DATA.search(page).group(1)
+    data = json_block_text(page, "iv-map-data")
     assert len(data.encode()) < 40_000
     assert len(page.encode()) < 100_000
 

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import isolated
 from tests.factories import login, make_user
+from tests.pagedata import code_outside_strings
 from tests.vrfactories import TOKEN, tiny_with_scenes, upload_titled
 from webmap import create_app
 
@@ -24,8 +25,6 @@ HOSTILE = (
     "Cam ${window.PWNED=document.domain} `x` \"q\" 'a' </script><b>PWNED</b>",
     "${alert(1)}`;window.PWNED=2;`</script><script>window.PWNED=3</script>",
 )
-SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
-JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +48,6 @@ def hostile_app(request, hostile_base, tmp_path: Path):
     )
     app.config["HOSTILE_SCENE"] = upload_titled(app, request.param)
     return app
-
-
-def code_outside_strings(html: str) -> list[str]:
-    """Each inline script with its double-quoted (JSON) string literals removed."""
-    return [JSON_STRING.sub('""', body) for body in SCRIPT.findall(html)]
 
 
 def assert_title_is_data(html: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import shutil
 from pathlib import Path
@@ -13,16 +12,12 @@ import pytest
 from flask import Flask
 
 from tests.conftest import isolated
+from tests.pagedata import code_outside_strings, json_block
 from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
 from webmap import create_app
 
 HOSTILE = "Cam ${window.PWNED=1} </script><b>x</b>"
-MAP_DATA = re.compile(
-    r'<script type="application/json" id="vr-map-data">(.*?)</script>'
-)
 CARD = re.compile(r'<li class="vr-card" data-scene="([^"]+)">(.*?)</li>', re.S)
-SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
-JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 HEADINGS = {"vi": "Tất cả ảnh 360°", "en": "All 360° views", "ja": "360°ビュー一覧",
             "ko": "모든 360° 보기"}  # fmt: skip
 BADGES = {"vi": "ảnh chụp", "en": "photo", "ja": "写真", "ko": "사진"}
@@ -108,7 +103,7 @@ def test_the_thumbnails_are_served(app: Flask, page: str) -> None:
 
 
 def test_the_map_has_a_camera_per_scene(page: str) -> None:
-    data = json.loads(html.unescape(MAP_DATA.search(page).group(1)))
+    data = json_block(page, "vr-map-data")
     cameras = {c["url"]: c for c in data["cameras"]}
     assert set(cameras) == {"/vr/park-a?lang=en", "/vr/evil?lang=en"}
     assert cameras["/vr/evil?lang=en"]["generated"] is False
@@ -120,9 +115,9 @@ def test_a_hostile_title_is_text_everywhere(page: str) -> None:
     assert "<b>x</b>" not in page
     assert html.escape(HOSTILE, quote=False) in cards(page)["evil"]
     assert page.count("</script>") == len(re.findall(r"<script\b", page))
-    for body in SCRIPT.findall(page):
-        assert "PWNED" not in JSON_STRING.sub('""', body)  # data, never code
-    data = json.loads(html.unescape(MAP_DATA.search(page).group(1)))
+    for code in code_outside_strings(page):
+        assert "PWNED" not in code  # data, never code
+    data = json_block(page, "vr-map-data")
     assert HOSTILE in {c["name"] for c in data["cameras"]}
 
 
