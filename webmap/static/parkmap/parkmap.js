@@ -215,8 +215,8 @@
     });
   }
 
-  function openInline(feature, latlng) {
-    feature.fire('click', {latlng: latlng || centreOf(feature)}, true);
+  function openInline(feature) {
+    feature.fire('click', {latlng: centreOf(feature)}, true);
   }
 
   function centreOf(feature) {
@@ -237,7 +237,7 @@
     if (inline) {
       if (!S.map.hasLayer(S.overlays.parks)) { S.map.addLayer(S.overlays.parks); }
       S.map.fitBounds(inline.getBounds(), {maxZoom: 15});
-      openInline(inline, null);
+      openInline(inline);
       return;
     }
     pm.openFeature('parks', id).then(function (got) {
@@ -305,7 +305,7 @@
     pm.map = map;
     pm.overlays = overlays;
     S = {map: map, config: config, overlays: overlays, bases: bases, base: config.base,
-      selected: null, selectedPopup: null, highlight: null};
+      selected: null, highlight: null};
     S.parentOrigin = parentOrigin();
     map.attributionControl.addAttribution(config.attribution);
     applyView(config.view);
