@@ -149,3 +149,67 @@ def nearest_scene(manifest: Manifest, geom: BaseGeometry) -> Scene:
         raise SceneNotFound("(any)")
     lon, lat = _anchor(geom)
     return nearest(manifest.scenes, lon, lat)[0]
+
+
+def spread_bearings(bearings_deg: Sequence[float], min_gap_deg: float) -> list[float]:
+    """Bearings moved apart as little as possible so that none is within the gap.
+
+    Walk-to arrows of neighbouring scenes in nearly the same direction would
+    overlap; each run of arrows closer than ``min_gap_deg`` is fanned out around
+    its mean bearing, ``min_gap_deg`` apart, keeping their order (on a circle cut
+    at its widest gap). With too many bearings for the gap, they share the
+    circle evenly.
+
+    Args:
+        bearings_deg: true bearings, degrees.
+        min_gap_deg: the least angle between two shown bearings.
+
+    Returns:
+        The bearings to show, in [0, 360), in the order given.
+    """
+    n = len(bearings_deg)
+    if n < 2:
+        return [_fold(b) for b in bearings_deg]
+    gap = min(min_gap_deg, 360.0 / n)
+    order = sorted(range(n), key=lambda i: bearings_deg[i] % 360.0)
+    angles = [bearings_deg[i] % 360.0 for i in order]
+    gaps = [(angles[(k + 1) % n] - angles[k]) % 360.0 for k in range(n)]
+    start = (int(np.argmax(gaps)) + 1) % n  # cut the circle at its widest gap
+    order = order[start:] + order[:start]
+    unwrapped = [bearings_deg[order[0]] % 360.0]
+    for i in order[1:]:
+        unwrapped.append(unwrapped[-1] + (bearings_deg[i] - unwrapped[-1]) % 360.0)
+    shown = _fan_out(unwrapped, gap)
+    if shown[0] + 360.0 - shown[-1] < gap - 1e-9:  # the fans met across the cut
+        step = 360.0 / n
+        first = float(np.mean(unwrapped)) - step * (n - 1) / 2.0
+        shown = [first + k * step for k in range(n)]
+    out = [0.0] * n
+    for i, angle in zip(order, shown, strict=True):
+        out[i] = _fold(angle)
+    return out
+
+
+def _fold(angle_deg: float) -> float:
+    """An angle in [0, 360) (``%`` alone gives 360.0 for tiny negative ones)."""
+    folded = angle_deg % 360.0
+    return 0.0 if folded >= 360.0 else folded
+
+
+def _fan_out(angles: Sequence[float], gap: float) -> list[float]:
+    """Increasing ``angles`` moved apart, ``gap`` at least, in least-squares runs."""
+    runs: list[list[float]] = []  # the original angles of each run
+    starts: list[float] = []
+    for angle in angles:
+        runs.append([angle])
+        starts.append(angle)
+        while len(runs) > 1 and starts[-1] < starts[-2] + gap * len(runs[-2]):
+            merged = runs[-2] + runs.pop()
+            starts.pop()
+            runs[-1] = merged
+            starts[-1] = float(np.mean(merged)) - gap * (len(merged) - 1) / 2.0
+    return [
+        s + k * gap
+        for s, run in zip(starts, runs, strict=True)
+        for k in range(len(run))
+    ]

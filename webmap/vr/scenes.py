@@ -17,17 +17,23 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from geo.panorama import yaw_pitch
 from layers.panorama_hotspots import (
     Hotspot,
     parcel_outline,
     scene_hotspots,
     scene_links,
+    spread_bearings,
 )
 from layers.panoramas import MANIFEST, Manifest, Scene, read_manifest
 from layers.store.base import Feature
 from webmap.store import get_store
 
 KEY = "parkmap.vr.manifest"
+# Walk-to arrows stand this far below the horizon (clear of the park pins on it)
+# and at least this far apart: 52 px arrows at the widest view of a phone.
+ARROW_PITCH_DEG = -15.0
+ARROW_GAP_DEG = 12.0
 
 
 def manifest() -> Manifest:
@@ -123,15 +129,24 @@ def marker(spot: Hotspot, lang: str) -> dict[str, Any]:
     }
 
 
-def _link(spot: Hotspot, lang: str) -> dict[str, Any]:
-    """A virtual-tour link to a neighbouring scene."""
+def _link(spot: Hotspot, shown_deg: float, lang: str) -> dict[str, Any]:
+    """A virtual-tour link to a neighbouring scene; its arrow at ``shown_deg``."""
     other: Scene = spot.properties["scene"]
+    yaw, pitch = yaw_pitch(shown_deg, ARROW_PITCH_DEG)
     return {
         "nodeId": other.id,
         "position": {"yaw": round(spot.yaw, 5), "pitch": round(spot.pitch, 5)},
+        "arrow": {"yaw": round(yaw, 5), "pitch": round(pitch, 5)},
         "name": other.label(lang),
         "distance": _bearing_text(spot),
     }
+
+
+def _links(scene: Scene, lang: str) -> list[dict[str, Any]]:
+    """The scene's links, their arrows fanned out where they would overlap."""
+    spots = scene_links(manifest(), scene)
+    shown = spread_bearings([s.bearing_deg for s in spots], ARROW_GAP_DEG)
+    return [_link(s, b, lang) for s, b in zip(spots, shown, strict=True)]
 
 
 def _outline(scene: Scene, parcel: Feature, lang: str) -> dict[str, Any]:
@@ -181,7 +196,7 @@ def scene_document(
             "tilePrefix": _media(scene, "x")[:-1],
         },
         "thumbnail": _media(scene, "thumb.jpg"),
-        "links": [_link(s, lang) for s in scene_links(doc, scene)],
+        "links": _links(scene, lang),
         "markers": [marker(s, lang) for s in scene_hotspots(get_store(), scene)],
         "map": _minimap_xy(scene, dict(doc.minimap) if doc.minimap else None),
         "parcel": _outline(scene, parcel, lang) if parcel is not None else None,

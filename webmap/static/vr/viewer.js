@@ -22,6 +22,7 @@ const T = texts.page;
 const SCENE_SPOT = 'scene:';  // mini-map hotspot ids
 const KIND_COLOURS = { landmark: '#1f4e79', park: '#b03a2e', parcel: '#27ae60' };
 const docs = new Map();  // scene id → scene document
+const ARROW_PX = 52;  // walk-to arrows: touch targets of 44 px at least
 
 function esc(text) {
   return String(text ?? '').replace(/[&<>"']/g, (c) => (
@@ -82,7 +83,14 @@ function toNode(doc) {
     },
     // The image centre faces doc.heading: turn the sphere so that yaw is the true bearing.
     sphereCorrection: { pan: -doc.heading * Math.PI / 180 },
-    links: doc.links.map((l) => ({ nodeId: l.nodeId, position: l.position, data: l })),
+    // Each arrow stands where the server put it (below the horizon, fanned out
+    // from its neighbours); the true bearing stays the link's position.
+    links: doc.links.map((l) => ({
+      nodeId: l.nodeId,
+      position: l.position,
+      linkOffset: { yaw: l.arrow.yaw - l.position.yaw, pitch: l.arrow.pitch - l.position.pitch },
+      data: l,
+    })),
     markers,
     map: doc.map ? { x: doc.map.x, y: doc.map.y } : false,
     data: doc,
@@ -117,7 +125,10 @@ if (cfg.minimap) {
 plugins.push([VirtualTourPlugin, {
   dataMode: 'server',
   positionMode: 'manual',
-  renderMode: '3d',
+  // Flat arrows in the direction of each scene, of a fixed size: the 3D ones lie on a
+  // small ring on the ground and cover each other on a phone.
+  renderMode: '2d',
+  arrowStyle: { size: { width: ARROW_PX, height: ARROW_PX } },
   getNode,
   startNodeId: cfg.start,
   preload: false,
@@ -217,8 +228,17 @@ tour.addEventListener('node-changed', ({ node }) => {
 new MutationObserver(() => {
   for (const arrow of viewer.container.querySelectorAll('.psv-virtual-tour-link:not([aria-label])')) {
     const link = arrow.tourLink?.data;
-    if (link) arrow.setAttribute('aria-label', `${link.name} (${link.distance})`);
+    if (!link) continue;
+    arrow.setAttribute('aria-label', `${link.name} (${link.distance})`);
+    arrow.title = link.name;  // the tour's own tooltip is off (see showLinkTooltip)
   }
 }).observe(viewer.container, { childList: true, subtree: true });
+
+// The tour walks on pointer clicks only: let Enter and Space on a focused arrow walk too.
+viewer.container.addEventListener('click', (event) => {
+  const arrow = event.target.closest?.('.psv-virtual-tour-link');
+  if (event.detail !== 0 || !arrow?.tourLink) return;  // detail 0: from the keyboard
+  tour.setCurrentNode(arrow.tourLink.nodeId, null, arrow.tourLink);
+});
 
 window.parkmapVR = { viewer, tour, markers, map, compass, docs };
