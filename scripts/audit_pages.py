@@ -69,7 +69,10 @@ READY = {
     "planner_map.map_page": "() => window.parkmap && parkmap.planner"
     " && parkmap.planner.loaded > 0",
     "investor.parcel_page": "() => window.parkmapParcel && parkmapParcel.map",
-    "vr.viewer": "() => document.body.dataset.ready === 'true'",
+    # The 360° page shows a still first; on a phone the viewer starts on the button.
+    "vr.viewer": "() => { const go = document.getElementById('vr-start');"
+    " if (go && !go.hidden && !go.disabled) go.click();"
+    " return document.body.dataset.ready === 'true'; }",
 }
 MAP_PAGES = {"map.index", "embed.embed", "planner_map.map_page", "land.page"}
 LIGHTHOUSE = ("map.index", "land.page", "investor.parcel_page",

@@ -35,7 +35,10 @@ SIZES = {
 READY = {  # what a page shows once its script has drawn it ("idle": no signal)
     "map": "() => window.parkmap && window.parkmap.map && performance"
     ".getEntriesByName('parkmap:overlays-painted').length > 0",
-    "vr": "() => document.body.dataset.ready === 'true'",
+    # The 360° page shows a still first; on a phone the viewer starts on the button.
+    "vr": "() => { const go = document.getElementById('vr-start');"
+    " if (go && !go.hidden && !go.disabled) go.click();"
+    " return document.body.dataset.ready === 'true'; }",
 }
 OUT, IN = ("out",), ("in",)
 

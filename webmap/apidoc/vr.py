@@ -42,6 +42,7 @@ def _parcel(facts: Facts, description: str, required: bool = False) -> Param:
     return query("parcel", description, example, required=required)
 
 
+NUMBER = {"type": "number"}
 BACK = query("back", "The map view to go back to (a map URL's query).")
 NO_SCENE = problem(404, "No such scene or parcel.")
 
@@ -128,6 +129,27 @@ def vr_files(facts: Facts) -> list[Endpoint]:
             (
                 _scene(facts),
                 segment("name", "The file.", {"type": "string", "example": "base.jpg"}),
+            ),
+        ),
+        Endpoint(
+            "get",
+            "/vr/{scene_id}/preview.webp",
+            "getScenePreview",
+            "The view the viewer opens on, as a small still (its page paints it "
+            "first); yaw and pitch are rounded to 5°.",
+            "VR360",
+            merged(
+                spec.file("image/webp"),
+                NOT_MODIFIED,
+                problem(400, "A bad shape, yaw or pitch."),
+                NO_SCENE,
+            ),
+            (
+                _scene(facts),
+                query("shape", "wide (2:1) or tall (2:3).", choice(("wide", "tall"))),
+                query("yaw", "True bearing of the view's centre, degrees.", NUMBER),
+                query("pitch", "Elevation of the view's centre, degrees.", NUMBER),
+                query("v", "A version token: the page's URL changes with the image."),
             ),
         ),
         Endpoint(

@@ -2,8 +2,9 @@
 
 Routes (all under ``/vr``): ``/vr/`` the gallery of scenes (cards and a map of
 the cameras), ``/vr/<scene>`` the viewer, ``/vr/<scene>.json`` one scene for the
-viewer, ``/vr/scenes.json`` all scenes, ``/vr/nearest?parcel=<id>`` the scene
-nearest a parcel (redirect), ``/vr/media/...`` tiles and mini-map, ``POST
+viewer, ``/vr/scenes.json`` all scenes, ``/vr/<scene>/preview.webp`` the still the
+viewer page paints first, ``/vr/nearest?parcel=<id>`` the scene nearest a parcel
+(redirect), ``/vr/media/...`` tiles and mini-map, ``POST
 /vr/scenes`` a photo upload (``Authorization: Bearer <PARKMAP_ADMIN_TOKEN>``).
 """
 
@@ -31,7 +32,7 @@ from layers.enquiries import RateLimit
 from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
-from layers.panoramas import SceneNotFound
+from layers.panoramas import Scene, SceneNotFound
 from webmap import ratelimit
 from webmap.auth import csrf
 from webmap.auth.service import get_database
@@ -44,8 +45,26 @@ from webmap.security import csp_nonce
 from webmap.store import get_store
 from webmap.vr import settings
 from webmap.vr.gallery import gallery_context
-from webmap.vr.page import import_map, stylesheets, viewer_texts
-from webmap.vr.scenes import manifest, map_url, scene_document, scene_list
+from webmap.vr.page import (
+    START_ZOOM,
+    import_map,
+    library_stylesheets,
+    viewer_texts,
+)
+from webmap.vr.preview import (
+    SHAPES,
+    PreviewQuery,
+    preview_etag,
+    preview_url,
+    preview_webp,
+)
+from webmap.vr.scenes import (
+    manifest,
+    map_url,
+    scene_document,
+    scene_list,
+    start_view,
+)
 
 bp = Blueprint("vr", __name__, url_prefix="/vr")
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
@@ -131,8 +150,7 @@ def viewer(scene_id: str) -> Response:
     lang = current_language()
     scene = manifest().get(scene_id)
     parcel_id = request.args.get("parcel") or None
-    if parcel_id:
-        _parcel(parcel_id)  # 404 now rather than in the page's script
+    parcel = _parcel(parcel_id)  # 404 now rather than in the page's script
     back = _back_url(scene, parcel_id, lang)
     config = {
         "start": scene.id,
@@ -142,6 +160,9 @@ def viewer(scene_id: str) -> Response:
         "pageUrl": url_for("vr.viewer", scene_id="__ID__", lang=lang),
         "minimap": _minimap(),
         "scenes": scene_list(lang),
+        "zoom": START_ZOOM,
+        "module": url_for("static", filename="vr/viewer.js"),
+        "stylesheets": library_stylesheets(),  # added when the viewer starts
     }
     html = render_template(
         "vr/viewer.html",
@@ -153,9 +174,35 @@ def viewer(scene_id: str) -> Response:
         config=config,
         texts=viewer_texts(),
         importmap=import_map(),
-        stylesheets=stylesheets(),
+        preview=_previews(scene, *start_view(scene, parcel)),
     )
     return _html(html)
+
+
+def _previews(scene: Scene, yaw: float, pitch: float) -> dict[str, dict[str, object]]:
+    """URL and size of each shape of the page's preview image."""
+    out = {}
+    for shape, (width, height) in SHAPES.items():
+        query = PreviewQuery.facing(shape, yaw, pitch)
+        out[shape] = {"url": preview_url(scene, query), "w": width, "h": height}
+    return out
+
+
+@bp.get("/<scene_id>/preview.webp")
+def preview(scene_id: str) -> Response:
+    """The viewer's opening view as a small image, painted before the viewer."""
+    scene = manifest().get(scene_id)
+    query = PreviewQuery.parse(request.args)
+    response = Response(mimetype="image/webp")
+    response.set_etag(preview_etag(scene, query))
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.if_none_match.contains(response.get_etag()[0]):
+        response.status_code = 304
+        return response
+    response.set_data(preview_webp(scene, query))
+    return response
 
 
 def _minimap() -> dict | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from webmap.mapview import assets
@@ -22,6 +21,15 @@ MODULES = {
     ),
 }
 STYLESHEETS = ("psv-core", "psv-markers", "psv-virtual-tour", "psv-map", "psv-compass")
+# The viewer opens at this zoom level (0-100) between Photo Sphere Viewer's
+# default fields of view; the page's preview image is drawn with the same one.
+START_ZOOM = 30
+MIN_FOV_DEG, MAX_FOV_DEG = 30.0, 90.0
+
+
+def start_fov_deg() -> float:
+    """The vertical field of view the viewer opens with."""
+    return MAX_FOV_DEG + (MIN_FOV_DEG - MAX_FOV_DEG) * START_ZOOM / 100
 
 
 def import_map() -> dict[str, dict[str, str]]:
@@ -29,10 +37,9 @@ def import_map() -> dict[str, dict[str, str]]:
     return {"imports": {name: assets.url(*where) for name, where in MODULES.items()}}
 
 
-def stylesheets() -> list[str]:
-    """The libraries' stylesheets, then the viewer's own."""
-    links = [assets.url(package, "index.css") for package in STYLESHEETS]
-    return [*links, url_for("static", filename="vr/viewer.css")]
+def library_stylesheets() -> list[str]:
+    """The libraries' stylesheets (the page adds them when the viewer starts)."""
+    return [assets.url(package, "index.css") for package in STYLESHEETS]
 
 
 def viewer_texts() -> dict[str, object]:

@@ -149,17 +149,30 @@ def _links(scene: Scene, lang: str) -> list[dict[str, Any]]:
     return [_link(s, b, lang) for s, b in zip(spots, shown, strict=True)]
 
 
+def _facing(target: Hotspot) -> tuple[float, float]:
+    """Yaw and pitch (radians) that face ``target``, looking at most 60° down."""
+    return round(target.yaw, 5), round(max(target.pitch, -math.radians(60)), 5)
+
+
+def start_view(scene: Scene, parcel: Feature | None) -> tuple[float, float]:
+    """Yaw and pitch (radians) the viewer opens on: the parcel's, else north."""
+    if parcel is None:
+        return 0.0, 0.0
+    return _facing(parcel_outline(scene, parcel).target)
+
+
 def _outline(scene: Scene, parcel: Feature, lang: str) -> dict[str, Any]:
     """The parcel's outline marker and the view that faces it."""
     outline = parcel_outline(scene, parcel)
     target = outline.target
+    yaw, pitch = _facing(target)
     return {
         "id": parcel.id,
         "rings": [
             [[round(y, 5), round(p, 5)] for y, p in ring] for ring in outline.rings
         ],
-        "yaw": round(target.yaw, 5),
-        "pitch": round(max(target.pitch, -math.radians(60)), 5),
+        "yaw": yaw,
+        "pitch": pitch,
         "label": _("Parcel") + f" {parcel.id}",
         "tooltip": f"{_('Parcel')} {parcel.id} · {_bearing_text(target)}",
         "info": _info(target, lang),

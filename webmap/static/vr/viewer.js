@@ -1,6 +1,8 @@
 // The VR360 viewer: Photo Sphere Viewer with tiles, markers, a virtual tour between
 // scenes, a mini-map, a compass and device orientation. Scene documents come from
 // /vr/<scene>.json; every library is served by this site (see the page's import map).
+// start.js imports this module (after adding the libraries' stylesheets) when the
+// viewer is wanted; `shown` settles once the first scene is on screen.
 import { Viewer } from '@photo-sphere-viewer/core';
 import { EquirectangularTilesAdapter } from '@photo-sphere-viewer/equirectangular-tiles-adapter';
 import { MarkersPlugin } from '@photo-sphere-viewer/markers-plugin';
@@ -9,13 +11,6 @@ import { MapPlugin } from '@photo-sphere-viewer/map-plugin';
 import { CompassPlugin } from '@photo-sphere-viewer/compass-plugin';
 import { GyroscopePlugin } from '@photo-sphere-viewer/gyroscope-plugin';
 
-// The viewer checks its stylesheets when it starts: wait for them under load.
-await Promise.all([...document.querySelectorAll('link[rel="stylesheet"]')].map((link) => (
-  link.sheet ? null : new Promise((done) => {
-    link.addEventListener('load', done, { once: true });
-    link.addEventListener('error', done, { once: true });
-  }))));
-
 const cfg = JSON.parse(document.getElementById('vr-config').textContent);
 const texts = JSON.parse(document.getElementById('vr-texts').textContent);
 const T = texts.page;
@@ -23,6 +18,9 @@ const SCENE_SPOT = 'scene:';  // mini-map hotspot ids
 const KIND_COLOURS = { landmark: '#1f4e79', park: '#b03a2e', parcel: '#27ae60' };
 const docs = new Map();  // scene id → scene document
 const ARROW_PX = 52;  // walk-to arrows: touch targets of 44 px at least
+const SMALL_SCREEN = window.matchMedia('(max-width: 767px)').matches;
+let showFirst;
+export const shown = new Promise((resolve) => { showFirst = resolve; });
 
 function esc(text) {
   return String(text ?? '').replace(/[&<>"']/g, (c) => (
@@ -116,6 +114,7 @@ if (cfg.minimap) {
     imageUrl: cfg.minimap.imageUrl,
     size: '220px',
     position: 'bottom left',
+    visibleOnLoad: !SMALL_SCREEN,  // a phone shows the view first, the map on demand
     defaultZoom: 160,
     rotation: 0,
     spotStyle: { size: 12, color: '#ffffff', borderSize: 2, borderColor: '#1f4e79' },
@@ -145,7 +144,7 @@ const viewer = new Viewer({
   plugins,
   lang: texts.psv,
   loadingTxt: texts.psv.loading,
-  defaultZoomLvl: 30,
+  defaultZoomLvl: cfg.zoom,  // the page's preview image is drawn at the same zoom
   mousewheelCtrlKey: false,
   navbar: [
     'zoom', 'move',
@@ -153,6 +152,8 @@ const viewer = new Viewer({
     'markersList', 'gyroscope', 'caption', 'fullscreen',
   ],
 });
+// An error the viewer shows (panorama or scene not loaded) must not stay under the still.
+viewer.addEventListener('show-overlay', () => showFirst());
 const markers = viewer.getPlugin(MarkersPlugin);
 const tour = viewer.getPlugin(VirtualTourPlugin);
 const map = cfg.minimap ? viewer.getPlugin(MapPlugin) : null;
@@ -222,6 +223,7 @@ tour.addEventListener('node-changed', ({ node }) => {
   }
   first = false;
   document.body.dataset.ready = 'true';
+  showFirst();
 });
 
 // The tour plugin's arrows are bare <button>s: name each after the scene it leads to.
