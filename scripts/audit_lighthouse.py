@@ -33,6 +33,7 @@ class Scores:
     best_practices: float
     lcp_ms: float
     fcp_ms: float
+    tbt_ms: float  # total blocking time
     bytes: int
     failed: tuple[str, ...]  # accessibility and best-practice audits that failed
 
@@ -105,6 +106,7 @@ def scores(report: dict) -> Scores:
         best_practices=score("best-practices"),
         lcp_ms=audits["largest-contentful-paint"]["numericValue"],
         fcp_ms=audits["first-contentful-paint"]["numericValue"],
+        tbt_ms=audits["total-blocking-time"]["numericValue"],
         bytes=int(audits["total-byte-weight"]["numericValue"]),
         failed=failed,
     )

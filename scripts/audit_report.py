@@ -14,7 +14,7 @@ BYTES_TARGET = 250_000
 LH_TARGET = {"performance": 90.0, "accessibility": 100.0, "best_practices": 95.0}
 LCP_TARGET_MS = 2500.0
 PAGE_ROW = "{:44} {:3} {:>4} {:>3} {:>4} {:>4} {:>5} {:>3}  {}"
-LH_ROW = "{:44} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}  {}"
+LH_ROW = "{:44} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6} {:>6}  {}"
 
 
 def _state(visit: Visit) -> str:
@@ -37,12 +37,13 @@ def print_tables(audit: Audit) -> None:
     if audit.lighthouse:
         print()
         print(LH_ROW.format("Lighthouse 12, mobile", "perf", "a11y", "bp", "LCP s",
-                            "FCP s", "kB", "failed a11y/bp audits"))  # fmt: skip
+                            "FCP s", "TBT ms", "kB",
+                            "failed a11y/bp audits"))  # fmt: skip
         for path, s in audit.lighthouse.items():
             print(LH_ROW.format(
                 path[:44], f"{s.performance:.0f}", f"{s.accessibility:.0f}",
                 f"{s.best_practices:.0f}", f"{s.lcp_ms / 1000:.2f}",
-                f"{s.fcp_ms / 1000:.2f}", f"{s.bytes / 1000:.0f}",
+                f"{s.fcp_ms / 1000:.2f}", f"{s.tbt_ms:.0f}", f"{s.bytes / 1000:.0f}",
                 ", ".join(s.failed) or "-",
             ))  # fmt: skip
     if audit.load is not None:
