@@ -106,7 +106,7 @@ class Setting:
 
 def _data(sub: str) -> Derived:
     """A folder under ``DATA_DIR``."""
-    return Derived(lambda c: str(Path(c["DATA_DIR"]) / sub), f"<DATA_DIR>/{sub}")
+    return Derived(lambda c: str(Path(c["DATA_DIR"]) / sub), f"`<DATA_DIR>/{sub}`")
 
 
 def _not_development(c: Mapping[str, Any]) -> bool:
@@ -147,13 +147,13 @@ SETTINGS: tuple[Setting, ...] = (
       "the files they name; relative paths are from the project root", STORE,
       blank_is_default=True),
     S("STORE", Store(), Derived(lambda c: str(Path(c["DATA_DIR"]) / "build" /
-      "parkmap.gpkg"), "<DATA_DIR>/build/parkmap.gpkg"), "the built store: a "
+      "parkmap.gpkg"), "`<DATA_DIR>/build/parkmap.gpkg`"), "the built store: a "
       "GeoPackage, or a `postgresql://` URL (PostGIS; `?schema=&pool_max=`)", STORE,
       blank_is_default=True),
     S("STATE_DIR", Folder(resolve=True), _data("state"), "accounts database, "
       "sign-in limits and the session key file", STORE, blank_is_default=True),
     # accounts, sessions
-    S("SESSION_COOKIE_SECURE", Flag(), Derived(_not_development, "1 unless "
+    S("SESSION_COOKIE_SECURE", Flag(), Derived(_not_development, "`1` unless "
       "`ENV_NAME=development`"), "send the session cookie over https only", ACCOUNTS),
     S("SESSION_COOKIE_HTTPONLY", Flag(), True, "hide the session cookie from "
       "scripts", ACCOUNTS),
@@ -199,10 +199,10 @@ SETTINGS: tuple[Setting, ...] = (
     S("DATA_ATTRIBUTION", Text(), "", "the data's attribution line", MAP,
       shown="figures' source and date, geometry approximate"),
     S("VENDOR_DIR", Folder(), str(PROJECT_ROOT / "node_modules"), "where `npm ci` "
-      "put the browser libraries", MAP, shown="node_modules/"),
+      "put the browser libraries", MAP, shown="`node_modules/`"),
     S("ASSET_BUILD_DIR", Folder(resolve=True), Derived(
         lambda c: "" if c.get("TESTING") else str(ASSET_BUILD_DIR),
-        "build/assets/ (empty under `TESTING`)"), "the minified copies "
+        "`build/assets/` (empty under `TESTING`)"), "the minified copies "
       "`make assets` wrote; empty serves the sources", MAP),
     # vector tiles
     S("TILE_MAX_AGE", Whole(0), 3600, "seconds in the vector tiles' "
@@ -250,9 +250,10 @@ SETTINGS: tuple[Setting, ...] = (
       "off)", OPS),
     S("METRICS_TOKEN", Secret(), "", "when set, `/metrics` needs `Authorization: "
       "Bearer <token>`; required with metrics in production", OPS),
-    S("ACCESS_LOG", Flag(), Derived(_not_development, "1 unless "
+    S("ACCESS_LOG", Flag(), Derived(_not_development, "`1` unless "
       "`ENV_NAME=development`"), "one JSON line per request on stderr (logger "
-      "`webmap.access`); gunicorn's own access log is on only while this is 0", OPS),
+      "`webmap.access`); gunicorn writes its own access log only when this is set "
+      "to `0`", OPS),
     # gunicorn: read by deploy/gunicorn.conf.py, not by the app
     S("GUNICORN_BIND", Text(), "0.0.0.0:8000", "address gunicorn listens on "
       "(`python -m webmap` passes `-b HOST:PORT` instead)", GUNICORN, app=False,
@@ -281,9 +282,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         ConfigError: naming the bad ``PARKMAP_*`` variable.
     """
     app.config.from_mapping(FIXED)
-    app.config.from_mapping(
-        {s.name: None if isinstance(s.default, Derived) else s.default for s in _app()}
-    )
+    app.config.from_mapping(defaults())
     app.config.from_prefixed_env(PREFIX[:-1])
     warn_unknown(os.environ)
     if test_config:
@@ -302,6 +301,12 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 def _app() -> tuple[Setting, ...]:
     return tuple(s for s in SETTINGS if s.app)
+
+
+def defaults() -> dict[str, Any]:
+    """The app settings' defaults; None where ``resolve`` derives one later."""
+    derived = (s for s in _app() if isinstance(s.default, Derived))
+    return {s.name: s.default for s in _app()} | dict.fromkeys(s.name for s in derived)
 
 
 def resolve(config: MutableMapping[str, Any], upto: str | None = None) -> None:
@@ -404,12 +409,11 @@ def read(name: str, environ: Mapping[str, str] | None = None) -> Any:
     if not setting.app:
         raw = environ.get(setting.variable)
         return _value(setting, {} if raw is None else {name: raw})
-    config: dict[str, Any] = {}
+    config = defaults()
     for other in _app():
         raw = environ.get(other.variable)
-        config[other.name] = other.default if raw is None else _decode(raw)
-        if isinstance(other.default, Derived) and raw is None:
-            config[other.name] = None
+        if raw is not None:
+            config[other.name] = _decode(raw)
     resolve(config, upto=name)
     return config[name]
 
