@@ -3,6 +3,9 @@
 Each worker process opens its own pool of at most ``pool_max`` connections (from
 PARKMAP_STORE); keep workers × threads ≤ pool_max per process, and
 pool_max × workers × machines below the database's max_connections.
+
+The environment variables read here are declared in ``webmap/settings.py`` (section
+gunicorn) and listed in ``docs/settings.md``; a test keeps the two in step.
 """
 
 import multiprocessing

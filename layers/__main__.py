@@ -1,8 +1,13 @@
-"""``python -m layers build|check|layers add|backup|restore``."""
+"""``python -m layers build|check|layers add|raster …|backup|restore``.
 
-from layers.backupcli import backup_command, restore_command
-from layers.cli import main
+The layer tools take their settings from the web app's settings module
+(``webmap.settings``, the one reader of ``PARKMAP_*``), which ``layers`` does not
+import; so this runs the same commands through Flask's command line,
+``flask --app webmap …``, in this process's place.
+"""
 
-main.add_command(backup_command)
-main.add_command(restore_command)
-main(prog_name="python -m layers")
+import os
+import sys
+
+command = [sys.executable, "-m", "flask", "--app", "webmap", *sys.argv[1:]]
+os.execv(sys.executable, command)

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from layers.cli import configure_logging, current_settings
+from layers.cli import configure_logging
 from layers.errors import BackupError, StoreUnavailable
+from layers.settings import current_settings
 from layers.store import is_url
 from layers.store.gpkg_backup import backup, check_store_file, restore
 from layers.store.pg_schema import PgLocation

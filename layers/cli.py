@@ -1,7 +1,7 @@
 """Command line for the GIS officer: build, check a file, add a layer.
 
-The same click commands serve ``python -m layers ...`` and ``flask --app webmap ...``;
-under Flask the settings come from the app's config, otherwise from ``PARKMAP_*``.
+Registered on ``flask --app webmap ...`` (``python -m layers ...`` runs the same);
+their settings come from the app (``layers.settings.current_settings``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from geo.io import atomic_output
 from layers.build import build
 from layers.errors import BuildFailed, StoreUnavailable
 from layers.inspect import check_file, draft_spec
-from layers.rastercli import raster_group, sync_rasters
+from layers.rastercli import sync_rasters
 from layers.registry import SPEC_DIR
-from layers.settings import Settings
+from layers.settings import current_settings
 from layers.spec import dump_spec
 from layers.store import is_url
 
@@ -37,19 +37,6 @@ def configure_logging(level: int = logging.INFO) -> None:
         )
     root.setLevel(level)
     logging.getLogger("pyogrio").setLevel(logging.WARNING)  # one line per layer written
-
-
-def current_settings() -> Settings:
-    """Settings from the click context: a Settings object, a Flask app, or the env."""
-    ctx = click.get_current_context()
-    settings = ctx.find_object(Settings)
-    if settings is not None:
-        return settings
-    info = ctx.obj
-    if info is not None and hasattr(info, "load_app"):  # Flask's ScriptInfo
-        app = info.load_app()
-        return Settings(Path(app.config["DATA_DIR"]), str(app.config["STORE"]))
-    return Settings.from_env()
 
 
 @click.command("build")
@@ -116,16 +103,3 @@ def add_command(name: str, file: Path, id_field: str | None, force: bool) -> Non
         tmp.write_text(dump_spec(spec, settings.data_dir), encoding="utf-8")
     click.echo(f"wrote {target}: {spec.geometry} layer with {len(spec.fields)} fields")
     click.echo("edit the title and fields there, then run the build")
-
-
-@click.group()
-@click.pass_context
-def main(ctx: click.Context) -> None:
-    """Parkmap layer tools (settings from PARKMAP_* environment variables)."""
-    ctx.obj = Settings.from_env()
-
-
-main.add_command(build_command)
-main.add_command(check_command)
-main.add_command(layers_group)
-main.add_command(raster_group)

@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
 import click
 
 from geo.errors import GeoError
-from layers.cli import configure_logging, current_settings
+from layers.cli import configure_logging
 from layers.errors import StoreUnavailable
 from layers.panorama_build import GenerateOptions, generate
-from layers.settings import Settings
+from layers.settings import current_settings
 from layers.store import open_store
 
 logger = logging.getLogger(__name__)
-
-
-def panorama_dirs(settings: Settings, config: dict | None = None) -> tuple[Path, Path]:
-    """(source folder, output folder): app config, ``PARKMAP_*`` env, or defaults.
-
-    Defaults: ``<data>/panoramas`` and ``<data>/build/panoramas``.
-    """
-    config = config or {}
-    source = config.get("PANORAMA_SOURCE_DIR") or os.environ.get(
-        "PARKMAP_PANORAMA_SOURCE_DIR"
-    )
-    out = config.get("PANORAMA_DIR") or os.environ.get("PARKMAP_PANORAMA_DIR")
-    return (
-        Path(source) if source else settings.data_dir / "panoramas",
-        Path(out) if out else settings.data_dir / "build" / "panoramas",
-    )
-
-
-def _app_config() -> dict:
-    """The Flask app's config when run as ``flask --app webmap``, else {}."""
-    info = click.get_current_context().obj
-    if info is not None and hasattr(info, "load_app"):
-        return dict(info.load_app().config)
-    return {}
 
 
 @click.group("vr")
@@ -54,15 +28,13 @@ def vr_group() -> None:
 def generate_command(width: int | None, height_m: float | None, force: bool) -> None:
     """Tile the photos and render a panorama for every park without one."""
     configure_logging()
-    config = _app_config()
     settings = current_settings()
-    source_dir, out_dir = panorama_dirs(settings, config)
     options = GenerateOptions(
-        source_dir=source_dir,
-        out_dir=out_dir,
-        width=width or int(config.get("PANORAMA_WIDTH", 4096)),
-        height_m=height_m or float(config.get("PANORAMA_HEIGHT_M", 300.0)),
-        max_photo_width=int(config.get("PANORAMA_MAX_WIDTH", 12288)),
+        source_dir=settings.panorama_source_dir,
+        out_dir=settings.panorama_dir,
+        width=width or settings.panorama_width,
+        height_m=height_m or settings.panorama_height_m,
+        max_photo_width=settings.panorama_max_width,
         force=force,
     )
     try:

@@ -1,14 +1,13 @@
 """``raster import|list|remove|sample|sync``: the imagery commands.
 
-Shared by ``python -m layers raster ...`` and ``flask --app webmap raster ...``; the
-raster directory and pixel limit come from the Flask app's config
-(``RASTER_DIR``, ``RASTER_MAX_PIXELS``) or the ``PARKMAP_*`` environment.
+Registered on ``flask --app webmap raster ...``; the raster directory and pixel
+limit come from the app's settings (``PARKMAP_RASTER_DIR``,
+``PARKMAP_RASTER_MAX_PIXELS``) through ``layers.settings.current_settings``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
@@ -18,33 +17,20 @@ from layers.errors import InvalidRasterMetadata, LayerNotFound, StoreUnavailable
 from layers.rasters import RasterRegistry, RasterSettings
 from layers.rastersample import make_sample
 from layers.rastersync import RASTER_DIR, SyncReport, sync_directory
-from layers.settings import Settings
+from layers.settings import Settings, current_settings
 from layers.store import open_store
 
 logger = logging.getLogger(__name__)
 
-# layers.cli imports this module (its build runs the raster step), so the context
-# is read here again rather than through layers.cli.current_settings.
-
 
 def _settings() -> tuple[Settings, RasterSettings]:
-    """The data/store and raster settings: the Flask app's config, else the env."""
-    ctx = click.get_current_context()
-    settings = ctx.find_object(Settings)
-    info = ctx.find_root().obj
-    try:
-        if settings is None and hasattr(info, "load_app"):  # Flask's ScriptInfo
-            config = info.load_app().config
-            settings = Settings(Path(config["DATA_DIR"]), str(config["STORE"]))
-            return settings, RasterSettings.from_mapping(config, settings.store, "")
-        settings = settings or Settings.from_env()
-        return settings, RasterSettings.from_mapping(os.environ, settings.store)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    """The data/store settings and the raster ones, of the running command."""
+    settings = current_settings()
+    return settings, RasterSettings(settings.raster_dir, settings.raster_max_pixels)
 
 
 def raster_settings() -> RasterSettings:
-    """The raster settings of the Flask app in the click context, or the env's."""
+    """The raster settings of the running command."""
     return _settings()[1]
 
 

@@ -149,40 +149,10 @@ class RasterInfo:
 
 @dataclass(frozen=True, slots=True)
 class RasterSettings:
-    """Where rasters go and how large they may be."""
+    """Where rasters go and how large they may be (from ``webmap.settings``)."""
 
     directory: Path
     max_pixels: int = georaster.DEFAULT_MAX_PIXELS
-
-    @classmethod
-    def from_mapping(
-        cls, env: Mapping[str, Any], store: str, prefix: str = "PARKMAP_"
-    ) -> RasterSettings:
-        """Read ``{prefix}RASTER_DIR`` and ``{prefix}RASTER_MAX_PIXELS``.
-
-        Args:
-            env: Environment variables or a Flask config (then ``prefix=""``).
-            store: The store's location; the default directory is beside it.
-            prefix: Key prefix.
-
-        Raises:
-            ValueError: The pixel limit is not a whole number above 0.
-        """
-        directory = Path(env.get(f"{prefix}RASTER_DIR") or default_directory(store))
-        if not directory.is_absolute():
-            directory = PROJECT_ROOT / directory
-        raw = env.get(f"{prefix}RASTER_MAX_PIXELS")
-        if raw is None or raw == "":
-            raw = georaster.DEFAULT_MAX_PIXELS
-        try:
-            limit = int(raw)
-        except (TypeError, ValueError):
-            limit = 0
-        if isinstance(raw, bool) or limit <= 0:
-            raise ValueError(
-                f"PARKMAP_RASTER_MAX_PIXELS must be a whole number above 0, got {raw!r}"
-            )
-        return cls(directory, limit)
 
 
 def default_directory(store: str) -> Path:

@@ -32,7 +32,8 @@ from scripts.load import sample_store
 from webmap import create_app
 from webmap.encoding import BR, DYNAMIC, GZIP, Level, encode, level_for
 from webmap.mapview import assets
-from webmap.mapview.settings import ASSET_BUILD_DIR, ROOT
+from webmap.settings import ASSET_BUILD_DIR
+from webmap.settings import PROJECT_ROOT as ROOT
 from webmap.store import get_store
 
 WORKDIR = ROOT / ".bench" / "compression"

@@ -13,13 +13,12 @@ from webmap import (
     auth,
     cli,
     compression,
-    config,
     errors,
     limits,
-    links,
     mapview,
     metrics,
     security,
+    settings,
 )
 from webmap.views import api as api_views
 from webmap.views import apidoc as apidoc_views
@@ -44,8 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         The Flask app; nothing is opened until the first request needs it.
     """
     app = Flask(__name__)
-    config.load(app, test_config)
-    proxies = config.whole_number(app.config, "TRUSTED_PROXIES", high=5)
+    settings.load(app, test_config)  # every PARKMAP_* setting, checked: ConfigError
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # client address and https as the proxy saw them (limits, HSTS)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
@@ -60,7 +59,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(apidoc_views.bp)  # /openapi.json: every route
     mapview.init_app(app)  # map, embed, vendor assets, languages
-    links.init_app(app)  # absolute links from PARKMAP_PUBLIC_URL; allowed hosts
     app.register_blueprint(api_views.bp)
     app.register_blueprint(tile_views.bp)
     app.register_blueprint(raster_views.bp)

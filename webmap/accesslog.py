@@ -20,7 +20,6 @@ import uuid
 from flask import Flask, Response, current_app, g, request, session
 
 from webmap.auth.session import USER
-from webmap.auth.settings import strict_bool
 
 logger = logging.getLogger("webmap.access")
 
@@ -30,17 +29,11 @@ _HANDLER_MARK = "parkmap_access_handler"
 
 
 def init_app(app: Flask) -> None:
-    """Check ``ACCESS_LOG``; time every request and tag it with a request id.
+    """Time every request and tag it with a request id; log it if ``ACCESS_LOG``.
 
     Call this before any other ``before_request``/``after_request`` is registered,
     so the timer starts first and the log line sees the final response.
-
-    Raises:
-        ConfigError: ``PARKMAP_ACCESS_LOG`` is not 0, 1, true or false.
     """
-    if app.config.get("ACCESS_LOG") is None:
-        app.config["ACCESS_LOG"] = app.config.get("ENV_NAME") != "development"
-    app.config["ACCESS_LOG"] = strict_bool(app.config, "ACCESS_LOG")
     if app.config["ACCESS_LOG"]:
         _add_handler()
     app.before_request(_start)

@@ -29,8 +29,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from webmap import settings
 from webmap.mapview.assets import BUILD_STATIC, BUILD_VENDOR, PACKAGES, resolve
-from webmap.mapview.settings import ASSET_BUILD_DIR, ROOT
+from webmap.settings import PROJECT_ROOT as ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -193,8 +194,8 @@ def build(out: Path, vendor_dir: Path, *, force: bool = False) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     """Build the copies; exit 1 with a message when that fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    default_out = os.environ.get("PARKMAP_ASSET_BUILD_DIR") or str(ASSET_BUILD_DIR)
-    default_vendor = os.environ.get("PARKMAP_VENDOR_DIR") or str(ROOT / "node_modules")
+    default_out = settings.read("ASSET_BUILD_DIR") or str(settings.ASSET_BUILD_DIR)
+    default_vendor = settings.read("VENDOR_DIR")
     parser.add_argument("--out", default=default_out, help="the build folder")
     parser.add_argument("--vendor", default=default_vendor, help="node_modules")
     parser.add_argument("--force", action="store_true", help="redo every file")

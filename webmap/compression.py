@@ -34,8 +34,6 @@ from werkzeug.datastructures import ETags
 from werkzeug.http import parse_etags
 from werkzeug.wrappers import Response
 
-from webmap.auth.settings import strict_bool
-from webmap.config import whole_number
 from webmap.encoding import (
     ETAG_SUFFIX,
     MIN_BYTES,
@@ -53,10 +51,6 @@ CACHE_KEY = "parkmap.encoded_cache"
 CODING_KEY = "parkmap.coding"  # environ: the negotiated coding (None: identity)
 VARIANTS_KEY = "parkmap.etag_variants"  # environ: plain tags the client named encoded
 MAX_BUFFER = 16 * 1024 * 1024  # larger file bodies are sent as they are
-DEFAULTS: dict[str, Any] = {
-    "COMPRESSION": True,
-    "COMPRESSION_CACHE_BYTES": 16 * 1024 * 1024,
-}
 _NO_BODY = frozenset({204, 206, 304})
 _CACHE_GENERATION = ""  # entries are keyed by ETag: nothing to invalidate
 
@@ -64,20 +58,11 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def init_app(app: Flask) -> None:
-    """Check the settings; negotiate, revalidate and compress every response.
+    """Negotiate, revalidate and compress every response (``PARKMAP_COMPRESSION``).
 
     Call it right after ``accesslog.init_app``, so the log sees encoded bytes.
-
-    Raises:
-        ConfigError: ``PARKMAP_COMPRESSION`` or ``PARKMAP_COMPRESSION_CACHE_BYTES``
-            is not a valid value.
     """
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    app.config["COMPRESSION"] = strict_bool(app.config, "COMPRESSION")
-    max_bytes = whole_number(app.config, "COMPRESSION_CACHE_BYTES")
-    app.config["COMPRESSION_CACHE_BYTES"] = max_bytes
-    app.extensions[CACHE_KEY] = TileCache(max_bytes)
+    app.extensions[CACHE_KEY] = TileCache(app.config["COMPRESSION_CACHE_BYTES"])
     if not app.config["COMPRESSION"]:
         return
     app.wsgi_app = Negotiation(app.wsgi_app)  # type: ignore[method-assign]

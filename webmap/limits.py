@@ -12,17 +12,15 @@ body, and refuses a larger photo itself.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO
 
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
-from webmap.config import ConfigError, whole_number
 from webmap.errors import problem
 
-SMALLEST = 1024  # a sign-in form with its CSRF token needs a few hundred bytes
 URLENCODED = "application/x-www-form-urlencoded"
 
 
@@ -75,23 +73,6 @@ class LimitedRequest(Request):
         return StreamedBodyLimit(self.environ["wsgi.input"], limit)
 
 
-def apply(config: dict[str, Any]) -> None:
-    """Check the limits (defaults come from ``webmap.config.defaults``).
-
-    Raises:
-        ConfigError: naming the bad ``PARKMAP_*`` key.
-    """
-    for key, low in (
-        ("MAX_CONTENT_LENGTH", SMALLEST),
-        ("MAX_FORM_MEMORY_SIZE", SMALLEST),
-        ("MAX_FORM_PARTS", 8),
-    ):
-        number = whole_number(config, key)
-        if number < low:
-            raise ConfigError(f"PARKMAP_{key} must be ≥ {low}, got {config[key]!r}")
-        config[key] = number
-
-
 def too_large(_exc: RequestEntityTooLarge) -> Response:
     """A 413 problem naming the route and the limits it is held to."""
     limit = request.max_content_length
@@ -110,11 +91,6 @@ def too_large(_exc: RequestEntityTooLarge) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Check the limits and answer a body over them with a clear 413 problem.
-
-    Raises:
-        ConfigError: a limit is not a whole number or too small to sign in with.
-    """
-    apply(app.config)
+    """Answer a body over the limits (``webmap.settings``) with a clear 413 problem."""
     app.request_class = LimitedRequest
     app.register_error_handler(RequestEntityTooLarge, too_large)

@@ -19,7 +19,6 @@ token is required (the app does not start without it).
 from __future__ import annotations
 
 import hmac
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -41,9 +40,7 @@ from werkzeug.exceptions import NotFound, Unauthorized
 
 from layers.errors import StoreUnavailable
 from layers.store import is_url
-from webmap import accesslog
-from webmap.auth.settings import strict_bool
-from webmap.config import ConfigError
+from webmap import accesslog, settings
 from webmap.store import get_store
 from webmap.tilecache import TileCache
 
@@ -143,30 +140,12 @@ def store_kind(location: object) -> str:
 
 
 def init_app(app: Flask, caches: dict[str, TileCache]) -> None:
-    """Check the ``METRICS`` settings; count requests when metrics are on.
+    """Serve ``/metrics`` and count requests when ``PARKMAP_METRICS`` is on.
 
     Args:
         app: The app, after ``accesslog.init_app`` (it keeps the request timer).
         caches: The caches to report, by label (``vector``, ``raster``, ``encoded``).
-
-    Raises:
-        ConfigError: ``PARKMAP_METRICS`` is not 0, 1, true or false, or metrics
-            are on in production without ``PARKMAP_METRICS_TOKEN``.
     """
-    app.config.setdefault("METRICS", False)
-    app.config.setdefault("METRICS_TOKEN", "")
-    app.config["METRICS"] = strict_bool(app.config, "METRICS")
-    app.config["METRICS_TOKEN"] = str(app.config["METRICS_TOKEN"] or "")
-    if (
-        app.config["METRICS"]
-        and not app.config["METRICS_TOKEN"]
-        and app.config.get("ENV_NAME") == "production"
-    ):
-        raise ConfigError(
-            "PARKMAP_METRICS_TOKEN is required when PARKMAP_METRICS=1 and "
-            "PARKMAP_ENV_NAME=production: without it /metrics (routes, store, "
-            "cache figures) is open to anyone who can reach the app"
-        )
     app.register_blueprint(bp)
     if not app.config["METRICS"]:
         return
@@ -185,7 +164,7 @@ def _registry() -> CollectorRegistry:
     """What a scrape reports: this worker's, or every worker's in multiprocess mode."""
     metrics: Metrics = current_app.extensions[KEY]
     metrics.sync_caches()
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not settings.read("PROMETHEUS_MULTIPROC_DIR"):
         return metrics.registry
     registry = CollectorRegistry()
     MultiProcessCollector(registry)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import gzip
-import os
 from dataclasses import dataclass
 
 import brotli
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from webmap.settings import BY_NAME as SETTINGS_BY_NAME
+from webmap.settings import read as read_setting
+
 # Examples per operation in the fuzzing phase; the examples and coverage phases
 # come on top. `make test` runs the default: about 60 s under `-n 2` on two cores,
 # about 90 s with the load test. The long form is
 # `PARKMAP_FUZZ_EXAMPLES=1000 python -m pytest -n 2 -m fuzz tests/fuzz`; any budget
 # above the default also runs the coverage phase on every route (``DUPLICATES``).
-DEFAULT_EXAMPLES = 50
-EXAMPLES = int(os.environ.get("PARKMAP_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
+DEFAULT_EXAMPLES = SETTINGS_BY_NAME["FUZZ_EXAMPLES"].default
+EXAMPLES = int(read_setting("FUZZ_EXAMPLES"))
 LONG_FORM = EXAMPLES > DEFAULT_EXAMPLES
 SETTINGS = settings(
     max_examples=EXAMPLES,

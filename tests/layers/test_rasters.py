@@ -23,7 +23,6 @@ from layers.rasters import (
     REGISTRY_FILE,
     RasterInfo,
     RasterRegistry,
-    RasterSettings,
     check_date,
     check_name,
     default_directory,
@@ -94,18 +93,6 @@ def test_slug_from_vietnamese_file_name():
 
 def test_default_directory_is_beside_the_store(tmp_path: Path):
     assert default_directory(str(tmp_path / "parkmap.gpkg")) == tmp_path / "rasters"
-
-
-def test_settings_from_env(tmp_path: Path):
-    env = {"PARKMAP_RASTER_DIR": str(tmp_path / "r"), "PARKMAP_RASTER_MAX_PIXELS": "50"}
-    settings = RasterSettings.from_mapping(env, str(tmp_path / "s.gpkg"))
-    assert settings == RasterSettings(tmp_path / "r", 50)
-
-
-@pytest.mark.parametrize("limit", ["many", "0", "-5"])
-def test_bad_pixel_limit_names_the_key(tmp_path: Path, limit: str):
-    with pytest.raises(ValueError, match="PARKMAP_RASTER_MAX_PIXELS"):
-        RasterSettings.from_mapping({"PARKMAP_RASTER_MAX_PIXELS": limit}, "s.gpkg")
 
 
 # --- registry ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 
 def test_env_settings_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from webmap.assetbuild import (
     vendor_jobs,
 )
 from webmap.mapview import assets
-from webmap.mapview.settings import ROOT
+from webmap.settings import PROJECT_ROOT as ROOT
 
 VENDOR = ROOT / "node_modules"
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")

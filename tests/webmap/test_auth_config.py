@@ -13,9 +13,8 @@ import pytest
 from layers.settings import PROJECT_ROOT
 from tests.conftest import isolated
 from tests.factories import PASSWORD, csrf_token, make_user
-from webmap import config as config_module
-from webmap import create_app
-from webmap.config import ConfigError
+from webmap import create_app, secretkey
+from webmap.settings import ConfigError
 
 
 def make_app(tmp_path: Path, **settings):
@@ -195,8 +194,8 @@ def test_key_made_by_another_worker_first_wins(monkeypatch, tmp_path: Path) -> N
         target.write_text("w" * 64 + "\n")  # the other worker got there first
         return real_link(src, dst)
 
-    monkeypatch.setattr(config_module.os, "link", racing_link)
-    assert config_module.secret_key_file(target) == "w" * 64
+    monkeypatch.setattr(secretkey.os, "link", racing_link)
+    assert secretkey.load(target) == "w" * 64
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no temp left
 
 

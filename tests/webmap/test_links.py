@@ -15,8 +15,8 @@ import pytest
 
 from tests.conftest import isolated
 from webmap import create_app
-from webmap.config import ConfigError
 from webmap.mapview.cache import KEY as CACHE_KEY
+from webmap.settings import ConfigError
 
 PUBLIC = "https://map.example.org"
 EVIL = {"X-Forwarded-Host": "evil.example", "Host": "evil2.example"}

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import close_store, isolated
 from tests.webmap.maphelpers import client_config
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

@@ -14,7 +14,7 @@ from geo.tiles import tile_for_lonlat
 from tests.conftest import close_store
 from tests.factories import login, make_user
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 PARK_A = tile_for_lonlat(106.595, 20.875, 14)
 

@@ -14,7 +14,7 @@ from layers.store import open_store
 from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.investor_data import form_token, investor_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

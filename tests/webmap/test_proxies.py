@@ -6,7 +6,7 @@ import pytest
 from flask import request
 
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 

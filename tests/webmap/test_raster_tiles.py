@@ -20,8 +20,8 @@ from tests.raster_factories import (
     pixel_in_tile,
 )
 from webmap import create_app
-from webmap.config import ConfigError
 from webmap.rasters_overlay import compare_pair, raster_overlays
+from webmap.settings import ConfigError
 from webmap.views.rasters import raster_tiles
 
 

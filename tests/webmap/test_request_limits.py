@@ -11,7 +11,7 @@ import pytest
 
 from tests.vrfactories import TOKEN, photo_bytes
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 
 BIG = "x" * 300_000  # over the 256 KiB default, far under the upload's own limit
 PARCEL = "a-1"

@@ -14,7 +14,7 @@ from layers.build import build
 from tests.conftest import build_for, close_store, quiet
 from tests.factories import make_dataset
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 from webmap.store import get_store
 from webmap.views.tiles import CACHE_KEY, MVT_MIMETYPE
 

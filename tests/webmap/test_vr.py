@@ -19,7 +19,7 @@ from PIL import Image
 from layers.panoramas import MANIFEST, read_manifest
 from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
 from webmap import create_app
-from webmap.config import ConfigError
+from webmap.settings import ConfigError
 from webmap.vr.overlay import camera_layer, view_in_360_url
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

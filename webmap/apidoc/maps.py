@@ -17,8 +17,8 @@ from webmap.apidoc.spec import (
     query,
     segment,
 )
-from webmap.mapview.settings import BASEMAPS
 from webmap.ogc.params import LANG, Param
+from webmap.settings import BASEMAPS
 
 NUMBER = {"type": "number"}
 WHOLE = {"type": "integer", "minimum": 0}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webmap.auth import csrfprotect, settings, views
+from webmap.auth import csrfprotect, views
 from webmap.auth.accounts import ROLES, User
 from webmap.auth.csrfprotect import csrf
 from webmap.auth.session import (
@@ -42,12 +42,7 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """Add the sign-in settings, CSRF protection and ``/login``, ``/logout``.
-
-    Raises:
-        ConfigError: a sign-in setting is wrong (the message names the variable).
-    """
-    settings.apply(app.config)
+    """Add the session cookies, CSRF protection and ``/login``, ``/logout``."""
     app.session_interface = LazyCookieSessions()
     csrfprotect.init_app(app)
     app.register_blueprint(views.bp)

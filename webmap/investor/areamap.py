@@ -24,9 +24,9 @@ from layers.store import Feature, LayerInfo
 from webmap.investor import labels
 from webmap.investor.nearby import Housing, Scene
 from webmap.mapview import styles
+from webmap.mapview.basemap import base_map
 from webmap.mapview.i18n import number
 from webmap.mapview.labels import value_label
-from webmap.mapview.settings import base_map
 
 COORD_DIGITS = 6
 PARK_COLOR = "#b03a2e"

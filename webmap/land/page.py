@@ -37,10 +37,10 @@ from webmap.land.search import (
     targets,
     vocabulary,
 )
+from webmap.mapview.basemap import base_map
 from webmap.mapview.i18n import number
 from webmap.mapview.labels import value_label
 from webmap.mapview.popups import Lookups
-from webmap.mapview.settings import base_map
 
 PAGE_SIZES = (20, 50, 100, 200, 500)
 

@@ -1,6 +1,6 @@
 """The interactive map: Folium pages, embedding, languages and self-hosted assets.
 
-``init_app`` wires it into the app factory: settings, translations, blueprints.
+``init_app`` wires it into the app factory: translations, blueprints.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import logging
 
 from flask import Flask
 
-from webmap.mapview import assets, i18n, icons, settings
+from webmap.mapview import assets, i18n, icons
 from webmap.views import embed, vendor
 from webmap.views import map as map_views
 
@@ -17,12 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Add the map's settings, languages and blueprints to ``app``.
-
-    Raises:
-        ConfigError: a map setting is wrong (the message names the variable).
-    """
-    settings.apply(app.config)
+    """Add the map's languages and blueprints to ``app``."""
     i18n.init_app(app)
     app.register_blueprint(vendor.bp)
     app.view_functions["static"] = vendor.static_file  # minified copies, versions

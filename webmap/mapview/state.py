@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from webmap.mapview.settings import BASEMAPS
+from webmap.settings import BASEMAPS
 
 MIN_ZOOM, MAX_ZOOM = 0, 22
 BBox = tuple[float, float, float, float]

@@ -26,13 +26,12 @@ from flask import (
     request,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext
 
 from layers.enquiries import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
 from webmap.errors import problem
-from webmap.investor import compare, enquiry, labels, settings
+from webmap.investor import compare, enquiry, labels
 from webmap.investor.page import common, respond
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
@@ -42,12 +41,6 @@ from webmap.store import get_store
 
 bp = Blueprint("investor", __name__)
 THANKS = "enquiry"  # the flash category of the thank-you message
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Apply the investor pages' settings when registered (fails early)."""
-    settings.apply(state.app.config)
 
 
 def _parcel_page(

@@ -23,38 +23,21 @@ from flask.blueprints import BlueprintSetupState
 
 from geo.rastertile import FORMATS
 from geo.tiles import fit_zoom, parse_tile
-from layers.rasters import RasterInfo, RasterSettings
-from webmap.config import ConfigError, whole_number
+from layers.rasters import RasterInfo
 from webmap.links import external_url
 from webmap.rastertiles import RasterTiles
 
 bp = Blueprint("rasters", __name__)
 
 SERVICE_KEY = "parkmap.raster_tiles"
-DEFAULTS: dict[str, Any] = {
-    "RASTER_TILE_MAX_AGE": 3600,
-    "RASTER_TILE_CACHE_BYTES": 64 * 1024 * 1024,
-}
-ATTRIBUTION = "Hai Phong Economic Zone Authority (HEZA)"
 
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    """Fill in and check the raster settings; give the app its tile service."""
+    """Give the app its tile service (``RASTER_DIR``, ``RASTER_TILE_CACHE_BYTES``)."""
     app: Flask = state.app
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    for key in DEFAULTS:
-        app.config[key] = whole_number(app.config, key)
-    app.config.setdefault("RASTER_ATTRIBUTION", ATTRIBUTION)
-    try:
-        settings = RasterSettings.from_mapping(app.config, str(app.config["STORE"]), "")
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    app.config["RASTER_DIR"] = str(settings.directory)
-    app.config["RASTER_MAX_PIXELS"] = settings.max_pixels
     app.extensions[SERVICE_KEY] = RasterTiles(
-        Path(settings.directory), app.config["RASTER_TILE_CACHE_BYTES"]
+        Path(app.config["RASTER_DIR"]), app.config["RASTER_TILE_CACHE_BYTES"]
     )
 
 

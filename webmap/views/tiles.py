@@ -18,13 +18,11 @@ from flask.blueprints import BlueprintSetupState
 
 from geo.tiles import (
     MAX_LAT,
-    MAX_ZOOM,
     fit_zoom,
     parse_tile,
     suggested_minzoom,
 )
 from layers.store import LayerInfo
-from webmap.config import whole_number
 from webmap.links import external_url
 from webmap.store import get_store
 from webmap.tilecache import TileCache
@@ -34,26 +32,13 @@ bp = Blueprint("tiles", __name__)
 MVT_MIMETYPE = "application/vnd.mapbox-vector-tile"
 CACHE_KEY = "parkmap.tile_cache"
 ENCODER_VERSION = "mvt1"  # change when geo.mvt output changes: old ETags go stale
-DEFAULTS: dict[str, Any] = {
-    "TILE_MAX_AGE": 3600,
-    "TILE_CACHE_BYTES": 64 * 1024 * 1024,
-    "TILE_MAXZOOM": 16,
-    "TILE_ATTRIBUTION": (
-        "Hai Phong Economic Zone Authority (HEZA); sample data, geometry is approximate"
-    ),
-}
 FIELD_TYPES = {"int": "Number", "float": "Number", "bool": "Boolean"}
 
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    """Fill in and check the tile settings; give the app its tile cache."""
+    """Give the app its tile cache (``PARKMAP_TILE_CACHE_BYTES``)."""
     app: Flask = state.app
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    for key in ("TILE_MAX_AGE", "TILE_CACHE_BYTES"):
-        app.config[key] = whole_number(app.config, key)
-    app.config["TILE_MAXZOOM"] = whole_number(app.config, "TILE_MAXZOOM", MAX_ZOOM)
     app.extensions[CACHE_KEY] = TileCache(app.config["TILE_CACHE_BYTES"])
 
 

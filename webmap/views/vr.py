@@ -25,7 +25,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
 from layers.enquiries import RateLimit
@@ -43,7 +42,6 @@ from webmap.mapview.i18n import current_language
 from webmap.mapview.request import view_state
 from webmap.security import csp_nonce
 from webmap.store import get_store
-from webmap.vr import settings
 from webmap.vr.gallery import gallery_context
 from webmap.vr.page import (
     START_ZOOM,
@@ -70,12 +68,6 @@ bp = Blueprint("vr", __name__, url_prefix="/vr")
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
 BACK_ZOOM = 15
 VIEWER_QUERY = ("parcel", "back")  # what the viewer reads, kept by its language links
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Apply the VR360 settings when the blueprint is registered (fails early)."""
-    settings.apply(state.app.config)
 
 
 def _csp(nonce: str) -> str:
