@@ -38,7 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 ASSET_STAMP := build/assets/.parkmap-stamp
 ASSET_SOURCES := $(shell find webmap/static -name '*.js' -o -name '*.css')
-$(ASSET_STAMP): $(NODE_STAMP) $(ASSET_SOURCES) webmap/assetbuild.py webmap/mapview/assets.py | $(VENV)/.runtime
+$(ASSET_STAMP): $(NODE_STAMP) $(ASSET_SOURCES) webmap/assetbuild.py webmap/core/assets.py | $(VENV)/.runtime
 	$(BIN)/python -m webmap.assetbuild
 	touch $@
 

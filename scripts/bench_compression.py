@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from geo.tiles import tile_for_lonlat
 from scripts.load import sample_store
 from webmap import create_app
-from webmap.encoding import BR, DYNAMIC, GZIP, Level, encode, level_for
-from webmap.mapview import assets
+from webmap.core import assets
+from webmap.core.encoding import BR, DYNAMIC, GZIP, Level, encode, level_for
+from webmap.core.store import get_store
 from webmap.mapview.settings import ASSET_BUILD_DIR, ROOT
-from webmap.store import get_store
 
 WORKDIR = ROOT / ".bench" / "compression"
 MINIFIED = (

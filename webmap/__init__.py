@@ -8,19 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webmap import (
-    accesslog,
-    auth,
-    cli,
-    compression,
-    config,
-    errors,
-    limits,
-    links,
-    mapview,
-    metrics,
-    security,
-)
+from webmap import accesslog, auth, cli, config, mapview, metrics
+from webmap.core import compression, errors, limits, links, security
+from webmap.imagery import service as imagery_service
 from webmap.views import api as api_views
 from webmap.views import apidoc as apidoc_views
 from webmap.views import enquiries as enquiry_views
@@ -73,7 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
     caches = {
         "vector": app.extensions[tile_views.CACHE_KEY],
-        "raster": app.extensions[raster_views.SERVICE_KEY].cache,
+        "raster": app.extensions[imagery_service.SERVICE_KEY].cache,
         "encoded": app.extensions[compression.CACHE_KEY],  # compressed bodies
     }
     metrics.init_app(app, caches)  # /metrics when PARKMAP_METRICS=1

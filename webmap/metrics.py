@@ -5,7 +5,7 @@
   (``/parcels/<path:parcel_id>``), never the raw path, so label sets stay bounded;
 - ``parkmap_tile_cache_{hits,misses,evictions}_total{cache}`` and
   ``parkmap_tile_cache_{bytes,entries}{cache}`` for the ``vector`` and ``raster``
-  caches and the ``encoded`` one (compressed bodies, ``webmap.compression``),
+  caches and the ``encoded`` one (compressed bodies, ``webmap.core.compression``),
   synced from the caches' own counters after each request;
 - ``parkmap_store_info{kind,build_id}`` and ``parkmap_store_up``, read at scrape time.
 
@@ -44,8 +44,8 @@ from layers.store import is_url
 from webmap import accesslog
 from webmap.auth.settings import strict_bool
 from webmap.config import ConfigError
-from webmap.store import get_store
-from webmap.tilecache import TileCache
+from webmap.core.store import get_store
+from webmap.core.tilecache import TileCache
 
 bp = Blueprint("metrics", __name__)
 

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import isolated
 from webmap import create_app
 from webmap.config import ConfigError
-from webmap.mapview.cache import KEY as CACHE_KEY
+from webmap.core.cache import KEY as CACHE_KEY
 
 PUBLIC = "https://map.example.org"
 EVIL = {"X-Forwarded-Host": "evil.example", "Host": "evil2.example"}

@@ -21,8 +21,8 @@ from tests.raster_factories import (
 )
 from webmap import create_app
 from webmap.config import ConfigError
-from webmap.rasters_overlay import compare_pair, raster_overlays
-from webmap.views.rasters import raster_tiles
+from webmap.imagery.overlay import compare_pair, raster_overlays
+from webmap.imagery.service import raster_tiles
 
 
 def quiet(_message: str) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import isolated
 from tests.factories import login, make_dataset, make_user
 from tests.vrfactories import generate_small
 from webmap import create_app
-from webmap.security import HSTS, frame_ancestors, parse_csp
+from webmap.core.security import HSTS, frame_ancestors, parse_csp
 
 PORTAL = "https://portal.example.vn"
 # Values for the URL rules' arguments, from the tiny data set.

@@ -21,11 +21,11 @@ from flask_babel import gettext
 from shapely.geometry.base import BaseGeometry
 
 from layers.store import Feature, LayerInfo
+from webmap.core import styles
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
 from webmap.investor import labels
 from webmap.investor.nearby import Housing, Scene
-from webmap.mapview import styles
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
 from webmap.mapview.settings import base_map
 
 COORD_DIGITS = 6

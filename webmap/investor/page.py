@@ -7,12 +7,12 @@ from typing import Any
 from flask import Response, request, url_for
 from werkzeug.routing import BuildError
 
-from webmap import languages
 from webmap.auth import current_user
+from webmap.core import languages
+from webmap.core.embedding import tile_sources
+from webmap.core.i18n import current_language, number
 from webmap.investor import labels
 from webmap.investor.compare import MAX_COMPARE
-from webmap.mapview.embedding import tile_sources
-from webmap.mapview.i18n import current_language, number
 
 
 def csp() -> str:

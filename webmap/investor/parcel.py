@@ -14,10 +14,10 @@ from flask import url_for
 
 from layers.store import Feature, LayerInfo, Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.i18n import display_name
+from webmap.core.labels import value_label
 from webmap.investor import labels, nearby
 from webmap.investor.areamap import camera
-from webmap.mapview.i18n import display_name
-from webmap.mapview.labels import value_label
 from webmap.mapview.popups import Lookups
 from webmap.mapview.settings import base_map
 from webmap.vr.overlay import view_in_360_url

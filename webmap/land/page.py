@@ -28,6 +28,8 @@ from layers.landsearch import (
 from layers.landsearch import MAX_LIMIT as MAX_PAGE
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
 from webmap.land import labels
 from webmap.land.search import (
     Row,
@@ -37,8 +39,6 @@ from webmap.land.search import (
     targets,
     vocabulary,
 )
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
 from webmap.mapview.popups import Lookups
 from webmap.mapview.settings import base_map
 

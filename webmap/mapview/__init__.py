@@ -9,7 +9,8 @@ import logging
 
 from flask import Flask
 
-from webmap.mapview import assets, i18n, icons, settings
+from webmap.core import assets, i18n
+from webmap.mapview import icons, settings
 from webmap.views import embed, vendor
 from webmap.views import map as map_views
 

@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
 from layers.store import LayerInfo, Store
-from webmap.mapview.cache import memo
-from webmap.mapview.i18n import display_name, number
-from webmap.mapview.labels import FIELD_LABELS, UNITS, value_label
+from webmap.core.cache import memo
+from webmap.core.i18n import display_name, number
+from webmap.core.labels import FIELD_LABELS, UNITS, value_label
 from webmap.vr.overlay import view_in_360_url
 from webmap.vr.scenes import scene_list
 

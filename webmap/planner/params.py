@@ -18,7 +18,7 @@ MAX_NUMBER_DIGITS = 1000  # a JSON number with more is refused before int() sees
 class InvalidBody(ValueError):
     """A request body is not what the route expects; ``field`` names what is wrong.
 
-    Answered with 400 (``webmap/errors.py``); a body that parses but breaks a
+    Answered with 400 (``webmap/core/errors.py``); a body that parses but breaks a
     clearance rule is ``EditRejected`` (422) instead.
     """
 

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from layers.store.base import GeoJSONPage, LayerInfo, Store
+from webmap.core.store import get_store
 from webmap.ogc import documents, openapi
 from webmap.ogc import operations as ops
 from webmap.ogc.params import BBox, Limit, Offset, parse_query, queryables
@@ -26,7 +27,6 @@ from webmap.ogc.responses import (
     send,
     send_doc,
 )
-from webmap.store import get_store
 
 bp = Blueprint("api", __name__, url_prefix=ops.PREFIX)
 CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}

@@ -7,15 +7,15 @@ from flask_babel import gettext
 from werkzeug import exceptions
 from werkzeug.exceptions import BadRequest, NotFound
 
+from webmap.core import embedding
+from webmap.core.i18n import current_language
+from webmap.core.links import external_url, site_root
+from webmap.core.security import csp_nonce
+from webmap.core.store import get_store
 from webmap.land.panel import add_land_panel
-from webmap.links import external_url, site_root
-from webmap.mapview import embedding
-from webmap.mapview.i18n import current_language
 from webmap.mapview.page import feature_view, render_map
 from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
-from webmap.security import csp_nonce
-from webmap.store import get_store
 
 bp = Blueprint("map", __name__)
 

@@ -31,14 +31,14 @@ from flask_babel import gettext
 
 from layers.enquiries import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
-from webmap.errors import problem
+from webmap.core.errors import problem
+from webmap.core.i18n import current_language
+from webmap.core.links import external_url
+from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels, settings
 from webmap.investor.page import common, respond
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
-from webmap.links import external_url
-from webmap.mapview.i18n import current_language
-from webmap.store import get_store
 
 bp = Blueprint("investor", __name__)
 THANKS = "enquiry"  # the flash category of the thank-you message

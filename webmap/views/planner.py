@@ -21,12 +21,12 @@ from werkzeug.routing import BuildError
 
 from layers.clearance import STAGES
 from webmap.auth import current_user, require
-from webmap.languages import language_links
-from webmap.mapview.i18n import current_language, number
+from webmap.core.i18n import current_language, number
+from webmap.core.languages import language_links
+from webmap.core.store import get_store
 from webmap.planner import charts, exports, labels
 from webmap.planner.params import parse_at, parse_edit
 from webmap.planner.report import Report, build_report, find_park, timeline_points
-from webmap.store import get_store
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 

@@ -32,16 +32,16 @@ from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
 from layers.panoramas import SceneNotFound
-from webmap import ratelimit
 from webmap.auth import csrf
 from webmap.auth.service import get_database
-from webmap.errors import problem
+from webmap.core import ratelimit
+from webmap.core.errors import problem
+from webmap.core.i18n import current_language
+from webmap.core.languages import language_links
+from webmap.core.security import csp_nonce
+from webmap.core.store import get_store
 from webmap.investor.page import respond
-from webmap.languages import language_links
-from webmap.mapview.i18n import current_language
 from webmap.mapview.request import view_state
-from webmap.security import csp_nonce
-from webmap.store import get_store
 from webmap.vr import settings
 from webmap.vr.gallery import gallery_context
 from webmap.vr.page import import_map, stylesheets, viewer_texts

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from webmap.core.i18n import as_of
+from webmap.core.store import get_store
 from webmap.investor.areamap import gallery_map
 from webmap.investor.page import optional_url
-from webmap.mapview.i18n import as_of
 from webmap.mapview.popups import Lookups
-from webmap.store import get_store
 from webmap.vr.scenes import map_url
 
 PARKS = "parks"

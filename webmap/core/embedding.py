@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from markupsafe import Markup
 
-from webmap.links import site_root
+from webmap.core.links import site_root
 from webmap.mapview.settings import parse_origins
 from webmap.ogc.params import InvalidParameter
 

@@ -20,7 +20,7 @@ from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
 from webmap.config import ConfigError, whole_number
-from webmap.errors import problem
+from webmap.core.errors import problem
 
 SMALLEST = 1024  # a sign-in form with its CSRF token needs a few hundred bytes
 URLENCODED = "application/x-www-form-urlencoded"

@@ -20,7 +20,7 @@ from flask import current_app
 
 from layers.enquiries import RateLimit
 
-if TYPE_CHECKING:  # webmap.auth imports webmap.errors, which imports this module
+if TYPE_CHECKING:  # webmap.auth imports webmap.core.errors, which imports this module
     from webmap.auth.database import Database
 
 

@@ -24,11 +24,11 @@ from layers.errors import (
 )
 from layers.panorama_upload import PhotoTooLarge, UploadRejected
 from layers.panoramas import ManifestError, SceneNotFound
+from webmap.core.ratelimit import TooManyRequests
 from webmap.ogc.documents import exception_members
 from webmap.ogc.operations import PREFIX as API_PREFIX
 from webmap.ogc.params import InvalidParameter
 from webmap.planner.params import InvalidBody
-from webmap.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
 
