@@ -14,8 +14,8 @@ from flask import current_app
 from markupsafe import Markup
 
 from webmap.core.links import site_root
+from webmap.core.params import InvalidParameter
 from webmap.mapview.settings import parse_origins
-from webmap.ogc.params import InvalidParameter
 
 OEMBED_MAX_WIDTH, OEMBED_MAX_HEIGHT = 1200, 900
 OEMBED_WIDTH, OEMBED_HEIGHT = 800, 600

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 
 from layers.store.base import GeoJSONPage, LayerInfo, Store
+from webmap.core.errors import register_members
 from webmap.core.store import get_store
 from webmap.ogc import documents, openapi
 from webmap.ogc import operations as ops
@@ -29,6 +31,14 @@ from webmap.ogc.responses import (
 )
 
 bp = Blueprint("api", __name__, url_prefix=ops.PREFIX)
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Problems under the API's prefix carry OGC's exception members."""
+    register_members(state.app, ops.PREFIX, documents.exception_members)
+
+
 CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}
 
 

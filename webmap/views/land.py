@@ -39,7 +39,7 @@ from webmap.land.search import (
     vocabulary,
 )
 from webmap.mapview.popups import Lookups
-from webmap.views.map import page as html_page
+from webmap.mapview.response import page as html_page
 
 bp = Blueprint("land", __name__, url_prefix="/land")
 FORMATS = {

@@ -24,7 +24,9 @@ from flask.blueprints import BlueprintSetupState
 from geo.rastertile import FORMATS
 from geo.tiles import parse_tile
 from layers.rasters import RasterSettings
+from webmap import imagery
 from webmap.config import ConfigError, whole_number
+from webmap.core.errors import register_errors
 from webmap.core.links import external_url
 from webmap.imagery.service import (
     SERVICE_KEY,
@@ -35,6 +37,13 @@ from webmap.imagery.service import (
 from webmap.imagery.tiles import RasterTiles
 
 bp = Blueprint("rasters", __name__)
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the rasters' exceptions to the app's error table."""
+    register_errors(state.app, imagery.ERRORS)
+
 
 DEFAULTS: dict[str, Any] = {
     "RASTER_TILE_MAX_AGE": 3600,

@@ -32,10 +32,11 @@ from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
 from layers.panoramas import SceneNotFound
+from webmap import vr
 from webmap.auth import csrf
 from webmap.auth.service import get_database
 from webmap.core import ratelimit
-from webmap.core.errors import problem
+from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
 from webmap.core.languages import language_links
 from webmap.core.security import csp_nonce
@@ -48,6 +49,14 @@ from webmap.vr.page import import_map, stylesheets, viewer_texts
 from webmap.vr.scenes import manifest, map_url, scene_document, scene_list
 
 bp = Blueprint("vr", __name__, url_prefix="/vr")
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the scenes' and uploads' exceptions to the app's error table."""
+    register_errors(state.app, vr.ERRORS)
+
+
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
 BACK_ZOOM = 15
 VIEWER_QUERY = ("parcel", "back")  # what the viewer reads, kept by its language links
