@@ -40,11 +40,10 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import NotFound, Unauthorized
 
 from layers.errors import StoreUnavailable
-from layers.store import is_url
 from webmap import accesslog
 from webmap.auth.settings import strict_bool
 from webmap.config import ConfigError
-from webmap.core.store import get_store
+from webmap.core.store import get_store, store_kind
 from webmap.core.tilecache import TileCache
 
 bp = Blueprint("metrics", __name__)
@@ -135,11 +134,6 @@ class StoreInfo(Collector):
         yield GaugeMetricFamily(
             "parkmap_store_up", "Whether the store answered the scrape.", value=up
         )
-
-
-def store_kind(location: object) -> str:
-    """``postgis`` or ``gpkg``, from the store's location."""
-    return "postgis" if is_url(location) else "gpkg"
 
 
 def init_app(app: Flask, caches: dict[str, TileCache]) -> None:

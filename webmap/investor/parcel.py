@@ -16,9 +16,9 @@ from layers.store import Feature, LayerInfo, Store
 from layers.store.base import MAX_LIMIT
 from webmap.core.i18n import display_name
 from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.investor import labels, nearby
 from webmap.investor.areamap import camera
-from webmap.mapview.popups import Lookups
 from webmap.mapview.settings import base_map
 from webmap.vr.overlay import view_in_360_url
 

@@ -30,6 +30,7 @@ from layers.store import Store
 from layers.store.base import MAX_LIMIT
 from webmap.core.i18n import number
 from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.land import labels
 from webmap.land.search import (
     Row,
@@ -39,7 +40,6 @@ from webmap.land.search import (
     targets,
     vocabulary,
 )
-from webmap.mapview.popups import Lookups
 from webmap.mapview.settings import base_map
 
 PAGE_SIZES = (20, 50, 100, 200, 500)

@@ -19,10 +19,10 @@ from werkzeug.exceptions import NotFound
 
 from webmap.auth import role_required
 from webmap.core.i18n import current_language
+from webmap.core.lookups import Lookups
 from webmap.core.store import get_store
 from webmap.investor import enquiry, labels
 from webmap.investor.page import common
-from webmap.mapview.popups import Lookups
 
 bp = Blueprint("enquiries_admin", __name__)
 PAGE_SIZE = 50

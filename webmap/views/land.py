@@ -27,6 +27,7 @@ from layers.errors import InvalidQuery
 from layers.landsearch import LandQuery, LandResult
 from layers.store.base import MAX_LIMIT
 from webmap.core.i18n import AUTONYMS, LANGUAGES, current_language, number
+from webmap.core.lookups import Lookups
 from webmap.core.shell import panel_state
 from webmap.core.store import get_store
 from webmap.land import exports
@@ -38,7 +39,6 @@ from webmap.land.search import (
     parse_request,
     vocabulary,
 )
-from webmap.mapview.popups import Lookups
 from webmap.mapview.response import page as html_page
 
 bp = Blueprint("land", __name__, url_prefix="/land")

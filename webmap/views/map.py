@@ -10,10 +10,10 @@ from werkzeug.exceptions import BadRequest, NotFound
 from webmap.core import embedding
 from webmap.core.i18n import current_language
 from webmap.core.links import external_url, site_root
+from webmap.core.lookups import Lookups
 from webmap.core.store import get_store
 from webmap.land.panel import add_land_panel
 from webmap.mapview.page import feature_view, render_map
-from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 

@@ -35,9 +35,10 @@ from webmap import investor
 from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
 from webmap.core.links import external_url
+from webmap.core.page import respond
 from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels, settings
-from webmap.investor.page import common, respond
+from webmap.investor.page import common
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
 

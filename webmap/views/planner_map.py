@@ -22,11 +22,11 @@ from markupsafe import escape
 from werkzeug.routing import BuildError
 
 from webmap.auth import current_user, role_required
+from webmap.core.lookups import Lookups
 from webmap.core.params import InvalidParameter
 from webmap.core.store import get_store
 from webmap.mapview import clearance
 from webmap.mapview.page import render_map
-from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 from webmap.ogc.params import BBOX, Param, parse_query

@@ -39,9 +39,10 @@ from webmap.core import ratelimit
 from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
 from webmap.core.languages import language_links
+from webmap.core.page import respond
 from webmap.core.security import csp_nonce
 from webmap.core.store import get_store
-from webmap.investor.page import respond
+from webmap.investor.areamap import gallery_map
 from webmap.mapview.request import view_state
 from webmap.vr import settings
 from webmap.vr.gallery import gallery_context
@@ -111,11 +112,13 @@ def _back_url(scene, parcel_id: str | None, lang: str) -> str:
 def index() -> Response:
     """The gallery: a card per scene and a map of the cameras (base-map tiles)."""
     lang = current_language()
+    scenes = scene_list(lang)
     html = render_template(
         "vr/index.html",
         lang=lang,
         languages=language_links(),
-        **gallery_context(scene_list(lang), lang),
+        map_data=gallery_map(scenes),  # the cameras on the investor pages' area map
+        **gallery_context(scenes, lang),
     )
     return respond(html)
 
