@@ -56,6 +56,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy geo layers
+	$(BIN)/lint-imports  # import contracts: pyproject.toml [tool.importlinter]
 
 ## test: lint, then the whole suite
 test: $(VENV)/.dev system-deps $(ASSET_STAMP) lint
