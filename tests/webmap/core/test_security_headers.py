@@ -36,7 +36,7 @@ ARGS = {
 }
 SKIPPED = {
     "vr.media": "needs a tile name of a generated scene (covered by test_vr.py)",
-    "rasters.tile": "needs a configured raster (covered by test_raster_tiles.py)",
+    "rasters.tile": "needs a configured raster (covered by imagery/test_raster_tiles.py)",
 }
 PAGES = [
     "/?lang=en",
