@@ -38,7 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 ASSET_STAMP := build/assets/.parkmap-stamp
 ASSET_SOURCES := $(shell find webmap/static -name '*.js' -o -name '*.css')
-$(ASSET_STAMP): $(NODE_STAMP) $(ASSET_SOURCES) webmap/assetbuild.py webmap/mapview/assets.py | $(VENV)/.runtime
+$(ASSET_STAMP): $(NODE_STAMP) $(ASSET_SOURCES) webmap/assetbuild.py webmap/core/assets.py | $(VENV)/.runtime
 	$(BIN)/python -m webmap.assetbuild
 	touch $@
 
@@ -56,6 +56,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy geo layers
+	$(BIN)/lint-imports  # import contracts: pyproject.toml [tool.importlinter]
 
 ## test: lint, then the whole suite
 test: $(VENV)/.dev system-deps $(ASSET_STAMP) lint

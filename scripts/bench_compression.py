@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from geo.tiles import tile_for_lonlat
 from scripts.load import sample_store
 from webmap import create_app
-from webmap.encoding import BR, DYNAMIC, GZIP, Level, encode, level_for
-from webmap.mapview import assets
+from webmap.core import assets
+from webmap.core.encoding import BR, DYNAMIC, GZIP, Level, encode, level_for
+from webmap.core.store import get_store
 from webmap.settings import ASSET_BUILD_DIR
 from webmap.settings import PROJECT_ROOT as ROOT
-from webmap.store import get_store
 
 WORKDIR = ROOT / ".bench" / "compression"
 MINIFIED = (

@@ -67,7 +67,7 @@ def first_paint(browser, url: str, mark: str) -> float:
 def park_view(app) -> str:
     """A query string centred in the park with the most parcels, at zoom 15."""
     with app.app_context():
-        from webmap.store import get_store  # noqa: PLC0415
+        from webmap.core.store import get_store  # noqa: PLC0415
 
         store = get_store()
         parcel = store.query(

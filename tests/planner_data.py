@@ -13,7 +13,7 @@ from layers.store.pg_schema import PgLocation
 from tests.conftest import isolated
 from tests.factories import make_user
 from webmap import create_app
-from webmap.store import get_store
+from webmap.core.store import get_store
 
 BASELINE = "2023-10-14"  # the day of the HEZA report the sample stages come from
 

@@ -8,28 +8,22 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webmap import (
-    accesslog,
-    auth,
-    cli,
-    compression,
-    errors,
-    limits,
-    mapview,
-    metrics,
-    security,
-    settings,
-)
+from webmap import accesslog, auth, cli, mapview, metrics, settings
+from webmap.core import compression, errors, limits, ratelimit, security
+from webmap.imagery import service as imagery_service
 from webmap.views import api as api_views
 from webmap.views import apidoc as apidoc_views
+from webmap.views import embed as embed_views
 from webmap.views import enquiries as enquiry_views
 from webmap.views import land as land_views
+from webmap.views import map as map_views
 from webmap.views import pages
 from webmap.views import parcels as parcel_views
 from webmap.views import planner as planner_views
 from webmap.views import planner_map as planner_map_views
 from webmap.views import rasters as raster_views
 from webmap.views import tiles as tile_views
+from webmap.views import vendor as vendor_views
 from webmap.views import vr as vr_views
 
 
@@ -51,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     logging.getLogger("webmap").setLevel(logging.INFO)
     errors.register(app)
+    ratelimit.init_app(app)  # 429 problems for used-up allowances
     limits.init_app(app)  # 413 problems naming the body limits
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
     compression.init_app(app)  # br/gzip by Accept-Encoding, just before the log
@@ -58,7 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(apidoc_views.bp)  # /openapi.json: every route
-    mapview.init_app(app)  # map, embed, vendor assets, languages
+    mapview.init_app(app)  # languages, asset versions, icons
+    app.register_blueprint(vendor_views.bp)
+    app.view_functions["static"] = vendor_views.static_file  # minified, versioned
+    app.register_blueprint(map_views.bp)
+    app.register_blueprint(embed_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(tile_views.bp)
     app.register_blueprint(raster_views.bp)
@@ -71,7 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
     caches = {
         "vector": app.extensions[tile_views.CACHE_KEY],
-        "raster": app.extensions[raster_views.SERVICE_KEY].cache,
+        "raster": app.extensions[imagery_service.SERVICE_KEY].cache,
         "encoded": app.extensions[compression.CACHE_KEY],  # compressed bodies
     }
     metrics.init_app(app, caches)  # /metrics when PARKMAP_METRICS=1

@@ -5,7 +5,7 @@ package-lock.json; its platform binary comes from the npm registry too) minifies
 
 - the app's own ``.js`` and ``.css`` under ``webmap/static/``, into
   ``<out>/static/<path>``;
-- every whitelisted library ``.js``/``.css`` (``webmap.mapview.assets.PACKAGES``)
+- every whitelisted library ``.js``/``.css`` (``webmap.core.assets.PACKAGES``)
   without ``.min`` in its name, into ``<out>/vendor/<npm name>/<path>``;
 
 where ``<out>`` is ``PARKMAP_ASSET_BUILD_DIR`` (``build/assets``). Every stylesheet
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from webmap import settings
-from webmap.mapview.assets import BUILD_STATIC, BUILD_VENDOR, PACKAGES, resolve
+from webmap.core.assets import BUILD_STATIC, BUILD_VENDOR, PACKAGES, resolve
 from webmap.settings import PROJECT_ROOT as ROOT
 
 logger = logging.getLogger(__name__)

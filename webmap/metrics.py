@@ -5,7 +5,7 @@
   (``/parcels/<path:parcel_id>``), never the raw path, so label sets stay bounded;
 - ``parkmap_tile_cache_{hits,misses,evictions}_total{cache}`` and
   ``parkmap_tile_cache_{bytes,entries}{cache}`` for the ``vector`` and ``raster``
-  caches and the ``encoded`` one (compressed bodies, ``webmap.compression``),
+  caches and the ``encoded`` one (compressed bodies, ``webmap.core.compression``),
   synced from the caches' own counters after each request;
 - ``parkmap_store_info{kind,build_id}`` and ``parkmap_store_up``, read at scrape time.
 
@@ -39,10 +39,9 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import NotFound, Unauthorized
 
 from layers.errors import StoreUnavailable
-from layers.store import is_url
 from webmap import accesslog, settings
-from webmap.store import get_store
-from webmap.tilecache import TileCache
+from webmap.core.store import get_store, store_kind
+from webmap.core.tilecache import TileCache
 
 bp = Blueprint("metrics", __name__)
 
@@ -132,11 +131,6 @@ class StoreInfo(Collector):
         yield GaugeMetricFamily(
             "parkmap_store_up", "Whether the store answered the scrape.", value=up
         )
-
-
-def store_kind(location: object) -> str:
-    """``postgis`` or ``gpkg``, from the store's location."""
-    return "postgis" if is_url(location) else "gpkg"
 
 
 def init_app(app: Flask, caches: dict[str, TileCache]) -> None:

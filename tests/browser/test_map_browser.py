@@ -117,7 +117,7 @@ def test_language_switch_changes_the_legend(map_site, guarded_page, guard) -> No
 
 
 def test_parcel_click_shows_details(map_site, sample_app, guarded_page, guard) -> None:
-    from webmap.store import get_store  # noqa: PLC0415
+    from webmap.core.store import get_store  # noqa: PLC0415
 
     with sample_app.app_context():
         parcel = get_store().query("parcels", filters={"park_id": "nomura"}, limit=1)

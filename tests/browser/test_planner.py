@@ -18,8 +18,8 @@ from tests.browser.conftest import add_test_tiles
 from tests.conftest import close_store, serve
 from tests.factories import PASSWORD
 from tests.planner_data import BASELINE, parcel_at, planner_app
+from webmap.core.store import get_store
 from webmap.mapview.clearance import STAGE_COLORS
-from webmap.store import get_store
 
 # On both stores: the edit path (transaction, audit, tile properties) differs most
 # between the GeoPackage and PostGIS, and this is where a user sees it.

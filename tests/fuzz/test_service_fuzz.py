@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.fuzz.support import SETTINGS, Credentials, schemathesis_config
-from webmap.store import get_store
+from webmap.core.store import get_store
 
 pytestmark = pytest.mark.fuzz
 CHECKS = [

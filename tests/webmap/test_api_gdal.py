@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import request
 
-from webmap.store import get_store
+from webmap.core.store import get_store
 
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")

@@ -17,7 +17,7 @@ from webmap.assetbuild import (
     swap_font_display,
     vendor_jobs,
 )
-from webmap.mapview import assets
+from webmap.core import assets
 from webmap.settings import PROJECT_ROOT as ROOT
 
 VENDOR = ROOT / "node_modules"

@@ -10,7 +10,7 @@ import pytest
 from tests.factories import PASSWORD, csrf_token, login, make_user
 from webmap.auth.service import get_limiter
 from webmap.auth.session import USER, safe_next
-from webmap.mapview.i18n import TRANSLATIONS
+from webmap.core.i18n import TRANSLATIONS
 
 WEBMAP = TRANSLATIONS.parent
 

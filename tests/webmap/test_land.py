@@ -19,8 +19,8 @@ from tests.conftest import build_for, close_store, isolated
 from tests.factories import make_dataset
 from tests.mapdata import EVIL_NAME, add_layers
 from webmap import create_app
+from webmap.core.i18n import LANGUAGES
 from webmap.land import exports
-from webmap.mapview.i18n import LANGUAGES
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

@@ -11,8 +11,8 @@ from babel.messages.pofile import read_po
 
 from tests.webmap.maphelpers import asset_urls, css_urls
 from webmap import create_app
-from webmap.mapview import assets
-from webmap.mapview.i18n import LANGUAGES, TRANSLATIONS, compile_catalogs
+from webmap.core import assets
+from webmap.core.i18n import LANGUAGES, TRANSLATIONS, compile_catalogs
 from webmap.settings import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import pytest
 
 from tests.webmap.conftest import EVIL_NAME
 from tests.webmap.maphelpers import client_config, shows
-from webmap.store import get_store
+from webmap.core.store import get_store
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

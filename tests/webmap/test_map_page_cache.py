@@ -13,8 +13,8 @@ from layers.panoramas import MANIFEST
 from layers.rasters import RasterRegistry
 from tests.conftest import quiet
 from tests.raster_factories import marked_image
+from webmap.core.security import parse_csp
 from webmap.mapview import page as page_mod
-from webmap.security import parse_csp
 
 pytestmark = pytest.mark.both_stores
 

@@ -15,7 +15,7 @@ from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.raster_factories import marked_image
 from webmap import create_app
-from webmap.mapview.shell import short_name
+from webmap.core.shell import short_name
 
 LAYERS = re.compile(
     r"parkmap\.shellLayers = \{\s*groups: (.*?),\s*entries: (.*?),\s*layers:", re.S

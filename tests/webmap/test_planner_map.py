@@ -13,8 +13,8 @@ from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.planner_data import BASELINE, parcel_at
 from tests.planner_data import planner_app as make_planner_app
+from webmap.core.store import get_store
 from webmap.mapview.clearance import STAGE_COLORS
-from webmap.store import get_store
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

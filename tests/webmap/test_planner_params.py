@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from webmap.ogc.params import InvalidParameter
+from webmap.core.params import InvalidParameter
 from webmap.planner.params import InvalidBody, parse_at, parse_edit
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends

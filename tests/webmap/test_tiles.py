@@ -14,8 +14,8 @@ from layers.build import build
 from tests.conftest import build_for, close_store, quiet
 from tests.factories import make_dataset
 from webmap import create_app
+from webmap.core.store import get_store
 from webmap.settings import ConfigError
-from webmap.store import get_store
 from webmap.views.tiles import CACHE_KEY, MVT_MIMETYPE
 
 PARCELS_BBOX = (106.59, 20.87, 106.62, 20.88)  # tests/factories.py

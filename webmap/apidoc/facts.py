@@ -15,8 +15,8 @@ from layers.errors import LayerNotFound
 from layers.landvocab import LAYER as PARCELS
 from layers.landvocab import LandVocabulary
 from layers.store import Store
+from webmap.imagery.service import raster_tiles
 from webmap.land.search import vocabulary
-from webmap.views.rasters import raster_tiles
 from webmap.vr.scenes import manifest
 
 

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from webmap.errors import problem
+from webmap.core.errors import problem
 
 logger = logging.getLogger(__name__)
 

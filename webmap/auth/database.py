@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     created  REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (username);
--- Requests counted against per-address allowances (webmap/ratelimit.py).
+-- Requests counted against per-address allowances (webmap/core/ratelimit.py).
 CREATE TABLE IF NOT EXISTS rate_events (
     kind   TEXT NOT NULL,
     client TEXT NOT NULL,

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from webmap.auth.lockout import LoginLocked
 from webmap.auth.service import LoginFailed, check_login
 from webmap.auth.session import current_user, safe_next, sign_in, sign_out
-from webmap.mapview.i18n import current_language
+from webmap.core.i18n import current_language
 
 bp = Blueprint("auth", __name__)
 

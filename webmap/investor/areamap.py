@@ -21,12 +21,12 @@ from flask_babel import gettext
 from shapely.geometry.base import BaseGeometry
 
 from layers.store import Feature, LayerInfo
+from webmap.core import styles
+from webmap.core.basemap import base_map
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
 from webmap.investor import labels
 from webmap.investor.nearby import Housing, Scene
-from webmap.mapview import styles
-from webmap.mapview.basemap import base_map
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
 
 COORD_DIGITS = 6
 PARK_COLOR = "#b03a2e"

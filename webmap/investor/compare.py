@@ -13,9 +13,9 @@ from flask_babel import gettext
 
 from layers.errors import FeatureNotFound
 from layers.store import Feature, Store
+from webmap.core.lookups import Lookups
 from webmap.investor import labels
 from webmap.investor.parcel import PARCELS
-from webmap.mapview.popups import Lookups
 
 MAX_COMPARE = 4
 MAX_ID_CHARS = 200

@@ -18,10 +18,10 @@ from flask import current_app, request
 
 from layers.enquiries import Enquiry, RateLimit, check_enquiry
 from layers.store import Feature, Store
+from webmap.core.lookups import Lookups
+from webmap.core.ratelimit import client_key
 from webmap.investor import labels
-from webmap.mapview.popups import Lookups
 from webmap.planner.exports import csv_cell
-from webmap.ratelimit import client_key
 
 logger = logging.getLogger(__name__)
 

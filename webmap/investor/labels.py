@@ -9,9 +9,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from layers.enquiries import LENGTHS
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import FIELD_LABELS
-from webmap.mapview.popups import Lookups, format_value
+from webmap.core.i18n import number
+from webmap.core.labels import FIELD_LABELS
+from webmap.core.lookups import Lookups, format_value
 
 # Fields of the parcels and parks layers the map's popups never label.
 EXTRA_FIELDS = {

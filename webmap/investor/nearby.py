@@ -17,10 +17,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import UTM48N, WGS84, geodesic_km, point_distances_km, reproject
 from layers.store import Feature, Store
+from webmap.core.cache import memo
+from webmap.core.i18n import display_name
+from webmap.core.labels import value_label
 from webmap.investor.labels import finite
-from webmap.mapview.cache import memo
-from webmap.mapview.i18n import display_name
-from webmap.mapview.labels import value_label
 from webmap.vr.scenes import scene_list
 
 HOUSING_LAYER = "housing"

@@ -14,12 +14,12 @@ from flask import url_for
 
 from layers.store import Feature, LayerInfo, Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.basemap import base_map
+from webmap.core.i18n import display_name
+from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.investor import labels, nearby
 from webmap.investor.areamap import camera
-from webmap.mapview.basemap import base_map
-from webmap.mapview.i18n import display_name
-from webmap.mapview.labels import value_label
-from webmap.mapview.popups import Lookups
 from webmap.vr.overlay import view_in_360_url
 
 PARCELS, PARKS = "parcels", "parks"

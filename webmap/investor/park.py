@@ -15,11 +15,11 @@ from markupsafe import Markup
 
 from layers.store import Feature, Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.i18n import display_name, number
+from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.investor import areamap, labels, nearby
 from webmap.investor.parcel import PARCELS, PARKS, Row, distances, rows
-from webmap.mapview.i18n import display_name, number
-from webmap.mapview.labels import value_label
-from webmap.mapview.popups import Lookups
 from webmap.planner.charts import Bar, bar_chart
 
 SUMMARY_FIELDS = (

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from layers.errors import InvalidQuery
 from layers.landsearch import KM_PREFIX
-from webmap.mapview.labels import value_label
+from webmap.core.labels import value_label
 
 PARAM_LABELS = {
     "status": _l("Status"),

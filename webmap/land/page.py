@@ -28,6 +28,10 @@ from layers.landsearch import (
 from layers.landsearch import MAX_LIMIT as MAX_PAGE
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.basemap import base_map
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.land import labels
 from webmap.land.search import (
     Row,
@@ -37,10 +41,6 @@ from webmap.land.search import (
     targets,
     vocabulary,
 )
-from webmap.mapview.basemap import base_map
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
-from webmap.mapview.popups import Lookups
 
 PAGE_SIZES = (20, 50, 100, 200, 500)
 

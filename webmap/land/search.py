@@ -24,11 +24,11 @@ from layers.landsearch import (
 )
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
+from webmap.core.cache import memo
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
+from webmap.core.lookups import Lookups
 from webmap.land.labels import target_label
-from webmap.mapview.cache import memo
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
-from webmap.mapview.popups import Lookups
 
 # The distances the form and the list show, in order (the four).
 DISPLAY_TARGETS = ("lach_huyen_port", "haiphong_port", "cat_bi_airport", "junction")

@@ -1,6 +1,8 @@
-"""The interactive map: Folium pages, embedding, languages and self-hosted assets.
+"""The interactive map: the Folium page, its overlays, controls and popups.
 
-``init_app`` wires it into the app factory: translations, blueprints.
+``init_app`` wires it into the app factory: translations, asset versions and the
+legend's icons; the factory registers the map's blueprints (``views.map``,
+``views.embed``, ``views.vendor``).
 """
 
 from __future__ import annotations
@@ -9,21 +11,16 @@ import logging
 
 from flask import Flask
 
-from webmap.mapview import assets, i18n, icons
-from webmap.views import embed, vendor
-from webmap.views import map as map_views
+from webmap.core import assets, i18n
+from webmap.mapview import icons
 
 logger = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Add the map's languages and blueprints to ``app``."""
+    """Add the map's languages, asset versions and icons to ``app``."""
     i18n.init_app(app)
-    app.register_blueprint(vendor.bp)
-    app.view_functions["static"] = vendor.static_file  # minified copies, versions
     app.url_defaults(assets.add_version)  # ?v=<hash> on static and vendor URLs
-    app.register_blueprint(map_views.bp)
-    app.register_blueprint(embed.bp)
     app.add_template_global(icons.icon_svg, "icon_svg")  # the legend's icons
     with app.app_context():
         if not assets.installed():

@@ -21,11 +21,11 @@ from folium.template import Template
 from layers.clearance import STAGES, Clearance, timeline
 from layers.store import Store
 from layers.store.base import features_json
+from webmap.core.labels import value_label
+from webmap.core.shell import describe
+from webmap.core.styles import Legend, LegendEntry
 from webmap.mapview.controls import static_url
-from webmap.mapview.labels import value_label
 from webmap.mapview.layers import dumps
-from webmap.mapview.shell import describe
-from webmap.mapview.styles import Legend, LegendEntry
 
 LAYER = "parcels"
 PANE = "pm-clearance"  # above the parks (overlay pane) and the parcel tiles

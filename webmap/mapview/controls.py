@@ -16,7 +16,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Fullscreen, Search
 from folium.template import Template
 
-from webmap.mapview import assets
+from webmap.core import assets
 
 
 class ParkMap(folium.Map):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from webmap.mapview.i18n import number
+from webmap.core.i18n import number
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import current_app
 from markupsafe import Markup
 
-from webmap.mapview.styles import COLOR_RE, ICON_RE
+from webmap.core.styles import COLOR_RE, ICON_RE
 
 SVG_DIR = Path("@fortawesome") / "fontawesome-free" / "svgs" / "solid"
 FALLBACK = "location-dot"

@@ -23,12 +23,13 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
 from layers.store import Feature, LayerInfo, Store
-from webmap.mapview import styles
-from webmap.mapview.cache import memo
-from webmap.mapview.i18n import display_name
+from webmap.core import styles
+from webmap.core.cache import memo
+from webmap.core.i18n import display_name
+from webmap.core.lookups import Lookups
+from webmap.core.styles import Legend
 from webmap.mapview.icons import icon_svg
-from webmap.mapview.popups import Lookups, occupancy_of, popup_html, tooltip_html
-from webmap.mapview.styles import Legend
+from webmap.mapview.popups import occupancy_of, popup_html, tooltip_html
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$")
 INLINE_POPUPS_MAX = 300  # above this, an inline layer's popups are fetched on click

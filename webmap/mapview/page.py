@@ -25,22 +25,23 @@ from markupsafe import Markup, escape
 
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
-from webmap.links import site_root
+from webmap.core.cache import memo
+from webmap.core.embedding import allowed_origins
+from webmap.core.i18n import as_of, current_language, display_name
+from webmap.core.links import site_root
+from webmap.core.lookups import Lookups
+from webmap.core.security import add_nonce
+from webmap.core.shell import LAYER_GROUPS, ShellLayers, describe
+from webmap.core.state import ViewState
+from webmap.core.store import get_store
+from webmap.core.styles import Legend
+from webmap.imagery.overlay import raster_overlays
+from webmap.imagery.service import raster_tiles
 from webmap.mapview import layers as overlays_mod
-from webmap.mapview.cache import memo
 from webmap.mapview.controls import ParkMap, ParkmapClient, ParkSearch, fullscreen
-from webmap.mapview.embedding import allowed_origins
-from webmap.mapview.i18n import as_of, current_language, display_name
 from webmap.mapview.layers import POINTS_PANE, TILES_PANE, BuildContext, Overlay
-from webmap.mapview.popups import Lookups, popup_html
-from webmap.mapview.shell import LAYER_GROUPS, ShellLayers, describe
-from webmap.mapview.state import ViewState
-from webmap.mapview.styles import Legend
+from webmap.mapview.popups import popup_html
 from webmap.mapview.texts import client_texts, imagery_texts
-from webmap.rasters_overlay import raster_overlays
-from webmap.security import add_nonce
-from webmap.store import get_store
-from webmap.views.rasters import raster_tiles
 from webmap.vr.overlay import camera_layer
 from webmap.vr.scenes import manifest_stamp, scene_list
 

@@ -8,16 +8,16 @@ from urllib.parse import parse_qsl, urlencode
 from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from webmap.links import external_url
+from webmap.core.i18n import AUTONYMS, LANGUAGES, as_of, current_language
+from webmap.core.links import external_url
+from webmap.core.shell import panel_state
+from webmap.core.state import ViewState, parse_view
+from webmap.core.store import get_store
+from webmap.imagery.service import raster_tiles
 from webmap.mapview import figures
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES, as_of, current_language
 from webmap.mapview.layers import MAP_ORDER
-from webmap.mapview.shell import panel_state
-from webmap.mapview.state import ViewState, parse_view
-from webmap.store import get_store
-from webmap.views.rasters import raster_tiles
 
-# Which panel each map page has (webmap/mapview/shell.py).
+# Which panel each map page has (webmap/core/shell.py).
 PANEL_KINDS = {"embed.embed": "embed", "planner_map.map_page": "planner"}
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from layers.store.base import MAX_LIMIT, FieldInfo
+from webmap.core.params import InvalidParameter
 
 DEFAULT_LIMIT = 100
 MAX_OFFSET = 1_000_000_000
@@ -35,19 +36,6 @@ DATETIME_PATTERN = rf"^({_INSTANT}|({_INSTANT}|\.\.)?/({_INSTANT}|\.\.)?)$"
 # \x1c-\x1f and \x85, ECMA-262's (the OpenAPI pattern) also covers \ufeff, so both are
 # named; the server and the published schema then agree on what "blank" means.
 NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
-
-
-class InvalidParameter(ValueError):
-    """A query or path parameter is malformed or out of range.
-
-    Attributes:
-        parameter: the parameter's name as the client sent it.
-    """
-
-    def __init__(self, parameter: str, message: str):
-        self.parameter = parameter
-        self.message = message
-        super().__init__(f"parameter '{parameter}': {message}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from layers.clearance import STAGES
-from webmap.mapview.labels import value_label
+from webmap.core.labels import value_label
 from webmap.planner.charts import ProgressLabels, TimelineLabels
 
 FIELDS = {

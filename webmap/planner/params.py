@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from webmap.ogc.params import InvalidParameter
+from webmap.core.params import InvalidParameter
 
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_AT_CHARS = 64
@@ -18,7 +18,7 @@ MAX_NUMBER_DIGITS = 1000  # a JSON number with more is refused before int() sees
 class InvalidBody(ValueError):
     """A request body is not what the route expects; ``field`` names what is wrong.
 
-    Answered with 400 (``webmap/errors.py``); a body that parses but breaks a
+    Answered with 400 (``webmap/core/errors.py``); a body that parses but breaks a
     clearance rule is ``EditRejected`` (422) instead.
     """
 

@@ -18,7 +18,7 @@ from layers.clearance import Clearance, ParkProgress, park_progress, timeline
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
-from webmap.mapview.i18n import display_name
+from webmap.core.i18n import display_name
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 
 from layers.store.base import GeoJSONPage, LayerInfo, Store
+from webmap.core.errors import register_members
+from webmap.core.store import get_store
 from webmap.ogc import documents, openapi
 from webmap.ogc import operations as ops
 from webmap.ogc.params import BBox, Limit, Offset, parse_query, queryables
@@ -26,9 +29,16 @@ from webmap.ogc.responses import (
     send,
     send_doc,
 )
-from webmap.store import get_store
 
 bp = Blueprint("api", __name__, url_prefix=ops.PREFIX)
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Problems under the API's prefix carry OGC's exception members."""
+    register_members(state.app, ops.PREFIX, documents.exception_members)
+
+
 CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}
 
 

@@ -11,10 +11,10 @@ from flask import Blueprint, Response, jsonify
 
 from webmap.apidoc import document
 from webmap.apidoc.facts import gather
-from webmap.links import site_root
-from webmap.mapview.cache import memo
-from webmap.store import get_store
-from webmap.views.rasters import raster_tiles
+from webmap.core.cache import memo
+from webmap.core.links import site_root
+from webmap.core.store import get_store
+from webmap.imagery.service import raster_tiles
 from webmap.vr.scenes import manifest_stamp
 
 bp = Blueprint("apidoc", __name__)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, send_from_d
 
 from webmap.mapview.page import render_map
 from webmap.mapview.request import page_context, view_state
-from webmap.views.map import page
+from webmap.mapview.response import page
 
 bp = Blueprint("embed", __name__)
 

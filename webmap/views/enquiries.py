@@ -18,11 +18,11 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotFound
 
 from webmap.auth import role_required
+from webmap.core.i18n import current_language
+from webmap.core.lookups import Lookups
+from webmap.core.store import get_store
 from webmap.investor import enquiry, labels
 from webmap.investor.page import common
-from webmap.mapview.i18n import current_language
-from webmap.mapview.popups import Lookups
-from webmap.store import get_store
 
 bp = Blueprint("enquiries_admin", __name__)
 PAGE_SIZE = 50

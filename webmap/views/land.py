@@ -26,6 +26,10 @@ from werkzeug.exceptions import NotFound
 from layers.errors import InvalidQuery
 from layers.landsearch import LandQuery, LandResult
 from layers.store.base import MAX_LIMIT
+from webmap.core.i18n import AUTONYMS, LANGUAGES, current_language, number
+from webmap.core.lookups import Lookups
+from webmap.core.shell import panel_state
+from webmap.core.store import get_store
 from webmap.land import exports
 from webmap.land import page as land_page
 from webmap.land.labels import error_message
@@ -35,11 +39,7 @@ from webmap.land.search import (
     parse_request,
     vocabulary,
 )
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES, current_language, number
-from webmap.mapview.popups import Lookups
-from webmap.mapview.shell import panel_state
-from webmap.store import get_store
-from webmap.views.map import page as html_page
+from webmap.mapview.response import page as html_page
 
 bp = Blueprint("land", __name__, url_prefix="/land")
 FORMATS = {

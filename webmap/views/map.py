@@ -7,40 +7,17 @@ from flask_babel import gettext
 from werkzeug import exceptions
 from werkzeug.exceptions import BadRequest, NotFound
 
+from webmap.core import embedding
+from webmap.core.i18n import current_language
+from webmap.core.links import external_url, site_root
+from webmap.core.lookups import Lookups
+from webmap.core.store import get_store
 from webmap.land.panel import add_land_panel
-from webmap.links import external_url, site_root
-from webmap.mapview import embedding
-from webmap.mapview.i18n import current_language
 from webmap.mapview.page import feature_view, render_map
-from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
-from webmap.security import csp_nonce
-from webmap.store import get_store
+from webmap.mapview.response import page
 
 bp = Blueprint("map", __name__)
-
-
-def page(
-    html: str, frame_sources: tuple[str, ...] = (), scripts: tuple[str, ...] = ()
-) -> Response:
-    """An HTML response with the map pages' security headers.
-
-    Args:
-        html: the page.
-        frame_sources: origins the page may frame (besides its own).
-        scripts: origins the page may load scripts from (besides its own).
-
-    Returns:
-        The response, with Content-Security-Policy and friends.
-    """
-    response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = embedding.csp(
-        csp_nonce(), frame_sources, scripts
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["Vary"] = "Accept-Language"
-    return response
 
 
 @bp.get("/")

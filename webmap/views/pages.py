@@ -13,8 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, send_file
 
 from layers.errors import StoreUnavailable
-from webmap.metrics import store_kind
-from webmap.store import get_store
+from webmap.core.store import get_store, store_kind
 
 ICON = Path(__file__).resolve().parents[1] / "static" / "parkmap" / "favicon.svg"
 PROBES = frozenset({"pages.healthz", "pages.readyz"})

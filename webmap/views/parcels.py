@@ -26,20 +26,31 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext
 
 from layers.enquiries import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
-from webmap.errors import problem
+from webmap import investor
+from webmap.core.errors import problem, register_errors
+from webmap.core.i18n import current_language
+from webmap.core.links import external_url
+from webmap.core.page import respond
+from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels
-from webmap.investor.page import common, respond
+from webmap.investor.page import common
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
-from webmap.links import external_url
-from webmap.mapview.i18n import current_language
-from webmap.store import get_store
 
 bp = Blueprint("investor", __name__)
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the enquiries' exceptions to the app's error table."""
+    register_errors(state.app, investor.ERRORS)
+
+
 THANKS = "enquiry"  # the flash category of the thank-you message
 
 

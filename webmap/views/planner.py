@@ -16,19 +16,29 @@ date-time with offset) shows clearance as it stood then. The clearance map lives
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from layers.clearance import STAGES
+from webmap import planner
 from webmap.auth import current_user, require
-from webmap.languages import language_links
-from webmap.mapview.i18n import current_language, number
+from webmap.core.errors import register_errors
+from webmap.core.i18n import current_language, number
+from webmap.core.languages import language_links
+from webmap.core.store import get_store
 from webmap.planner import charts, exports, labels
 from webmap.planner.params import parse_at, parse_edit
 from webmap.planner.report import Report, build_report, find_park, timeline_points
-from webmap.store import get_store
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the planner's exceptions to the app's error table."""
+    register_errors(state.app, planner.ERRORS, planner.EXTRA)
+
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -22,14 +22,15 @@ from markupsafe import escape
 from werkzeug.routing import BuildError
 
 from webmap.auth import current_user, role_required
+from webmap.core.lookups import Lookups
+from webmap.core.params import InvalidParameter
+from webmap.core.store import get_store
 from webmap.mapview import clearance
 from webmap.mapview.page import render_map
-from webmap.mapview.popups import Lookups
 from webmap.mapview.request import page_context, view_state
-from webmap.ogc.params import BBOX, InvalidParameter, Param, parse_query
+from webmap.mapview.response import page
+from webmap.ogc.params import BBOX, Param, parse_query
 from webmap.planner.params import parse_at
-from webmap.store import get_store
-from webmap.views.map import page
 
 bp = Blueprint("planner_map", __name__, url_prefix="/planner")
 

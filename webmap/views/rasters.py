@@ -22,14 +22,25 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from geo.rastertile import FORMATS
-from geo.tiles import fit_zoom, parse_tile
-from layers.rasters import RasterInfo
-from webmap.links import external_url
-from webmap.rastertiles import RasterTiles
+from geo.tiles import parse_tile
+from webmap import imagery
+from webmap.core.errors import register_errors
+from webmap.core.links import external_url
+from webmap.imagery.service import (
+    SERVICE_KEY,
+    raster_tiles,
+    tilejson_document,
+    tiles_url,
+)
+from webmap.imagery.tiles import RasterTiles
 
 bp = Blueprint("rasters", __name__)
 
-SERVICE_KEY = "parkmap.raster_tiles"
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the rasters' exceptions to the app's error table."""
+    register_errors(state.app, imagery.ERRORS)
 
 
 @bp.record_once
@@ -39,11 +50,6 @@ def _setup(state: BlueprintSetupState) -> None:
     app.extensions[SERVICE_KEY] = RasterTiles(
         Path(app.config["RASTER_DIR"]), app.config["RASTER_TILE_CACHE_BYTES"]
     )
-
-
-def raster_tiles() -> RasterTiles:
-    """This app's raster tile service."""
-    return current_app.extensions[SERVICE_KEY]
 
 
 def _cache_headers() -> dict[str, str]:
@@ -67,38 +73,6 @@ def tile(name: str, z: str, x: str, y: str, fmt: str) -> Response:
         return Response(status=304, headers=headers)
     data = service.tile(info, address, fmt)
     return Response(data, 200, headers=headers, mimetype=FORMATS[fmt])
-
-
-def tiles_url(name: str, fmt: str = "png") -> str:
-    """The absolute tile URL template of a raster, under ``PARKMAP_PUBLIC_URL``."""
-    url = external_url("rasters.tile", name=name, z="Z", x="X", y="Y", fmt=fmt)
-    return url.replace(f"/Z/X/Y.{fmt}", f"/{{z}}/{{x}}/{{y}}.{fmt}")
-
-
-def tilejson_document(info: RasterInfo) -> dict[str, Any]:
-    """TileJSON 3.0.0 for a raster, with its date, resolution and footprint."""
-    zoom = min(max(fit_zoom(info.bbox), info.minzoom), info.maxzoom)
-    west, south, east, north = info.bbox
-    return {
-        "tilejson": "3.0.0",
-        "name": info.name,
-        "description": info.label,
-        "version": "1.0.0",
-        "attribution": current_app.config["RASTER_ATTRIBUTION"],
-        "scheme": "xyz",
-        "tiles": [tiles_url(info.name)],
-        "minzoom": info.minzoom,
-        "maxzoom": info.maxzoom,
-        "bounds": [west, south, east, north],
-        "center": [(west + east) / 2, (south + north) / 2, zoom],
-        "format": "png",
-        "tile_size": 256,
-        "webp_tiles": [tiles_url(info.name, "webp")],
-        "date": info.date,
-        "resolution_m": info.resolution_m,
-        "footprint": info.footprint_geojson(),
-        "legend": [{"label": k, "color": v} for k, v in info.legend],
-    }
 
 
 def _conditional_json(body: dict[str, Any]) -> Response:

@@ -23,9 +23,9 @@ from geo.tiles import (
     suggested_minzoom,
 )
 from layers.store import LayerInfo
-from webmap.links import external_url
-from webmap.store import get_store
-from webmap.tilecache import TileCache
+from webmap.core.links import external_url
+from webmap.core.store import get_store
+from webmap.core.tilecache import TileCache
 
 bp = Blueprint("tiles", __name__)
 

@@ -1,7 +1,7 @@
 """Static files: ``/static/vendor/<package>/<path>`` (npm libraries) and ``/static/``.
 
 Both send the minified copy ``make assets`` built when there is a fresh one
-(``webmap.mapview.assets``). A URL whose ``v`` is the file's current version is
+(``webmap.core.assets``). A URL whose ``v`` is the file's current version is
 cached for a year as immutable; other URLs keep their short lifetimes (a day for
 the libraries, revalidation for the app's own files).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, send_file
 from werkzeug.exceptions import NotFound
 
-from webmap.mapview import assets
+from webmap.core import assets
 
 bp = Blueprint("vendor", __name__)
 

@@ -25,6 +25,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
 from layers.enquiries import RateLimit
@@ -32,16 +33,18 @@ from layers.errors import FeatureNotFound
 from layers.panorama_hotspots import nearest_scene
 from layers.panorama_upload import UploadLimits, add_photo, check_size
 from layers.panoramas import Scene, SceneNotFound
-from webmap import ratelimit
+from webmap import vr
 from webmap.auth import csrf
 from webmap.auth.service import get_database
-from webmap.errors import problem
-from webmap.investor.page import respond
-from webmap.languages import language_links
-from webmap.mapview.i18n import current_language
+from webmap.core import ratelimit
+from webmap.core.errors import problem, register_errors
+from webmap.core.i18n import current_language
+from webmap.core.languages import language_links
+from webmap.core.page import respond
+from webmap.core.security import csp_nonce
+from webmap.core.store import get_store
+from webmap.investor.areamap import gallery_map
 from webmap.mapview.request import view_state
-from webmap.security import csp_nonce
-from webmap.store import get_store
 from webmap.vr.gallery import gallery_context
 from webmap.vr.page import (
     START_ZOOM,
@@ -65,6 +68,14 @@ from webmap.vr.scenes import (
 )
 
 bp = Blueprint("vr", __name__, url_prefix="/vr")
+
+
+@bp.record_once
+def _errors(state: BlueprintSetupState) -> None:
+    """Add the scenes' and uploads' exceptions to the app's error table."""
+    register_errors(state.app, vr.ERRORS)
+
+
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
 BACK_ZOOM = 15
 VIEWER_QUERY = ("parcel", "back")  # what the viewer reads, kept by its language links
@@ -113,11 +124,13 @@ def _back_url(scene, parcel_id: str | None, lang: str) -> str:
 def index() -> Response:
     """The gallery: a card per scene and a map of the cameras (base-map tiles)."""
     lang = current_language()
+    scenes = scene_list(lang)
     html = render_template(
         "vr/index.html",
         lang=lang,
         languages=language_links(),
-        **gallery_context(scene_list(lang), lang),
+        map_data=gallery_map(scenes),  # the cameras on the investor pages' area map
+        **gallery_context(scenes, lang),
     )
     return respond(html)
 

@@ -1,1 +1,19 @@
-"""The VR360 viewer's web side: settings, scene documents, map camera markers."""
+"""The VR360 viewer's web side: settings, scene documents, map camera markers.
+
+``ERRORS`` are the scenes' and uploads' exceptions and their statuses, added to the
+app's error table when the VR blueprint is registered.
+"""
+
+from __future__ import annotations
+
+from geo.panorama import PanoramaError
+from layers.panorama_upload import PhotoTooLarge, UploadRejected
+from layers.panoramas import ManifestError, SceneNotFound
+
+ERRORS: dict[type[Exception], int] = {
+    SceneNotFound: 404,
+    PhotoTooLarge: 413,
+    UploadRejected: 400,
+    PanoramaError: 400,
+    ManifestError: 422,
+}

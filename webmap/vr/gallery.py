@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from webmap.investor.areamap import gallery_map
-from webmap.investor.page import optional_url
-from webmap.mapview.i18n import as_of
-from webmap.mapview.popups import Lookups
-from webmap.store import get_store
+from webmap.core.i18n import as_of
+from webmap.core.lookups import Lookups
+from webmap.core.page import optional_url
+from webmap.core.store import get_store
 from webmap.vr.scenes import map_url
 
 PARKS = "parks"
@@ -68,10 +67,13 @@ def card(scene: dict[str, Any], lookups: Lookups | None, lang: str) -> Card:
 
 
 def gallery_context(scenes: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    """What ``vr/index.html`` shows, from ``scene_list(lang)``."""
+    """What ``vr/index.html`` shows, from ``scene_list(lang)``, but the map.
+
+    The view adds the cameras' map (``investor.areamap.gallery_map``): the gallery
+    shares the investor pages' area map, and the investor pages link to the scenes.
+    """
     lookups = _park_names(scenes, lang)
     return {
         "cards": [card(s, lookups, lang) for s in scenes],
-        "map_data": gallery_map(scenes),
         "map_url": map_url({"lang": lang}),
     }

@@ -15,8 +15,8 @@ import folium
 from flask import url_for
 from markupsafe import Markup, escape
 
-from webmap.mapview.state import ViewState
-from webmap.mapview.tooltip import Tooltip
+from webmap.core.state import ViewState
+from webmap.core.tooltip import Tooltip
 from webmap.vr.scenes import scene_list
 
 BACK_ZOOM = 15

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from webmap.mapview import assets
+from webmap.core import assets
 
 # Bare module names the viewer imports → (assets package, file).
 MODULES = {

@@ -19,8 +19,8 @@ from werkzeug.exceptions import NotFound
 
 from geo.panorama_preview import View, encode_webp, level_for, perspective, read_level
 from layers.panoramas import Scene
-from webmap.ogc.params import InvalidParameter
-from webmap.tilecache import TileCache
+from webmap.core.params import InvalidParameter
+from webmap.core.tilecache import TileCache
 from webmap.vr.page import start_fov_deg
 from webmap.vr.scenes import manifest_stamp
 

@@ -27,7 +27,7 @@ from layers.panorama_hotspots import (
 )
 from layers.panoramas import MANIFEST, Manifest, Scene, read_manifest
 from layers.store.base import Feature
-from webmap.store import get_store
+from webmap.core.store import get_store
 
 KEY = "parkmap.vr.manifest"
 # Walk-to arrows stand this far below the horizon (clear of the park pins on it)

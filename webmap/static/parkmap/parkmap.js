@@ -34,7 +34,7 @@
     });
   }
 
-  // The two rasters side by side (webmap/rasters_comparison.py), or null.
+  // The two rasters side by side (webmap/imagery/comparison.py), or null.
   function comparedPair() {
     return pm.compare ? pm.compare.pair() : null;
   }

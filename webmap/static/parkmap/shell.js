@@ -7,7 +7,7 @@
  *   it, or use the arrow keys on it;
  * - the details card of a selected feature, closed by its button, Escape or the
  *   browser's back button;
- * - the Layers tab, built from what ShellLayers (webmap/mapview/shell.py) lists;
+ * - the Layers tab, built from what ShellLayers (webmap/core/shell.py) lists;
  *   it fires the map events Leaflet's layer control would (overlayadd, …).
  * Which tab is open and the sheet's height are in the page URL (pm.shell.params).
  * All text is set with textContent; only the server's escaped popup HTML is

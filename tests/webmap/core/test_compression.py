@@ -15,8 +15,8 @@ from layers.rasters import RasterRegistry
 from tests.conftest import close_store
 from tests.raster_factories import SPOT, marked_image, pixel_in_tile
 from webmap import create_app
-from webmap.compression import CACHE_KEY, widen_if_none_match
-from webmap.encoding import compressible, encode, negotiate
+from webmap.core.compression import CACHE_KEY, widen_if_none_match
+from webmap.core.encoding import compressible, encode, negotiate
 from webmap.settings import ConfigError
 
 PARK_A = tile_for_lonlat(106.595, 20.875, 14)  # holds parcels a-1, a-2

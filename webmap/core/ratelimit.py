@@ -14,14 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import TYPE_CHECKING
+import sqlite3
+from contextlib import AbstractContextManager
+from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 
 from layers.enquiries import RateLimit
+from webmap.core.errors import register_errors
 
-if TYPE_CHECKING:  # webmap.auth imports webmap.errors, which imports this module
-    from webmap.auth.database import Database
+
+class Database(Protocol):
+    """Where the counts live: the accounts database (``webmap.auth.database``)."""
+
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A connection inside one write transaction, committed at the end."""
+        ...
+
+
+def init_app(app: Flask) -> None:
+    """Answer a used-up allowance with 429 (``TooManyRequests``)."""
+    register_errors(app, {TooManyRequests: 429})
 
 
 def client_key(address: str | None) -> str:

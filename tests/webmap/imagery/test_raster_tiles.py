@@ -20,9 +20,9 @@ from tests.raster_factories import (
     pixel_in_tile,
 )
 from webmap import create_app
-from webmap.rasters_overlay import compare_pair, raster_overlays
+from webmap.imagery.overlay import compare_pair, raster_overlays
+from webmap.imagery.service import raster_tiles
 from webmap.settings import ConfigError
-from webmap.views.rasters import raster_tiles
 
 
 def quiet(_message: str) -> None:

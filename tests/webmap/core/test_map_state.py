@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webmap.mapview.state import (
+from webmap.core.state import (
     ViewState,
     parse_bbox,
     parse_center,

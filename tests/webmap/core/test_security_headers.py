@@ -14,7 +14,7 @@ from tests.conftest import isolated
 from tests.factories import login, make_dataset, make_user
 from tests.vrfactories import generate_small
 from webmap import create_app
-from webmap.security import HSTS, frame_ancestors, parse_csp
+from webmap.core.security import HSTS, frame_ancestors, parse_csp
 
 PORTAL = "https://portal.example.vn"
 # Values for the URL rules' arguments, from the tiny data set.
@@ -36,7 +36,7 @@ ARGS = {
 }
 SKIPPED = {
     "vr.media": "needs a tile name of a generated scene (covered by test_vr.py)",
-    "rasters.tile": "needs a configured raster (covered by test_raster_tiles.py)",
+    "rasters.tile": "needs a configured raster (covered by imagery/test_raster_tiles.py)",
 }
 PAGES = [
     "/?lang=en",

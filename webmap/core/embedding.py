@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from markupsafe import Markup
 
-from webmap.links import site_root
-from webmap.ogc.params import InvalidParameter
+from webmap.core.links import site_root
+from webmap.core.params import InvalidParameter
 from webmap.settingtypes import parse_origins
 
 OEMBED_MAX_WIDTH, OEMBED_MAX_HEIGHT = 1200, 900

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import request, url_for
 
-from webmap.mapview.i18n import AUTONYMS, LANGUAGES
+from webmap.core.i18n import AUTONYMS, LANGUAGES
 
 
 def language_links(

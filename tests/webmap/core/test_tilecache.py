@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webmap.tilecache import ENTRY_OVERHEAD, TileCache
+from webmap.core.tilecache import ENTRY_OVERHEAD, TileCache
 
 
 def test_hit_and_miss_are_counted() -> None:

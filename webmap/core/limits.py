@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
-from webmap.errors import problem
+from webmap.core.errors import problem
 
 URLENCODED = "application/x-www-form-urlencoded"
 

@@ -13,8 +13,8 @@ from layers.rasters import RasterRegistry
 from tests.conftest import close_store
 from tests.raster_factories import marked_image
 from webmap import create_app
-from webmap.mapview.state import ViewState, parse_compare, parse_view
-from webmap.rasters_overlay import raster_overlays
+from webmap.core.state import ViewState, parse_compare, parse_view
+from webmap.imagery.overlay import raster_overlays
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

@@ -16,8 +16,8 @@ from typing import Any
 from flask_babel import gettext
 
 from layers.store import LayerInfo
-from webmap.mapview.i18n import number
-from webmap.mapview.labels import value_label
+from webmap.core.i18n import number
+from webmap.core.labels import value_label
 
 COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
 DASH_RE = re.compile(r"^[0-9 ,.]{1,20}$")

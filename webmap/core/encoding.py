@@ -1,6 +1,6 @@
 """Content codings: which one a client accepts, which bodies gain, and the coders.
 
-Pure functions, no Flask: ``webmap.compression`` applies them to responses.
+Pure functions, no Flask: ``webmap.core.compression`` applies them to responses.
 
 - ``negotiate`` reads ``Accept-Encoding`` (RFC 9110 §12.5.3) with its q-values and
   answers ``br``, ``gzip`` or None for identity; brotli wins a tie.

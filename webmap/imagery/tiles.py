@@ -1,7 +1,7 @@
 """Serving raster tiles: the app's raster registry, open COGs and rendered tiles.
 
 One ``RasterTiles`` per app (so per gunicorn worker). Rendered tiles go into a
-``webmap.tilecache.TileCache`` of their own, keyed by the COG's checksum, so a
+``webmap.core.tilecache.TileCache`` of their own, keyed by the COG's checksum, so a
 re-imported raster never serves an old tile and the other rasters' tiles stay.
 GDAL dataset handles are not thread-safe: each thread keeps its own few open COGs.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from geo.rastertile import CogTileReader, encode, transparent_tile
 from geo.tiles import Tile
 from layers.rasters import RasterInfo, RasterRegistry
-from webmap.tilecache import TileCache
+from webmap.core.tilecache import TileCache
 
 RENDER_VERSION = "r1"  # change when geo.rastertile output changes: old ETags go stale
 OPEN_PER_THREAD = 8

@@ -18,7 +18,7 @@ import secrets
 from flask import Flask, current_app, g, request
 from werkzeug.wrappers import Response
 
-from webmap.mapview.embedding import tile_sources
+from webmap.core.embedding import tile_sources
 
 NONCE_KEY = "parkmap_csp_nonce"
 EMBED_PATH = "/embed"

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import isolated
 from webmap import create_app
-from webmap.mapview.cache import KEY as CACHE_KEY
+from webmap.core.cache import KEY as CACHE_KEY
 from webmap.settings import ConfigError
 
 PUBLIC = "https://map.example.org"

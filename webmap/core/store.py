@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from layers.store import Store, open_store
+from layers.store import Store, is_url, open_store
 
 KEY = "parkmap.store"
 
@@ -16,3 +16,8 @@ def get_store() -> Store:
         store = open_store(current_app.config["STORE"])
         current_app.extensions[KEY] = store
     return store
+
+
+def store_kind(location: object) -> str:
+    """``postgis`` or ``gpkg``, from the store's location."""
+    return "postgis" if is_url(location) else "gpkg"

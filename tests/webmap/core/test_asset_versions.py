@@ -10,7 +10,7 @@ import pytest
 from flask import url_for
 
 from webmap import create_app
-from webmap.mapview import assets
+from webmap.core import assets
 
 LEAFLET_CSS = "/static/vendor/leaflet/dist/leaflet.css"
 APP_CSS = "/static/parkmap/parkmap.css"

@@ -9,7 +9,7 @@ Each raster becomes a ``folium.TileLayer`` overlay on ``/tiles/raster/<name>/{z}
 {x}/{y}.png`` (hidden until chosen in the layer control, limited to the raster's
 bounds so Leaflet asks for no tile outside it, drawn up to its native zoom and
 scaled beyond). ``OpacityControl`` adds one slider per overlay, and with two rasters
-or more ``SwipeControl`` (``webmap/rasters_comparison.py``) adds "Compare two dates"
+or more ``SwipeControl`` (``webmap/imagery/comparison.py``) adds "Compare two dates"
 to that panel: the "before" raster left and the "after" raster right of a draggable
 divider. It is off at load unless asked for (``compare=before,after`` in the map
 URL); its choices start on two dates of the same area when there are such.
@@ -37,9 +37,9 @@ from markupsafe import escape
 from geo.crs import folium_location
 from geo.tiles import MAX_ZOOM
 from layers.rasters import RasterInfo
-from webmap.mapview.shell import describe, short_name
-from webmap.rasters_comparison import SwipeControl, title
-from webmap.views.rasters import raster_tiles, tiles_url
+from webmap.core.shell import describe, short_name
+from webmap.imagery.comparison import SwipeControl, title
+from webmap.imagery.service import raster_tiles, tiles_url
 
 DEFAULT_OPACITY = 0.85
 SAME_AREA = 0.5  # intersection over union above which two footprints match

@@ -3,7 +3,7 @@
 ``init_app`` adds two steps around every request:
 
 - before the app sees it (a WSGI wrapper), ``Accept-Encoding`` is negotiated once
-  (``webmap.encoding.negotiate``) and an ``If-None-Match`` naming the variant of that
+  (``encoding.negotiate``) and an ``If-None-Match`` naming the variant of that
   coding (``"abc-br"``) also names the plain tag (``"abc"``), so every view's own
   ETag check (tiles, API, ``send_file``) still answers 304;
 - after the view (an ``after_request`` hook that runs just before the access log),
@@ -34,7 +34,7 @@ from werkzeug.datastructures import ETags
 from werkzeug.http import parse_etags
 from werkzeug.wrappers import Response
 
-from webmap.encoding import (
+from webmap.core.encoding import (
     ETAG_SUFFIX,
     MIN_BYTES,
     compressible,
@@ -43,7 +43,7 @@ from webmap.encoding import (
     negotiate,
     variant_etag,
 )
-from webmap.tilecache import TileCache
+from webmap.core.tilecache import TileCache
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Per-address allowances kept in the accounts database (webmap/ratelimit.py)."""
+"""Per-address allowances kept in the accounts database (webmap/core/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from layers.enquiries import RateLimit
 from webmap.auth.database import FILENAME, Database
-from webmap.ratelimit import TooManyRequests, spend
+from webmap.core.ratelimit import TooManyRequests, spend
 
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
 TWO_AN_HOUR = RateLimit(count=2, window_s=3600.0)

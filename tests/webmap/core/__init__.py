@@ -1,0 +1,1 @@
+"""Tests of webmap.core: what every surface shares."""

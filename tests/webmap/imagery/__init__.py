@@ -1,0 +1,1 @@
+"""Tests of webmap.imagery: raster tiles, overlays, the two-date comparison."""
