@@ -32,7 +32,7 @@ log = logging.getLogger("bench_clearance")
 
 WRITER = """
 import sys, time
-from layers.clearance import StaleEdit
+from layers.clearance.rules import StaleEdit
 from layers.store.gpkg import GpkgStore
 store, pids, n = GpkgStore(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
 for i in range(n):

@@ -25,9 +25,9 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from layers.build import build
-from layers.landsearch import land_vocabulary, parse_land_query
+from layers.land.gpkg import INDEX
+from layers.land.query import land_vocabulary, parse_land_query
 from layers.store.gpkg import GpkgStore
-from layers.store.gpkg_land import INDEX
 from scripts.synthetic import make_synthetic
 from webmap import create_app
 

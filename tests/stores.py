@@ -15,10 +15,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from layers.clearance import gpkg as gpkg_edits
+from layers.clearance.gpkg import gpkg_functions
 from layers.store import Store, open_store
-from layers.store import gpkg_clearance as gpkg_edits
 from layers.store.gpkg import GpkgStore
-from layers.store.gpkg_clearance import gpkg_functions
 from layers.store.pg_schema import PgLocation, lock_key
 
 KINDS = ["gpkg", "postgis"]

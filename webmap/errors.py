@@ -10,8 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from geo.errors import InvalidTile
 from geo.panorama import PanoramaError
-from layers.clearance import EditRejected, ParcelNotTracked, StaleEdit
-from layers.enquiries import EnquiryRejected, TooManyEnquiries
+from layers.clearance.rules import EditRejected, ParcelNotTracked, StaleEdit
+from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 from layers.errors import (
     FeatureNotFound,
     InvalidFilter,
@@ -22,8 +22,8 @@ from layers.errors import (
     RasterNotFound,
     StoreUnavailable,
 )
-from layers.panorama_upload import PhotoTooLarge, UploadRejected
-from layers.panoramas import ManifestError, SceneNotFound
+from layers.scenes.manifest import ManifestError, SceneNotFound
+from layers.scenes.upload import PhotoTooLarge, UploadRejected
 from webmap.ogc.documents import exception_members
 from webmap.ogc.operations import PREFIX as API_PREFIX
 from webmap.ogc.params import InvalidParameter

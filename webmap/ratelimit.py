@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from layers.enquiries import RateLimit
+from layers.enquiries.rules import RateLimit
 
 if TYPE_CHECKING:  # webmap.auth imports webmap.errors, which imports this module
     from webmap.auth.database import Database

@@ -24,10 +24,10 @@ from geo.tiles import (
     parse_tile,
     tile_bounds_3857,
 )
-from layers.clearance import AuditRecord, Clearance
-from layers.enquiries import Enquiry, EnquiryDraft, EnquiryPage, RateLimit
+from layers.clearance.rules import AuditRecord, Clearance
+from layers.enquiries.rules import Enquiry, EnquiryDraft, EnquiryPage, RateLimit
 from layers.errors import InvalidFilter, LayerNotFound
-from layers.landsearch import LandQuery, LandResult
+from layers.land.query import LandQuery, LandResult
 from layers.values import coerce
 
 MAX_LIMIT = 10_000
@@ -167,7 +167,7 @@ class Store(abc.ABC):
         """The investor land search: parcels matching ``query``, one page of them.
 
         A parcel matches when every condition of the query holds (see
-        ``layers.landsearch``): its status is one of ``query.status``; its area
+        ``layers.land.query``): its status is one of ``query.status``; its area
         lies in [min_ha, max_ha]; its park is one of ``query.parks`` and that park's
         ``zone_id`` one of ``query.zones`` (when given); the minimum of each
         ``DistanceLimit``'s fields is ≤ its km; its price lies in [min_price,

@@ -26,7 +26,19 @@ import shapely
 from geo.io import atomic_output
 from geo.mvt import TileFeatures
 from geo.tiles import bounds_to_wgs84, lonlat_to_mercator_coords
+from layers.clearance.gpkg import (
+    GpkgClearance,
+    edited_rows,
+    gpkg_functions,
+    last_edit,
+    tracks_clearance,
+    write_lock,
+)
+from layers.clearance.gpkg import create as clearance_tables
+from layers.enquiries.gpkg import GpkgEnquiries
+from layers.enquiries.gpkg import create as enquiry_table
 from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
+from layers.land.gpkg import GpkgLand, land_index
 from layers.store.base import (
     MAX_LIMIT,
     BBox,
@@ -36,17 +48,6 @@ from layers.store.base import (
     Page,
     Store,
 )
-from layers.store.gpkg_clearance import (
-    GpkgClearance,
-    edited_rows,
-    gpkg_functions,
-    last_edit,
-    tracks_clearance,
-    write_lock,
-)
-from layers.store.gpkg_clearance import create as clearance_tables
-from layers.store.gpkg_enquiries import GpkgEnquiries
-from layers.store.gpkg_enquiries import create as enquiry_table
 from layers.store.gpkg_format import (
     GEOM,
     decode_gpkg_geometry,
@@ -65,7 +66,6 @@ from layers.store.gpkg_geojson import (
     texts,
     write_geojson_table,
 )
-from layers.store.gpkg_land import GpkgLand, land_index
 from layers.store.tileprops import TileProperties
 
 logger = logging.getLogger(__name__)

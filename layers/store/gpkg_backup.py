@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.io import atomic_output
+from layers.clearance.gpkg import AUDIT, STATE, write_lock
+from layers.enquiries.gpkg import TABLE as ENQUIRIES
 from layers.errors import BackupError
-from layers.store.gpkg_clearance import AUDIT, STATE, write_lock
-from layers.store.gpkg_enquiries import TABLE as ENQUIRIES
 from layers.store.gpkg_format import quote
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ import shapely
 from psycopg import sql
 
 from geo.mvt import stable_id
+from layers.land.postgis import land_index
 from layers.store.base import FieldInfo, LayerInfo, features_json
-from layers.store.pg_land import land_index
 from layers.store.pg_schema import ident
 
 logger = logging.getLogger(__name__)

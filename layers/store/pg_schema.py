@@ -167,7 +167,7 @@ def _v3(con: psycopg.Connection, schema: str) -> None:
     A new store gets it from its build (the layers come after the migrations).
     """
     # pg_land imports this module, so not at the top
-    from layers.store.pg_land import add_land_index  # noqa: PLC0415
+    from layers.land.postgis import add_land_index  # noqa: PLC0415
 
     add_land_index(con, schema)
 

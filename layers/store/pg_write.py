@@ -22,12 +22,12 @@ import geopandas as gpd
 import psycopg
 from psycopg import sql
 
+from layers.clearance.gpkg import tracks_clearance
+from layers.clearance.postgis import EDITS
+from layers.clearance.postgis import create as clearance_tables
+from layers.enquiries.postgis import carry as carry_enquiries
 from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
-from layers.store.gpkg_clearance import tracks_clearance
-from layers.store.pg_clearance import EDITS
-from layers.store.pg_clearance import create as clearance_tables
-from layers.store.pg_enquiries import carry as carry_enquiries
 from layers.store.pg_layers import write_layer
 from layers.store.pg_schema import (
     AUDIT,

@@ -27,7 +27,10 @@ from psycopg_pool import ConnectionPool
 
 from geo.mvt import BUFFER, EXTENT
 from geo.tiles import bounds_to_wgs84, parse_tile, tile_bounds_3857
+from layers.clearance.postgis import EDITS, PgClearance
+from layers.enquiries.postgis import PgEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
+from layers.land.postgis import PgLand
 from layers.store.base import (
     MAX_LIMIT,
     BBox,
@@ -37,9 +40,6 @@ from layers.store.base import (
     Page,
     Store,
 )
-from layers.store.pg_clearance import EDITS, PgClearance
-from layers.store.pg_enquiries import PgEnquiries
-from layers.store.pg_land import PgLand
 from layers.store.pg_layers import columns_sql
 from layers.store.pg_schema import (
     META_BUILD,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.clearance import StaleEdit
-from layers.enquiries import EnquiryDraft
+from layers.clearance.rules import StaleEdit
+from layers.enquiries.rules import EnquiryDraft
 from layers.store.gpkg import GpkgStore
 from layers.store.gpkg_backup import backup, check_store_file, restore
 from tests.conftest import isolated

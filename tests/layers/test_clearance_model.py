@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from layers.clearance import (
+from layers.clearance.rules import (
     STAGES,
     AuditRecord,
     Clearance,

@@ -17,8 +17,8 @@ import mapbox_vector_tile
 import pytest
 
 from geo.tiles import tile_for_lonlat
-from layers import clearance as model
 from layers.build import build
+from layers.clearance import rules as model
 from layers.errors import StoreUnavailable
 from layers.store import Store, open_store
 from layers.store.gpkg import GpkgStore
@@ -210,7 +210,7 @@ def test_threads_in_one_process_serialise(store: Store):
 WRITER = textwrap.dedent(
     """
     import json, sys
-    from layers.clearance import StaleEdit
+    from layers.clearance.rules import StaleEdit
     from layers.store import open_store
 
     path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -286,7 +286,8 @@ def test_two_processes_of_500_edits_each_lose_nothing(store: Store):
 KILLED = textwrap.dedent(
     """
     import sys, time
-    from layers.store import gpkg_clearance, open_store, pg_clearance
+    from layers.store import open_store
+    from layers.clearance import gpkg as gpkg_clearance, postgis as pg_clearance
 
     def slow(real):
         def render(*args):

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from layers.enquiries import EnquiryRejected, check_enquiry, valid_email
+from layers.enquiries.rules import EnquiryRejected, check_enquiry, valid_email
 
 GOOD = {
     "name": "Nguyễn Văn An",

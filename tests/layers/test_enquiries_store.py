@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from layers.build import build
-from layers.enquiries import (
+from layers.enquiries.gpkg import TABLE
+from layers.enquiries.rules import (
     EnquiryDraft,
     EnquiryRejected,
     RateLimit,
@@ -21,7 +22,6 @@ from layers.errors import StoreUnavailable
 from layers.store import Store, open_store
 from layers.store.gpkg import GpkgStore
 from layers.store.gpkg_carry import carry_over
-from layers.store.gpkg_enquiries import TABLE
 from tests.stores import KINDS, build_lock, location, open_kind, run_sql
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from layers.errors import InvalidQuery
-from layers.landsearch import (
+from layers.land.query import (
     DEFAULT_LIMIT,
     READY_STAGES,
     LandQuery,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from layers import panorama_cli
-from layers.panoramas import (
+from layers.scenes import cli as panorama_cli
+from layers.scenes.manifest import (
     MANIFEST,
     ManifestError,
     Scene,

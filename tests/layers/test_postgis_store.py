@@ -9,8 +9,8 @@ import pytest
 
 from layers.build import build
 from layers.errors import StoreUnavailable
+from layers.land.gpkg import INDEX as LAND_INDEX
 from layers.store import open_store, pg_schema, pg_write
-from layers.store.gpkg_land import INDEX as LAND_INDEX
 from layers.store.pg_schema import PgLocation, latest
 from layers.store.postgis import PostgisStore
 from scripts.pgcluster import PgCluster

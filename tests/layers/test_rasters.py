@@ -1,4 +1,4 @@
-"""layers.rasters and friends: the registry, the data-directory sync, the sample, CLI."""
+"""layers.imagery.rasters and friends: the registry, the data-directory sync, the sample, CLI."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from geo import crs as geocrs
 from geo.errors import CRSError, RasterError
 from geo.raster import north_up
 from geo.rastertile import CogTileReader
-from layers import rastersample
 from layers.build import build
 from layers.errors import InvalidRasterMetadata, RasterNotFound
-from layers.rasters import (
+from layers.imagery import sample as rastersample
+from layers.imagery.rasters import (
     REGISTRY_FILE,
     RasterInfo,
     RasterRegistry,
@@ -28,7 +28,7 @@ from layers.rasters import (
     check_name,
     default_directory,
 )
-from layers.rastersync import slug, sync_directory
+from layers.imagery.sync import slug, sync_directory
 from layers.store.base import MAX_LIMIT, Feature, FieldInfo, LayerInfo, Page, Store
 from tests.raster_factories import (
     RED,

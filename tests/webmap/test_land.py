@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from layers.errors import InvalidQuery
-from layers.landsearch import LandResult
+from layers.land.query import LandResult
 from layers.store.gpkg import GpkgStore
 from layers.store.postgis import PostgisStore
 from tests.conftest import build_for, close_store, isolated

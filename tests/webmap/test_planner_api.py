@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from layers.clearance import STAGES
+from layers.clearance.rules import STAGES
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 

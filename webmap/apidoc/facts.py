@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from flask import current_app
 
 from layers.errors import LayerNotFound
-from layers.landvocab import LAYER as PARCELS
-from layers.landvocab import LandVocabulary
+from layers.land.vocabulary import LAYER as PARCELS
+from layers.land.vocabulary import LandVocabulary
 from layers.store import Store
 from webmap.land.search import vocabulary
 from webmap.views.rasters import raster_tiles

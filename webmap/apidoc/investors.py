@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.landsearch import (
+from layers.land.query import (
     FALSE,
     KM_PREFIX,
     MAX_LIMIT,
@@ -13,7 +13,7 @@ from layers.landsearch import (
     SORTS,
     TRUE,
 )
-from layers.landvocab import LandVocabulary
+from layers.land.vocabulary import LandVocabulary
 from webmap.apidoc import spec
 from webmap.apidoc.facts import Facts
 from webmap.apidoc.spec import (

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from layers.enquiries import Enquiry, RateLimit, check_enquiry
+from layers.enquiries.rules import Enquiry, RateLimit, check_enquiry
 from layers.store import Feature, Store
 from webmap.investor import labels
 from webmap.mapview.popups import Lookups

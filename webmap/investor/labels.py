@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from layers.enquiries import LENGTHS
+from layers.enquiries.rules import LENGTHS
 from webmap.mapview.i18n import number
 from webmap.mapview.labels import FIELD_LABELS
 from webmap.mapview.popups import Lookups, format_value

@@ -18,7 +18,7 @@ from flask_babel import gettext
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from layers.clearance import STAGES, Clearance, timeline
+from layers.clearance.rules import STAGES, Clearance, timeline
 from layers.store import Store
 from layers.store.base import features_json
 from webmap.mapview.controls import static_url

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from layers.clearance import STAGES, ParkProgress
+from layers.clearance.rules import STAGES, ParkProgress
 
 # The imagery sample's stage colours (layers/rastersample.py), so map, images and
 # charts agree.

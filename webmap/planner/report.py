@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from layers.clearance import Clearance, ParkProgress, park_progress, timeline
+from layers.clearance.rules import Clearance, ParkProgress, park_progress, timeline
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
 from layers.store.base import MAX_LIMIT

@@ -24,7 +24,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import NotFound
 
 from layers.errors import InvalidQuery
-from layers.landsearch import LandQuery, LandResult
+from layers.land.query import LandQuery, LandResult
 from layers.store.base import MAX_LIMIT
 from webmap.land import exports
 from webmap.land import page as land_page

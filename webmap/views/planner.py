@@ -19,7 +19,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
-from layers.clearance import STAGES
+from layers.clearance.rules import STAGES
 from webmap.auth import current_user, require
 from webmap.languages import language_links
 from webmap.mapview.i18n import current_language, number

@@ -23,7 +23,7 @@ from flask.blueprints import BlueprintSetupState
 
 from geo.rastertile import FORMATS
 from geo.tiles import fit_zoom, parse_tile
-from layers.rasters import RasterInfo, RasterSettings
+from layers.imagery.rasters import RasterInfo, RasterSettings
 from webmap.config import ConfigError, whole_number
 from webmap.links import external_url
 from webmap.rastertiles import RasterTiles

@@ -17,13 +17,13 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from layers.panorama_hotspots import (
+from layers.scenes.hotspots import (
     Hotspot,
     parcel_outline,
     scene_hotspots,
     scene_links,
 )
-from layers.panoramas import MANIFEST, Manifest, Scene, read_manifest
+from layers.scenes.manifest import MANIFEST, Manifest, Scene, read_manifest
 from layers.store.base import Feature
 from webmap.store import get_store
 

@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.panorama import bearing_distance, ground_elevation, to_local, yaw_pitch
-from layers.panorama_ground import all_features
-from layers.panoramas import Manifest, Scene, SceneNotFound, nearest
+from layers.scenes.ground import all_features
+from layers.scenes.manifest import Manifest, Scene, SceneNotFound, nearest
 from layers.store.base import Feature, Store
 
 PARK_RADIUS_M = 12_000.0  # other parks shown within this distance

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from layers.enquiries import has_control
+from layers.enquiries.rules import has_control
 
 STAGES = (
     "not_started",

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from layers.clearance import (
+from layers.clearance.rules import (
     AuditRecord,
     Clearance,
     ParcelNotTracked,

@@ -15,9 +15,9 @@ import click
 
 from geo.errors import GeoError
 from layers.errors import InvalidRasterMetadata, LayerNotFound, StoreUnavailable
-from layers.rasters import RasterRegistry, RasterSettings
-from layers.rastersample import make_sample
-from layers.rastersync import RASTER_DIR, SyncReport, sync_directory
+from layers.imagery.rasters import RasterRegistry, RasterSettings
+from layers.imagery.sample import make_sample
+from layers.imagery.sync import RASTER_DIR, SyncReport, sync_directory
 from layers.settings import Settings
 from layers.store import open_store
 

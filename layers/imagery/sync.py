@@ -27,7 +27,7 @@ import rasterio.errors
 
 from geo.errors import GeoError, RasterError
 from layers.errors import InvalidRasterMetadata
-from layers.rasters import Progress, RasterRegistry, check_date, check_name
+from layers.imagery.rasters import Progress, RasterRegistry, check_date, check_name
 
 logger = logging.getLogger(__name__)
 

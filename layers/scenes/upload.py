@@ -25,7 +25,7 @@ from PIL import Image
 from geo.errors import GeoError
 from geo.io import atomic_output
 from geo.panorama_image import JPEG_QUALITY, open_photo, photo_info, write_tiles
-from layers.panoramas import (
+from layers.scenes.manifest import (
     MANIFEST,
     RESERVED_IDS,
     SCENE_ID,

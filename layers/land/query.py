@@ -36,7 +36,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from layers.errors import InvalidQuery
-from layers.landvocab import LAYER, LandVocabulary, distance_field, land_vocabulary
+from layers.land.vocabulary import (
+    LAYER,
+    LandVocabulary,
+    distance_field,
+    land_vocabulary,
+)
 
 __all__ = [
     "LAYER",

@@ -1,7 +1,7 @@
 """Clearance records and their audit trail in the PostGIS store.
 
 The same two tables as the GeoPackage (``parkmap_clearance``,
-``parkmap_clearance_audit``) and the same rules (``layers.clearance``). A change is
+``parkmap_clearance_audit``) and the same rules (``layers.clearance.rules``). A change is
 one transaction: it takes the store's advisory lock shared (a build's swap takes it
 alone, so no change lands in a schema about to be replaced), locks the parcel's row
 with ``SELECT ... FOR UPDATE``, checks the version it was based on, updates the
@@ -20,7 +20,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from layers.clearance import (
+from layers.clearance.gpkg import COLUMNS, LAYER, now, tracks_clearance
+from layers.clearance.rules import (
     AuditRecord,
     Clearance,
     ParcelNotTracked,
@@ -32,7 +33,6 @@ from layers.clearance import (
 )
 from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
-from layers.store.gpkg_clearance import COLUMNS, LAYER, now, tracks_clearance
 from layers.store.pg_layers import render_rows
 from layers.store.pg_schema import (
     AUDIT,

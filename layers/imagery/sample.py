@@ -31,8 +31,8 @@ from shapely.geometry.base import BaseGeometry
 from geo import crs as geocrs
 from geo import raster as georaster
 from geo.errors import RasterError
-from layers.clearance import STAGES
-from layers.rasters import Progress, RasterInfo, RasterRegistry
+from layers.clearance.rules import STAGES
+from layers.imagery.rasters import Progress, RasterInfo, RasterRegistry
 from layers.store.base import MAX_LIMIT, Feature, Store
 
 logger = logging.getLogger(__name__)

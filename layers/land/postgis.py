@@ -20,9 +20,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from layers.landsearch import LAYER, READY_STAGES, LandQuery, LandResult
+from layers.land.gpkg import INDEX, INDEX_COLUMNS, INDEX_LEADING, check_fields
+from layers.land.query import LAYER, READY_STAGES, LandQuery, LandResult
 from layers.store.base import MAX_LIMIT, LayerInfo
-from layers.store.gpkg_land import INDEX, INDEX_COLUMNS, INDEX_LEADING, check_fields
 from layers.store.pg_schema import META_LAYERS, ident
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ import sqlite3
 from typing import Any
 
 from layers.errors import InvalidQuery
-from layers.landsearch import LAYER, READY_STAGES, LandQuery, LandResult
+from layers.land.query import LAYER, READY_STAGES, LandQuery, LandResult
 from layers.store.base import MAX_LIMIT, LayerInfo, features_json
 from layers.store.gpkg_format import quote
 from layers.store.gpkg_geojson import texts

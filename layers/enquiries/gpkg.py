@@ -14,7 +14,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from layers.enquiries import (
+from layers.clearance.gpkg import connect_writer, now, write_lock
+from layers.enquiries.rules import (
     Enquiry,
     EnquiryDraft,
     EnquiryPage,
@@ -23,7 +24,6 @@ from layers.enquiries import (
 )
 from layers.store.base import MAX_LIMIT
 from layers.store.gpkg_carry import carry_over
-from layers.store.gpkg_clearance import connect_writer, now, write_lock
 from layers.store.gpkg_format import register_attributes_table
 
 TABLE = "parkmap_enquiries"

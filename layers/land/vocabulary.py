@@ -1,7 +1,7 @@
 """What a land search may name: statuses, parks, zones and landmarks of a store.
 
 ``land_vocabulary(store)`` reads them from the (small) parks, zones and landmarks
-layers and the parcels layer's fields; ``layers.landsearch`` checks a query
+layers and the parcels layer's fields; ``layers.land.query`` checks a query
 against them.
 """
 

@@ -11,7 +11,7 @@ import click
 from geo.errors import GeoError
 from layers.cli import configure_logging, current_settings
 from layers.errors import StoreUnavailable
-from layers.panorama_build import GenerateOptions, generate
+from layers.scenes.build import GenerateOptions, generate
 from layers.settings import Settings
 from layers.store import open_store
 

@@ -1,6 +1,6 @@
 """Investors' enquiries in the PostGIS store (table ``parkmap_enquiries``).
 
-The GeoPackage's table and rules (``gpkg_enquiries``, ``layers.enquiries``), made
+The GeoPackage's table and rules (``gpkg_enquiries``, ``layers.enquiries.rules``), made
 safe for many workers on one database. Adding one is a transaction that takes the
 store's lock shared (a build's swap waits for it, and it for the swap) and then an
 advisory lock on the sender's address hash, so two workers serving one sender count
@@ -18,7 +18,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from layers.enquiries import (
+from layers.clearance.gpkg import now
+from layers.clearance.postgis import LOCK_TIMEOUT_S, take_edit_lock
+from layers.enquiries.gpkg import COLUMNS
+from layers.enquiries.rules import (
     Enquiry,
     EnquiryDraft,
     EnquiryPage,
@@ -26,9 +29,6 @@ from layers.enquiries import (
     TooManyEnquiries,
 )
 from layers.store.base import MAX_LIMIT
-from layers.store.gpkg_clearance import now
-from layers.store.gpkg_enquiries import COLUMNS
-from layers.store.pg_clearance import LOCK_TIMEOUT_S, take_edit_lock
 from layers.store.pg_schema import ENQUIRIES, ident
 
 TABLE = ENQUIRIES
