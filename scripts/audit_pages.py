@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from layers.scenes.build import GenerateOptions, generate
-from layers.store import open_store
+from layers.store.open import open_store
 from scripts import audit_browser as measure
 from scripts.audit_lighthouse import Scores, lighthouse
 from scripts.audit_report import print_tables, targets_missed

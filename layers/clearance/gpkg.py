@@ -11,25 +11,26 @@ A change is one SQLite transaction (``BEGIN IMMEDIATE``) that checks the version
 it was based on, updates the row, appends the audit record, copies the stage into
 the parcels layer and re-renders that parcel's GeoJSON text, so the API and tiles
 never disagree with the tracker. Writers and the build share a file lock
-(``<store>.lock``): a build copies the records and the audit into the new file and
-renames it while holding it, so no change lands in a file about to be replaced.
+(``layers.store.gpkg_connection``): a build copies the records and the audit into
+the new file and renames it while holding it, so no change lands in a file about to
+be replaced.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
-import os
 import sqlite3
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from layers.clearance.rules import (
+    AUDIT,
+    COLUMNS,
+    LAYER,
+    STATE,
     AuditRecord,
     Clearance,
     ParcelNotTracked,
@@ -37,39 +38,19 @@ from layers.clearance.rules import (
     apply_change,
     audit_time,
     baseline,
+    now,
     state_at,
+    tracks_clearance,
 )
-from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
 from layers.store.gpkg_carry import carry_over
-from layers.store.gpkg_format import (
-    decode_gpkg_geometry,
-    quote,
-    register_attributes_table,
-)
+from layers.store.gpkg_connection import GpkgConnection, gpkg_functions
+from layers.store.gpkg_format import quote, register_attributes_table
 from layers.store.gpkg_geojson import render_geojson_rows
 
 logger = logging.getLogger(__name__)
 
-STATE = "parkmap_clearance"
-AUDIT = "parkmap_clearance_audit"
 CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
-LAYER = "parcels"  # the tracked layer: needs parcel_id, park_id, clr_stage, area_ha
-LOCK_TIMEOUT_S = 60.0
-COLUMNS = (
-    "parcel_id",
-    "park_id",
-    "area_ha",
-    "stage",
-    "cleared_ha",
-    "households_affected",
-    "households_relocated",
-    "target_date",
-    "note",
-    "version",
-    "updated_at",
-    "updated_by",
-)
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {STATE} (
     parcel_id TEXT PRIMARY KEY, park_id TEXT NOT NULL, area_ha REAL NOT NULL,
@@ -86,84 +67,6 @@ CREATE TABLE IF NOT EXISTS {AUDIT} (
 CREATE INDEX IF NOT EXISTS ix_{AUDIT}_parcel ON {AUDIT} (parcel_id, seq);
 CREATE INDEX IF NOT EXISTS ix_{AUDIT}_park ON {AUDIT} (park_id, seq);
 """
-
-
-def now() -> str:
-    """The current UTC time as ISO 8601 with microseconds (sortable as text)."""
-    return audit_time(dt.datetime.now(dt.UTC))
-
-
-@contextlib.contextmanager
-def write_lock(store_path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the store's write lock (``<store>.lock``), shared by builds and edits.
-
-    Args:
-        store_path: the GeoPackage.
-        timeout: seconds to wait (default ``LOCK_TIMEOUT_S``).
-
-    Raises:
-        StoreUnavailable: the lock was not free within ``timeout`` seconds.
-    """
-    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
-    lock_path = Path(store_path).with_name(Path(store_path).name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreUnavailable(
-                        f"{store_path} is locked by a build or another edit "
-                        f"for over {timeout:.0f} s; try again"
-                    ) from None
-                time.sleep(0.001)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def gpkg_functions(con: sqlite3.Connection) -> None:
-    """Define the SQL functions the GeoPackage R-tree triggers name.
-
-    GDAL's triggers call ST_IsEmpty/ST_MinX/...; SQLite compiles every trigger of
-    a table when an UPDATE is prepared, so a plain connection needs them defined
-    even though changing attributes never fires them.
-    """
-
-    def bound(index: int) -> Any:
-        def fn(blob: bytes | None) -> float | None:
-            if blob is None:
-                return None
-            return float(decode_gpkg_geometry(blob).bounds[index])
-
-        return fn
-
-    con.create_function(
-        "ST_IsEmpty",
-        1,
-        lambda b: None if b is None else int(decode_gpkg_geometry(b).is_empty),
-        deterministic=True,
-    )
-    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
-        con.create_function(name, 1, bound(i), deterministic=True)
-
-
-def connect_writer(store_path: Path) -> sqlite3.Connection:
-    """A read-write connection in autocommit mode (transactions are explicit)."""
-    con = sqlite3.connect(store_path, timeout=30, isolation_level=None)
-    con.execute("PRAGMA busy_timeout = 30000")
-    gpkg_functions(con)
-    return con
-
-
-def tracks_clearance(info: LayerInfo) -> bool:
-    """Whether ``info`` is the layer the tracker follows (parcels with stages)."""
-    names = {f.name for f in info.fields}
-    return info.name == LAYER and {"park_id", "clr_stage", "area_ha"} <= names
 
 
 def has_tables(con: sqlite3.Connection) -> bool:
@@ -406,34 +309,53 @@ def _carry_over(con: sqlite3.Connection, old_store: Path) -> None:
     carry_over(con, old_store, CARRIED)
 
 
+def build_layer(
+    con: sqlite3.Connection, info: LayerInfo, old_store: Path | None
+) -> dict[str, Any] | None:
+    """The build's hook for each layer: ``create`` for the tracked one, else None."""
+    if not tracks_clearance(info):
+        return None
+    con.commit()
+    gpkg_functions(con)
+    return create(con, info, old_store)
+
+
+def layer_edits(
+    con: sqlite3.Connection, info: LayerInfo, since: int
+) -> list[tuple] | None:
+    """``edited_rows`` of the tracked layer; None for the others (never edited)."""
+    return edited_rows(con, info, since) if tracks_clearance(info) else None
+
+
 class GpkgClearance:
-    """The clearance half of ``GpkgStore`` (mixed in; needs ``path``, ``_con``)."""
+    """``ClearanceStore`` over a GeoPackage's connections."""
 
-    path: Path
-    _con: Any  # GpkgStore's per-thread read connection
-    layer: Any  # Store.layer
+    def __init__(self, db: GpkgConnection, layer: Callable[[str], LayerInfo]):
+        """Read and write through ``db``; ``layer`` gives a layer's metadata."""
+        self._db = db
+        self._layer = layer
 
-    def clearances(self, park_id: str | None = None) -> list[Clearance]:
+    def records(self, park_id: str | None = None) -> list[Clearance]:
         """Every tracked parcel's record (of one park), by parcel id."""
-        return select_rows(self._con(), park_id)
+        return select_rows(self._db.reader(), park_id)
 
-    def clearance(self, parcel_id: str) -> Clearance:
+    def record(self, parcel_id: str) -> Clearance:
         """One parcel's record; raise ParcelNotTracked."""
-        return select_row(self._con(), parcel_id)
+        return select_row(self._db.reader(), parcel_id)
 
-    def clearance_history(
+    def history(
         self, parcel_id: str | None = None, park_id: str | None = None
     ) -> list[AuditRecord]:
         """Accepted changes (of one parcel or park), oldest first."""
-        con = self._con()
+        con = self._db.reader()
         if parcel_id is not None:
             select_row(con, parcel_id)  # unknown parcel → ParcelNotTracked
         return select_audit(con, parcel_id, park_id)
 
-    def clearances_at(self, when: dt.datetime) -> list[Clearance]:
+    def at(self, when: dt.datetime) -> list[Clearance]:
         """Every tracked parcel as it stood at ``when`` (aware datetime)."""
         at = audit_time(when)
-        con = self._con()
+        con = self._db.reader()
         con.execute("BEGIN")  # records and audit from one snapshot
         try:
             rows, audit = select_rows(con), select_audit(con)
@@ -441,7 +363,7 @@ class GpkgClearance:
             con.execute("COMMIT")
         return state_at(rows, audit, at)
 
-    def update_clearance(
+    def update(
         self,
         parcel_id: str,
         base_version: int,
@@ -450,13 +372,9 @@ class GpkgClearance:
         reason: str = "",
     ) -> tuple[Clearance, AuditRecord | None]:
         """Apply one planner's change (see ``update``) under the store's lock."""
-        info = self.layer(LAYER)
-        with write_lock(self.path):
-            con = connect_writer(self.path)  # opened under the lock: the live file
-            try:
-                return update(
-                    con, info, parcel_id, base_version, changes,
-                    user=user, reason=reason,
-                )  # fmt: skip
-            finally:
-                con.close()
+        info = self._layer(LAYER)
+        with self._db.writer() as con:
+            return update(
+                con, info, parcel_id, base_version, changes,
+                user=user, reason=reason,
+            )  # fmt: skip

@@ -1,11 +1,12 @@
 """Clearance records and their audit trail in the PostGIS store.
 
 The same two tables as the GeoPackage (``parkmap_clearance``,
-``parkmap_clearance_audit``) and the same rules (``layers.clearance.rules``). A change is
-one transaction: it takes the store's advisory lock shared (a build's swap takes it
-alone, so no change lands in a schema about to be replaced), locks the parcel's row
-with ``SELECT ... FOR UPDATE``, checks the version it was based on, updates the
-row and the parcel's ``clr_stage`` and GeoJSON text, and appends the audit record.
+``parkmap_clearance_audit``) and the same rules (``layers.clearance.rules``). A
+change is one transaction: it takes the store's advisory lock shared (a build's
+swap takes it alone, so no change lands in a schema about to be replaced), locks
+the parcel's row with ``SELECT ... FOR UPDATE``, checks the version it was based
+on, updates the row and the parcel's ``clr_stage`` and GeoJSON text, and appends
+the audit record.
 The audit number comes last, from the store's edit counter (a row of
 ``parkmap_build`` whose lock is held until commit), so numbers follow the order of
 commits and ``build_id`` changes with every edit, whichever worker made it.
@@ -15,13 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from layers.clearance.gpkg import COLUMNS, LAYER, now, tracks_clearance
 from layers.clearance.rules import (
+    AUDIT,
+    COLUMNS,
+    LAYER,
+    STATE,
     AuditRecord,
     Clearance,
     ParcelNotTracked,
@@ -29,26 +34,51 @@ from layers.clearance.rules import (
     apply_change,
     audit_time,
     baseline,
+    now,
     state_at,
+    tracks_clearance,
 )
 from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
+from layers.store.pg_carry import carry_over
+from layers.store.pg_connection import PgConnection, take_edit_lock
 from layers.store.pg_layers import render_rows
-from layers.store.pg_schema import (
-    AUDIT,
-    META_BUILD,
-    STATE,
-    ident,
-    lock_key,
-    storable,
-)
+from layers.store.pg_schema import EDITS, META_BUILD, Migration, ident, storable
 
-LOCK_TIMEOUT_S = 60.0
+CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
 AUDIT_COLUMNS = (
     "seq", "parcel_id", "park_id", "version", "at", "user", "reason", "before",
     "after",
 )  # fmt: skip
-EDITS = "edits"  # the parkmap_build key of the edit counter
+
+
+def _v1(con: psycopg.Connection, schema: str) -> None:
+    """Clearance records and their audit."""
+    s = sql.Identifier(schema)
+    statements = [
+        "CREATE TABLE {s}.parkmap_clearance (parcel_id text PRIMARY KEY, "
+        "park_id text NOT NULL, area_ha double precision NOT NULL, "
+        "stage text NOT NULL, "
+        "cleared_ha double precision NOT NULL CHECK (cleared_ha >= 0), "
+        "households_affected bigint, households_relocated bigint, "
+        "target_date text, note text NOT NULL DEFAULT '', "
+        "version integer NOT NULL, updated_at text NOT NULL, "
+        "updated_by text NOT NULL)",
+        "CREATE INDEX ON {s}.parkmap_clearance (park_id)",
+        # seq is given under the store's edit counter (see _append_audit), so the
+        # order of seq is the order of commits.
+        "CREATE TABLE {s}.parkmap_clearance_audit (seq bigint PRIMARY KEY, "
+        "parcel_id text NOT NULL, park_id text NOT NULL, version integer NOT NULL, "
+        'at text NOT NULL, "user" text NOT NULL, reason text NOT NULL, '
+        "before text NOT NULL, after text NOT NULL)",
+        "CREATE INDEX ON {s}.parkmap_clearance_audit (parcel_id, seq)",
+        "CREATE INDEX ON {s}.parkmap_clearance_audit (park_id, seq)",
+    ]
+    for text in statements:
+        con.execute(sql.SQL(text).format(s=s))  # type: ignore[arg-type]
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, "clearance and audit tables", _v1),)
 
 
 def _cols(names: tuple[str, ...]) -> sql.Composed:
@@ -117,28 +147,6 @@ def select_audit(
     return [_record(r) for r in con.execute(query + sql.SQL(" ORDER BY seq"), args)]
 
 
-def take_edit_lock(con: psycopg.Connection, schema: str, timeout_s: float) -> None:
-    """Take the store's lock shared, waiting at most ``timeout_s`` for a build.
-
-    Raises:
-        StoreUnavailable: a build held it for longer.
-    """
-    con.execute(
-        sql.SQL("SET LOCAL lock_timeout = {}").format(
-            sql.Literal(f"{int(timeout_s * 1000)}ms")
-        )
-    )
-    try:
-        con.execute(
-            sql.SQL("SELECT pg_advisory_xact_lock_shared({})").format(lock_key(schema))
-        )
-    except psycopg.errors.LockNotAvailable:
-        raise StoreUnavailable(
-            f"store '{schema}' is locked by a build for over {timeout_s:.0f} s; "
-            "try again"
-        ) from None
-
-
 def update(
     con: psycopg.Connection,
     schema: str,
@@ -149,7 +157,7 @@ def update(
     changes: dict[str, Any],
     user: str,
     reason: str = "",
-    lock_timeout_s: float = LOCK_TIMEOUT_S,
+    lock_timeout_s: float,
 ) -> tuple[Clearance, AuditRecord | None]:
     """Apply one change in one transaction (see the module docstring).
 
@@ -307,43 +315,63 @@ def create(
     }
 
 
+def swap(
+    con: psycopg.Connection, new: str, old: str | None, infos: Sequence[LayerInfo]
+) -> dict[str, Any] | None:
+    """The build's hook before the swap: carry the tables over, then ``create``."""
+    for info in infos:
+        if tracks_clearance(info):
+            if old is not None:
+                carry_over(con, new, old, CARRIED)
+            return create(con, new, info, old)
+    return None
+
+
+def last_edit(con: psycopg.Connection, schema: str) -> int:
+    """The last audit number in ``schema`` (0 if none): the edit counter's start."""
+    row = con.execute(
+        sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(ident(schema, AUDIT))
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 class PgClearance:
-    """The clearance half of ``PostgisStore`` (mixed in; needs its pool helpers)."""
+    """``ClearanceStore`` over a PostGIS store's connection pool."""
 
-    schema: str
-    layer: Any  # Store.layer
-    _connection: Any  # PostgisStore._connection: a pooled connection
-    lock_timeout_s: float = LOCK_TIMEOUT_S
+    def __init__(self, db: PgConnection, layer: Callable[[str], LayerInfo]):
+        """Read and write through ``db``; ``layer`` gives a layer's metadata."""
+        self._db = db
+        self._layer = layer
 
-    def clearances(self, park_id: str | None = None) -> list[Clearance]:
+    def records(self, park_id: str | None = None) -> list[Clearance]:
         """Every tracked parcel's record (of one park), by parcel id."""
-        with self._connection() as con:
-            return select_rows(con, self.schema, park_id)
+        with self._db.connection() as con:
+            return select_rows(con, self._db.schema, park_id)
 
-    def clearance(self, parcel_id: str) -> Clearance:
+    def record(self, parcel_id: str) -> Clearance:
         """One parcel's record; raise ParcelNotTracked."""
-        with self._connection() as con:
-            return select_row(con, self.schema, parcel_id)
+        with self._db.connection() as con:
+            return select_row(con, self._db.schema, parcel_id)
 
-    def clearance_history(
+    def history(
         self, parcel_id: str | None = None, park_id: str | None = None
     ) -> list[AuditRecord]:
         """Accepted changes (of one parcel or park), oldest first."""
-        with self._connection() as con:
+        with self._db.connection() as con:
             if parcel_id is not None:
-                select_row(con, self.schema, parcel_id)  # → ParcelNotTracked
-            return select_audit(con, self.schema, parcel_id, park_id)
+                select_row(con, self._db.schema, parcel_id)  # → ParcelNotTracked
+            return select_audit(con, self._db.schema, parcel_id, park_id)
 
-    def clearances_at(self, when: dt.datetime) -> list[Clearance]:
+    def at(self, when: dt.datetime) -> list[Clearance]:
         """Every tracked parcel as it stood at ``when`` (aware datetime)."""
         at = audit_time(when)
-        with self._connection() as con:
+        with self._db.connection() as con:
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            rows = select_rows(con, self.schema)
-            audit = select_audit(con, self.schema)
+            rows = select_rows(con, self._db.schema)
+            audit = select_audit(con, self._db.schema)
         return state_at(rows, audit, at)
 
-    def update_clearance(
+    def update(
         self,
         parcel_id: str,
         base_version: int,
@@ -352,12 +380,12 @@ class PgClearance:
         reason: str = "",
     ) -> tuple[Clearance, AuditRecord | None]:
         """Apply one planner's change (see ``update``) as one transaction."""
-        info = self.layer(LAYER)
+        info = self._layer(LAYER)
         if not tracks_clearance(info):
             raise ParcelNotTracked(parcel_id)
-        with self._connection() as con:
+        with self._db.connection() as con:
             return update(
-                con, self.schema, info, parcel_id, base_version=base_version,
+                con, self._db.schema, info, parcel_id, base_version=base_version,
                 changes=changes, user=user, reason=reason,
-                lock_timeout_s=self.lock_timeout_s,
+                lock_timeout_s=self._db.lock_timeout_s,
             )  # fmt: skip

@@ -1,9 +1,10 @@
 """Site clearance per parcel: the stages, the rules of a change, and the roll-ups.
 
 Pure model: no SQL, no Flask. The store keeps one ``Clearance`` row per tracked
-parcel and an append-only list of ``AuditRecord``; this module decides whether a
-change is allowed, what the row looks like after it, how things stood on a past
-date, and how far each park has got.
+parcel and an append-only list of ``AuditRecord`` (``ClearanceStore``); this module
+decides whether a change is allowed, what the row looks like after it, how things
+stood on a past date, and how far each park has got. The names and columns of the
+two tables are here too, as both backends store them alike.
 """
 
 from __future__ import annotations
@@ -16,7 +17,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from layers.enquiries.rules import has_control
+from layers.store.base import LayerInfo
+from layers.values import has_control
+
+STATE = "parkmap_clearance"
+AUDIT = "parkmap_clearance_audit"
+LAYER = "parcels"  # the tracked layer: needs parcel_id, park_id, clr_stage, area_ha
+COLUMNS = (
+    "parcel_id",
+    "park_id",
+    "area_ha",
+    "stage",
+    "cleared_ha",
+    "households_affected",
+    "households_relocated",
+    "target_date",
+    "note",
+    "version",
+    "updated_at",
+    "updated_by",
+)
 
 STAGES = (
     "not_started",
@@ -271,8 +291,19 @@ def audit_time(when: dt.datetime) -> str:
         ValueError: ``when`` is naive (its zone would be a guess).
     """
     if when.tzinfo is None:
-        raise ValueError("clearances_at needs an aware datetime")
+        raise ValueError("the clearance's time needs an aware datetime")
     return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds (sortable as text)."""
+    return audit_time(dt.datetime.now(dt.UTC))
+
+
+def tracks_clearance(info: LayerInfo) -> bool:
+    """Whether ``info`` is the layer the tracker follows (parcels with stages)."""
+    names = {f.name for f in info.fields}
+    return info.name == LAYER and {"park_id", "clr_stage", "area_ha"} <= names
 
 
 def state_at(

@@ -12,34 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
-from typing import Any
 
-from layers.clearance.gpkg import connect_writer, now, write_lock
 from layers.enquiries.rules import (
+    COLUMNS,
+    TABLE,
     Enquiry,
     EnquiryDraft,
     EnquiryPage,
     RateLimit,
     TooManyEnquiries,
+    now,
 )
 from layers.store.base import MAX_LIMIT
 from layers.store.gpkg_carry import carry_over
+from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import register_attributes_table
 
-TABLE = "parkmap_enquiries"
 CARRIED = (TABLE,)
-COLUMNS = (
-    "id",
-    "created_at",
-    "parcel_id",
-    "park_id",
-    "name",
-    "company",
-    "email",
-    "message",
-    "lang",
-    "client",
-)
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,
@@ -163,22 +152,17 @@ def select_page(con: sqlite3.Connection, limit: int, offset: int) -> EnquiryPage
 
 
 class GpkgEnquiries:
-    """The enquiries half of ``GpkgStore`` (mixed in; needs ``path``, ``_con``)."""
+    """``EnquiryStore`` over a GeoPackage's connections."""
 
-    path: Path
-    _con: Any  # GpkgStore's per-thread read connection
+    def __init__(self, db: GpkgConnection):
+        """Read and write through ``db``."""
+        self._db = db
 
-    def add_enquiry(
-        self, draft: EnquiryDraft, limit: RateLimit | None = None
-    ) -> Enquiry:
+    def add(self, draft: EnquiryDraft, limit: RateLimit | None = None) -> Enquiry:
         """Store one enquiry (see ``insert``) under the store's write lock."""
-        with write_lock(self.path):
-            con = connect_writer(self.path)  # opened under the lock: the live file
-            try:
-                return insert(con, draft, limit)
-            finally:
-                con.close()
+        with self._db.writer() as con:
+            return insert(con, draft, limit)
 
-    def enquiries(self, limit: int = 50, offset: int = 0) -> EnquiryPage:
+    def page(self, limit: int = 50, offset: int = 0) -> EnquiryPage:
         """Enquiries newest first, one page, and how many there are in all."""
-        return select_page(self._con(), limit, offset)
+        return select_page(self._db.reader(), limit, offset)

@@ -3,7 +3,7 @@
 Pure model: no SQL, no Flask. ``check_enquiry`` turns what a form or a JSON body
 sent into an ``EnquiryDraft`` or raises ``EnquiryRejected`` naming every bad field
 with a short reason code the web layer translates; the store keeps accepted drafts
-(``Store.add_enquiry``), refusing with ``TooManyEnquiries`` a client address that
+(``EnquiryStore.add``), refusing with ``TooManyEnquiries`` a client address that
 sent too many within a window.
 """
 
@@ -17,6 +17,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from layers.values import has_control
+
+TABLE = "parkmap_enquiries"  # the table both backends keep them in, these columns:
+COLUMNS = (
+    "id",
+    "created_at",
+    "parcel_id",
+    "park_id",
+    "name",
+    "company",
+    "email",
+    "message",
+    "lang",
+    "client",
+)
 FIELDS = ("name", "company", "email", "message")
 # (fewest, most) characters after NFC normalisation and trimming.
 LENGTHS: dict[str, tuple[int, int]] = {
@@ -34,9 +49,6 @@ CONTROL, EMAIL, NOT_TEXT = "control", "email", "not_text"
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = re.compile(rf"^{_ATOM}(\.{_ATOM})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-# Bidirectional overrides and isolates: invisible, and they reorder what an admin
-# reads ("Trojan source"), so they count as control characters here.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class EnquiryRejected(ValueError):
@@ -167,14 +179,9 @@ class EnquiryPage:
     total: int
 
 
-def has_control(text: str, multiline: bool) -> bool:
-    """Whether ``text`` holds a control character (LF and tab allowed if multiline)."""
-    for ch in text:
-        if multiline and ch in "\n\t":
-            continue
-        if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs"):
-            return True
-    return False
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds (sortable as text)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _field(value: Any, name: str) -> tuple[str, str | None]:

@@ -19,7 +19,7 @@ from layers.imagery.rasters import RasterRegistry, RasterSettings
 from layers.imagery.sample import make_sample
 from layers.imagery.sync import RASTER_DIR, SyncReport, sync_directory
 from layers.settings import Settings
-from layers.store import open_store
+from layers.store.open import open_store
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@
 search reads the index alone, never the table rows with their geometries. SQLite
 keeps it current through clearance edits like any index.
 
-At request time (``GpkgLand.search_parcels``) one statement counts the matches and
+At request time (``GpkgLand.search``) one statement counts the matches and
 sums their hectares, a second one picks the page's fids in sort order, and the
 page's features come from the pre-rendered GeoJSON texts (``gpkg_geojson``), all
 in one read transaction so the figures and the page agree.
@@ -16,20 +16,26 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
-from layers.errors import InvalidQuery
-from layers.land.query import LAYER, READY_STAGES, LandQuery, LandResult
-from layers.store.base import MAX_LIMIT, LayerInfo, features_json
+from layers.land.query import (
+    INDEX,
+    INDEX_COLUMNS,
+    INDEX_LEADING,
+    LAYER,
+    PARKS,
+    READY_STAGES,
+    LandQuery,
+    LandResult,
+    check_fields,
+)
+from layers.store.base import MAX_LIMIT, LayerInfo
+from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import quote
-from layers.store.gpkg_geojson import texts
+from layers.store.gpkg_geojson import feature_texts
 
 logger = logging.getLogger(__name__)
-
-INDEX = f"ix_{LAYER}_land"
-INDEX_LEADING = ("status", "area_ha")
-INDEX_COLUMNS = ("park_id", "clr_stage", "price_usd", "block_ha")
-PARKS = "parks"
 
 
 def land_index(con: sqlite3.Connection, info: LayerInfo) -> None:
@@ -58,27 +64,6 @@ def _expression(fields: tuple[str, ...]) -> str:
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
-
-
-def check_fields(query: LandQuery, info: LayerInfo) -> None:
-    """Refuse a query naming a field the layer lacks (an SQL error otherwise)."""
-    names = {f.name for f in info.fields}
-    used = [("sort", f) for f in query.sort_fields]
-    used += [
-        (p, "area_ha") for p in ("min_ha", "max_ha") if getattr(query, p) is not None
-    ]
-    used += [(f"km_{d.target}", f) for d in query.within for f in d.fields]
-    if query.min_price is not None or query.max_price is not None:
-        used.append(("min_price", "price_usd"))
-    if query.min_block_ha is not None:
-        used.append(("min_block_ha", "block_ha"))
-    if query.ready:
-        used.append(("ready", "clr_stage"))
-    for parameter, name in used:
-        if name not in names:
-            raise InvalidQuery(
-                parameter, f"the parcels have no field {name!r}", "unavailable"
-            )
 
 
 def where(query: LandQuery) -> tuple[str, list[Any]]:
@@ -116,24 +101,29 @@ def order_by(query: LandQuery, id_field: str) -> str:
     return f"{expr} {direction} NULLS LAST, t.{quote(id_field)}"
 
 
+def build_layer(con: sqlite3.Connection, info: LayerInfo, _old: object) -> None:
+    """The build's hook for each layer: ``land_index`` (nothing for the report)."""
+    land_index(con, info)
+
+
 class GpkgLand:
-    """The land-search half of ``GpkgStore`` (mixed in; needs its helpers)."""
+    """``LandStore`` over a GeoPackage's connections."""
 
-    _con: Any  # GpkgStore's per-thread read connection
-    layer: Any  # Store.layer
-    _geojson_table: Any
-    _features: Any
+    def __init__(self, db: GpkgConnection, layer: Callable[[str], LayerInfo]):
+        """Read through ``db``; ``layer`` gives a layer's metadata."""
+        self._db = db
+        self._layer = layer
 
-    def search_parcels(self, query: LandQuery) -> LandResult:
+    def search(self, query: LandQuery) -> LandResult:
         """Parcels matching ``query``: a page of GeoJSON texts, count and hectares."""
-        info = self.layer(LAYER)
+        info = self._layer(LAYER)
         if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
             raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
         check_fields(query, info)
         condition, params = where(query)
         table = quote(info.name)
         area = "t.area_ha" if any(f.name == "area_ha" for f in info.fields) else "0"
-        con = self._con()
+        con = self._db.reader()
         con.execute("BEGIN")  # figures and page from one snapshot
         try:
             count, total = con.execute(
@@ -148,23 +138,7 @@ class GpkgLand:
                 )
                 rows = con.execute(sql, [*params, query.limit, query.offset])
                 fids = [r[0] for r in rows]
-            features = self._texts(con, info, fids)
+            features = feature_texts(self._db, con, info, fids)
         finally:
             con.execute("COMMIT")
         return LandResult(features, int(count), round(float(total), 4))
-
-    def _texts(
-        self, con: sqlite3.Connection, info: LayerInfo, fids: list[int]
-    ) -> list[str]:
-        """The features' GeoJSON texts, pre-rendered when the store has them."""
-        if not fids:
-            return []
-        table = self._geojson_table(con, info)
-        if table is not None:
-            return texts(con, table, fids)
-        found = self._features(info, fids)
-        return features_json(
-            [f.id for f in found],
-            [f.geometry for f in found],
-            [f.properties for f in found],
-        )

@@ -5,7 +5,7 @@ and ``area_ha`` that carries (``INCLUDE``) every other column a land search read
 (park, clearance stage, price, block, id and each ``dist_<landmark>_km``), like the
 GeoPackage's ``ix_parcels_land``.
 
-``PgLand.search_parcels`` answers exactly what ``GpkgLand.search_parcels`` answers:
+``PgLand.search`` answers exactly what ``GpkgLand.search`` answers:
 where SQLite and PostgreSQL differ, the SQL here follows SQLite. The minimum of
 several distance fields is NULL when any of them is (SQLite's ``min(a, b)``;
 PostgreSQL's ``LEAST`` would skip the NULL); ties go by parcel id in byte order
@@ -15,18 +15,28 @@ PostgreSQL's ``LEAST`` would skip the NULL); ties go by parcel id in byte order
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from layers.land.gpkg import INDEX, INDEX_COLUMNS, INDEX_LEADING, check_fields
-from layers.land.query import LAYER, READY_STAGES, LandQuery, LandResult
+from layers.land.query import (
+    INDEX,
+    INDEX_COLUMNS,
+    INDEX_LEADING,
+    LAYER,
+    PARKS,
+    READY_STAGES,
+    LandQuery,
+    LandResult,
+    check_fields,
+)
 from layers.store.base import MAX_LIMIT, LayerInfo
-from layers.store.pg_schema import META_LAYERS, ident
+from layers.store.pg_connection import PgConnection
+from layers.store.pg_schema import META_LAYERS, Migration, ident
 
 logger = logging.getLogger(__name__)
-PARKS = "parks"
 TEXT_TYPES = ("str", "date")
 
 
@@ -79,6 +89,19 @@ def add_land_index(con: psycopg.Connection, schema: str) -> bool:
     logger.info("indexing the parcels of schema %s for the land search", schema)
     land_index(con, schema, info)
     return True
+
+
+def _v3(con: psycopg.Connection, schema: str) -> None:
+    """The covering index, for stores built before builds made it.
+
+    A new store gets it from its build (the layers come after the migrations).
+    """
+    add_land_index(con, schema)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (3, "the land search's covering index on parcels", _v3),
+)
 
 
 def _column(name: str) -> sql.Composed:
@@ -139,23 +162,28 @@ def order_by(query: LandQuery, info: LayerInfo) -> sql.Composed:
 
 
 class PgLand:
-    """The land-search half of ``PostgisStore`` (mixed in; needs its helpers)."""
+    """``LandStore`` over a PostGIS store's connection pool."""
 
-    schema: str
-    _connection: Any  # PostgisStore._connection: a pooled connection
-    _info: Any  # PostgisStore._info: a layer's metadata, on that connection
+    def __init__(
+        self,
+        db: PgConnection,
+        layer_info: Callable[[psycopg.Connection, str], LayerInfo],
+    ):
+        """Read through ``db``; ``layer_info`` reads a layer's metadata on a con."""
+        self._db = db
+        self._layer_info = layer_info
 
-    def search_parcels(self, query: LandQuery) -> LandResult:
+    def search(self, query: LandQuery) -> LandResult:
         """Parcels matching ``query``: a page of GeoJSON texts, count and hectares."""
-        with self._connection() as con:
+        with self._db.connection() as con:
             # Figures and page from one snapshot, as the GeoPackage's transaction.
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            info = self._info(con, LAYER)
+            info = self._layer_info(con, LAYER)
             if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
                 raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
             check_fields(query, info)
-            condition, params = where(self.schema, query)
-            table = ident(self.schema, info.name)
+            condition, params = where(self._db.schema, query)
+            table = ident(self._db.schema, info.name)
             has_area = any(f.name == "area_ha" for f in info.fields)
             area = _column("area_ha") if has_area else sql.SQL("0")
             row = con.execute(

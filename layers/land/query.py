@@ -1,7 +1,7 @@
 """The investor land search: its parameters, parsed and checked at the edge.
 
 ``parse_land_query(args, vocabulary)`` turns a query string's parameters into a
-frozen ``LandQuery`` that a store answers with ``Store.search_parcels``. Every
+frozen ``LandQuery`` that a store answers with ``LandStore.search``. Every
 parameter may be absent or empty (an HTML form sends empty fields):
 
 - ``status``: parcel statuses, several allowed (comma-separated or repeated);
@@ -23,7 +23,7 @@ parameter may be absent or empty (an HTML form sends empty fields):
   a parcel without the sort value comes last either way;
 - ``limit`` (default 50, at most 500) and ``offset``.
 
-Nothing here does I/O; ``layers.landvocab.land_vocabulary`` reads what the
+Nothing here does I/O; ``layers.land.vocabulary.land_vocabulary`` reads what the
 parameters may name from a store.
 """
 
@@ -42,6 +42,7 @@ from layers.land.vocabulary import (
     distance_field,
     land_vocabulary,
 )
+from layers.store.base import LayerInfo
 
 __all__ = [
     "LAYER",
@@ -71,6 +72,12 @@ NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 INTEGER = re.compile(r"[0-9]+")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MAX_VALUE_CHARS = 2000
+# The covering index both backends give the parcels: led by these two columns, it
+# carries the others and each dist_<landmark>_km, so a search never reads the rows.
+INDEX = f"ix_{LAYER}_land"
+INDEX_LEADING = ("status", "area_ha")
+INDEX_COLUMNS = ("park_id", "clr_stage", "price_usd", "block_ha")
+PARKS = "parks"  # the layer whose zone_id a zone condition reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,3 +379,24 @@ def _integer(raw: dict[str, str], name: str, default: int, most: int) -> int:
     if value > most:
         raise InvalidQuery(name, f"at most {most}, got {value}", "too_large", text)
     return value
+
+
+def check_fields(query: LandQuery, info: LayerInfo) -> None:
+    """Refuse a query naming a field the layer lacks (an SQL error otherwise)."""
+    names = {f.name for f in info.fields}
+    used = [("sort", f) for f in query.sort_fields]
+    used += [
+        (p, "area_ha") for p in ("min_ha", "max_ha") if getattr(query, p) is not None
+    ]
+    used += [(f"km_{d.target}", f) for d in query.within for f in d.fields]
+    if query.min_price is not None or query.max_price is not None:
+        used.append(("min_price", "price_usd"))
+    if query.min_block_ha is not None:
+        used.append(("min_block_ha", "block_ha"))
+    if query.ready:
+        used.append(("ready", "clr_stage"))
+    for parameter, name in used:
+        if name not in names:
+            raise InvalidQuery(
+                parameter, f"the parcels have no field {name!r}", "unavailable"
+            )

@@ -1,19 +1,17 @@
 """What a land search may name: statuses, parks, zones and landmarks of a store.
 
 ``land_vocabulary(store)`` reads them from the (small) parks, zones and landmarks
-layers and the parcels layer's fields; ``layers.land.query`` checks a query
-against them.
+layers and the parcels layer's fields; ``layers.land.query`` checks a
+query against them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from layers.errors import LayerNotFound
-
-if TYPE_CHECKING:
-    from layers.store.base import Store
+from layers.store.base import Store
 
 LAYER = "parcels"
 

@@ -30,7 +30,7 @@ from geo.io import atomic_output
 from geo.panorama import PanoramaError, Sky, Viewpoint, render
 from geo.panorama_image import open_photo, photo_info, write_tiles
 from geo.panorama_labels import Landmark, draw_labels, place
-from layers.scenes import ground as ground
+from layers.scenes import ground
 from layers.scenes.manifest import (
     MANIFEST,
     Manifest,

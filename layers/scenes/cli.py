@@ -13,7 +13,7 @@ from layers.cli import configure_logging, current_settings
 from layers.errors import StoreUnavailable
 from layers.scenes.build import GenerateOptions, generate
 from layers.settings import Settings
-from layers.store import open_store
+from layers.store.open import open_store
 
 logger = logging.getLogger(__name__)
 

@@ -225,7 +225,7 @@ def _between(value, low, high) -> bool:
 
 
 def matches(q: LandQuery, p: dict, zones: dict) -> bool:  # noqa: PLR0911 - a checklist
-    """The search's rules, written out plainly (see Store.search_parcels)."""
+    """The search's rules, written out plainly (see LandStore.search)."""
     if p["status"] not in q.status:
         return False
     if not _between(p["area_ha"], q.min_ha, q.max_ha):
@@ -260,7 +260,7 @@ def brute_force(q: LandQuery, parcels: list[dict], zones: dict) -> list[dict]:
 
 def check(store, everything, args: dict, vocab: LandVocabulary) -> LandResult:
     query = parse_land_query(args, vocab)
-    result = store.search_parcels(query)
+    result = store.land.search(query)
     parcels, zones = everything
     expected = brute_force(query, parcels, zones)
     page = expected[query.offset : query.offset + query.limit]
@@ -385,10 +385,10 @@ def test_exports_may_ask_for_more_than_a_page(store, vocab) -> None:
     query = dataclasses.replace(
         parse_land_query({"status": every}, vocab), limit=MAX_LIMIT
     )
-    result = store.search_parcels(query)
+    result = store.land.search(query)
     assert len(result.features) == result.number_matched == store.layer("parcels").count
     with pytest.raises(ValueError, match="limit"):
-        store.search_parcels(dataclasses.replace(query, limit=MAX_LIMIT + 1))
+        store.land.search(dataclasses.replace(query, limit=MAX_LIMIT + 1))
 
 
 @pytest.fixture(params=KINDS)
@@ -402,15 +402,15 @@ def test_a_missing_distance_makes_the_nearest_of_a_kind_missing(editable) -> Non
     """One of several fields missing: no minimum (SQLite's min, not PG's LEAST)."""
     vocab = land_vocabulary(editable)
     nearest = parse_land_query({"sort": "km_junction", "limit": "1"}, vocab)
-    first = json.loads(editable.search_parcels(nearest).features[0])["id"]
+    first = json.loads(editable.land.search(nearest).features[0])["id"]
     run_sql(
         editable,
         "UPDATE {s}parcels SET dist_jct_do_son_km = NULL "
         f"WHERE parcel_id = '{first}'",
     )
     within = parse_land_query({"km_junction": "1000", "limit": "500"}, vocab)
-    found = [json.loads(t)["id"] for t in editable.search_parcels(within).features]
+    found = [json.loads(t)["id"] for t in editable.land.search(within).features]
     assert found and first not in found
     every = dataclasses.replace(nearest, limit=500)
-    ordered = [json.loads(t)["id"] for t in editable.search_parcels(every).features]
+    ordered = [json.loads(t)["id"] for t in editable.land.search(every).features]
     assert ordered[-1] == first  # no value: last

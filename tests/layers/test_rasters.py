@@ -293,20 +293,6 @@ class FakeStore(Store):
     def layers(self) -> list[LayerInfo]:
         return self._infos
 
-    def _no_clearance(self, *args, **kwargs):
-        raise NotImplementedError("the raster sample never asks for clearance")
-
-    clearances = clearance = clearance_history = clearances_at = _no_clearance
-    update_clearance = _no_clearance
-
-    def _no_enquiries(self, *args, **kwargs):
-        raise NotImplementedError("the raster sample never takes enquiries")
-
-    add_enquiry = enquiries = _no_enquiries
-
-    def search_parcels(self, query):
-        raise NotImplementedError("the raster sample never searches land")
-
     def query(self, layer, bbox=None, filters=None, limit=100, offset=0) -> Page:
         info = self.layer(layer)
         wanted = {k: str(v).lower() for k, v in (filters or {}).items()}

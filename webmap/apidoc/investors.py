@@ -47,7 +47,7 @@ def _has(vocab: LandVocabulary | None, field: str) -> bool:
 
 
 def land_params(vocab: LandVocabulary | None) -> tuple[Param, ...]:
-    """A land search's parameters (``layers/landsearch.py``), named from the store."""
+    """A land search's parameters (``layers/land/query.py``), named from the store."""
     v = vocab or LandVocabulary(statuses=(), parks=())
     sorts = [s for s in SORTS if s != "price" or _has(vocab, "price_usd")]
     params = [
