@@ -22,7 +22,7 @@ from layers.registry import Registry
 from layers.store import is_url
 from layers.store.base import FieldInfo, LayerInfo
 from layers.store.catalogue import FEATURES
-from layers.store.gpkg import write_gpkg
+from layers.store.gpkg_write import write_gpkg
 from layers.store.pg_schema import PgLocation
 from layers.store.pg_write import write_postgis
 
