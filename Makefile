@@ -57,6 +57,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy geo layers
 	$(BIN)/lint-imports  # import contracts: pyproject.toml [tool.importlinter]
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/layers/test_layout.py
 
 ## test: lint, then the whole suite
 test: $(VENV)/.dev system-deps $(ASSET_STAMP) lint

@@ -5,7 +5,7 @@ Accepted input: a GeoTIFF of 8-bit bands laid out as 1 band (grey or paletted),
 a geotransform, in any CRS PROJ can take to WGS84 with a real datum shift (VN-2000
 included, see ``geo.crs``). ``geo.cog`` converts what passes; ``write_classes``
 makes a paletted GeoTIFF from shapes (the demo imagery). Everything here is pure:
-no Flask, no registry; ``layers.rasters`` keeps the catalogue.
+no Flask, no registry; ``layers.imagery.rasters`` keeps the catalogue.
 """
 
 from __future__ import annotations

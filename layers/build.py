@@ -21,7 +21,8 @@ from layers.load import LoadedLayer, load_layer
 from layers.registry import Registry
 from layers.store import is_url
 from layers.store.base import FieldInfo, LayerInfo
-from layers.store.gpkg import write_gpkg
+from layers.store.catalogue import FEATURES
+from layers.store.gpkg_write import write_gpkg
 from layers.store.pg_schema import PgLocation
 from layers.store.pg_write import write_postgis
 
@@ -135,10 +136,10 @@ def build(
     frames = [(layer_info(layer), layer.gdf) for layer in loaded.values()]
     report["duration_s"] = time.perf_counter() - started
     if is_url(store_path):
-        write_postgis(str(store_path), frames, report)
+        write_postgis(str(store_path), frames, report, FEATURES)
         report["duration_s"] = time.perf_counter() - started
     else:
-        write_gpkg(Path(store_path), frames, report)
+        write_gpkg(Path(store_path), frames, report, FEATURES)
         report["duration_s"] = time.perf_counter() - started
         write_report(Path(store_path), report)
     progress(f"done in {report['duration_s']:.1f} s")

@@ -16,8 +16,8 @@ from geo.errors import GeoError
 from geo.io import atomic_output
 from layers.build import build
 from layers.errors import BuildFailed, StoreUnavailable
+from layers.imagery.cli import sync_rasters
 from layers.inspect import check_file, draft_spec
-from layers.rastercli import sync_rasters
 from layers.registry import SPEC_DIR
 from layers.settings import current_settings
 from layers.spec import dump_spec

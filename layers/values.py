@@ -22,6 +22,9 @@ THOUSANDS_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
 PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$")
 TRUE = {"true", "t", "yes", "y", "1", "có", "x"}
 FALSE = {"false", "f", "no", "n", "0", "không"}
+# Bidirectional overrides and isolates: invisible, and they reorder what an admin
+# reads ("Trojan source"), so they count as control characters here.
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def is_missing(raw: Any) -> bool:
@@ -146,3 +149,13 @@ def coerce(raw: Any, ftype: str, style: str = "plain") -> Any:
     if ftype == "date":
         return _to_date(raw)
     raise ValueError(f"unknown field type {ftype!r}")
+
+
+def has_control(text: str, multiline: bool) -> bool:
+    """Whether ``text`` holds a control character (LF and tab allowed if multiline)."""
+    for ch in text:
+        if multiline and ch in "\n\t":
+            continue
+        if ch in BIDI or unicodedata.category(ch) in ("Cc", "Cs"):
+            return True
+    return False

@@ -36,8 +36,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from layers.panorama_build import GenerateOptions, generate
-from layers.store import open_store
+from layers.scenes.build import GenerateOptions, generate
+from layers.store.open import open_store
 from scripts import audit_browser as measure
 from scripts.audit_lighthouse import Scores, lighthouse
 from scripts.audit_report import print_tables, targets_missed

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.tiles import tile_for_lonlat
 from layers.build import build
-from layers.store.gpkg import GpkgStore
+from layers.store.open import FullGpkgStore
 from scripts.synthetic import make_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,15 +32,15 @@ log = logging.getLogger("bench_clearance")
 
 WRITER = """
 import sys, time
-from layers.clearance import StaleEdit
-from layers.store.gpkg import GpkgStore
-store, pids, n = GpkgStore(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
+from layers.clearance.rules import StaleEdit
+from layers.store.open import FullGpkgStore
+store, pids, n = FullGpkgStore(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
 for i in range(n):
     pid = pids[i % len(pids)]
     while True:
-        cur = store.clearance(pid)
+        cur = store.clearance.record(pid)
         try:
-            store.update_clearance(pid, cur.version, {"note": f"w{i}"}, user="bench")
+            store.clearance.update(pid, cur.version, {"note": f"w{i}"}, user="bench")
             break
         except StaleEdit:
             continue
@@ -52,23 +52,23 @@ def ms(values: list[float], q: float) -> float:
     return 1000 * statistics.quantiles(values, n=100)[int(q * 100) - 1]
 
 
-def sequential(store: GpkgStore, edits: int) -> list[float]:
+def sequential(store: FullGpkgStore, edits: int) -> list[float]:
     """Edit latency, one writer, cycling through tracked parcels."""
-    rows = store.clearances()[:50]
+    rows = store.clearance.records()[:50]
     times = []
     for i in range(edits):
-        row = store.clearance(rows[i % len(rows)].parcel_id)
+        row = store.clearance.record(rows[i % len(rows)].parcel_id)
         t0 = time.perf_counter()
-        store.update_clearance(row.parcel_id, row.version, {"note": f"s{i}"}, user="b")
+        store.clearance.update(row.parcel_id, row.version, {"note": f"s{i}"}, user="b")
         times.append(time.perf_counter() - t0)
         if i % 100 == 0:
             log.info("sequential edits: %d/%d", i, edits)
     return times
 
 
-def two_processes(path: Path, store: GpkgStore, edits: int) -> float:
+def two_processes(path: Path, store: FullGpkgStore, edits: int) -> float:
     """Edits per second with two processes editing the same 10 parcels."""
-    pids = ",".join(r.parcel_id for r in store.clearances()[:10])
+    pids = ",".join(r.parcel_id for r in store.clearance.records()[:10])
     t0 = time.perf_counter()
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(path), pids, str(edits)])
@@ -80,16 +80,16 @@ def two_processes(path: Path, store: GpkgStore, edits: int) -> float:
     return 2 * edits / (time.perf_counter() - t0)
 
 
-def tile_after_edit(store: GpkgStore, rounds: int = 5) -> tuple[float, float]:
+def tile_after_edit(store: FullGpkgStore, rounds: int = 5) -> tuple[float, float]:
     """(first z14 tile after an edit, the same tile again) in ms, medians."""
-    row = store.clearances()[0]
+    row = store.clearance.records()[0]
     lon, lat = store.get("parcels", row.parcel_id).geometry.centroid.coords[0]
     bbox = tile_for_lonlat(lon, lat, 14).bounds_3857()
     first, again = [], []
     for i in range(rounds):
-        current = store.clearance(row.parcel_id)
+        current = store.clearance.record(row.parcel_id)
         change = {"note": f"t{i}"}
-        store.update_clearance(row.parcel_id, current.version, change, user="b")
+        store.clearance.update(row.parcel_id, current.version, change, user="b")
         t0 = time.perf_counter()
         store.tile_features("parcels", bbox)
         first.append(time.perf_counter() - t0)
@@ -115,8 +115,8 @@ def main() -> None:
             log.info("generating %d synthetic parcels", args.parcels)
             data = make_synthetic(Path(tmp) / "data", args.parcels)
             build(data, path, progress=log.info)
-        store = GpkgStore(path)
-        tracked = len(store.clearances())
+        store = FullGpkgStore(path)
+        tracked = len(store.clearance.records())
         if not tracked:
             raise SystemExit(f"{args.store}: no clearance records; rebuild the store")
         log.info("%d tracked parcels; timing edits", tracked)

@@ -1,6 +1,6 @@
 """Benchmark the investor land search on the synthetic 100,000-parcel store.
 
-Times realistic filtered searches server-side, two ways: ``store.search_parcels``
+Times realistic filtered searches server-side, two ways: ``store.land.search``
 alone, and the whole ``/land/search.json`` view through Flask's test client
 (parsing, the search and the JSON answer, no network). Prints p50/p95 per search.
 
@@ -25,9 +25,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from layers.build import build
-from layers.landsearch import land_vocabulary, parse_land_query
-from layers.store.gpkg import GpkgStore
-from layers.store.gpkg_land import INDEX
+from layers.land.query import INDEX, land_vocabulary, parse_land_query
+from layers.store.open import FullGpkgStore
 from scripts.synthetic import make_synthetic
 from webmap import create_app
 
@@ -114,14 +113,14 @@ def time_ms(fn, repeat: int) -> list[float]:
 
 def measure(store_path: Path, repeat: int) -> list[tuple[str, int, list, list]]:
     """(title, matches, store timings, view timings) per search."""
-    store = GpkgStore(store_path)
+    store = FullGpkgStore(store_path)
     vocab = land_vocabulary(store)
     client = create_app({"STORE": str(store_path)}).test_client()
     rows = []
     for title, args in searches(store_path):
         query = parse_land_query(args, vocab)
-        matched = store.search_parcels(query).number_matched
-        direct = time_ms(lambda q=query: store.search_parcels(q), repeat)
+        matched = store.land.search(query).number_matched
+        direct = time_ms(lambda q=query: store.land.search(q), repeat)
         url = "/land/search.json?" + urlencode(args)
 
         def view(url: str = url) -> None:

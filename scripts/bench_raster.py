@@ -39,7 +39,7 @@ from rio_tiler.io import Reader
 
 from geo.raster import north_up
 from geo.tiles import ORIGIN_SHIFT, Tile, tile_size_3857, tiles_for_bbox
-from layers.rasters import RasterInfo, RasterRegistry
+from layers.imagery.rasters import RasterInfo, RasterRegistry
 from scripts.bench_tiles import gunicorn, wrk
 from webmap import create_app
 

@@ -55,9 +55,9 @@ import shapely.geometry
 
 from geo.tiles import Tile, tile_for_lonlat
 from layers.build import build
-from layers.rasters import RasterRegistry
-from layers.rastersample import make_sample
-from layers.store import open_store
+from layers.imagery.rasters import RasterRegistry
+from layers.imagery.sample import make_sample
+from layers.store.open import open_store
 from scripts.bench_api import LUA, bbox_text, free_port, get, server
 from scripts.bench_raster import tiles_at
 from scripts.load_figures import RouteResult, parse_wrk, server_side, table

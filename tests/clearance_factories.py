@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from layers.build import build
-from layers.store import Store, open_store
+from layers.store import Store
+from layers.store.open import open_store
 from tests.conftest import isolated
 from tests.factories import (
     PARCEL_SPEC,

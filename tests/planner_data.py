@@ -45,7 +45,7 @@ def date_baseline(store: Path | str, day: str = BASELINE) -> None:
 def parcel_at(app, park: str, stage: str) -> str:
     """The id of a tracked parcel of ``park`` at ``stage``."""
     with app.app_context():
-        rows = get_store().clearances(park_id=park)
+        rows = get_store().clearance.records(park_id=park)
     return next(r.parcel_id for r in rows if r.stage == stage)
 
 

@@ -15,10 +15,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from layers.store import Store, open_store
-from layers.store import gpkg_clearance as gpkg_edits
+from layers.store import Store, gpkg_connection
 from layers.store.gpkg import GpkgStore
-from layers.store.gpkg_clearance import gpkg_functions
+from layers.store.gpkg_connection import gpkg_functions
+from layers.store.open import open_store
 from layers.store.pg_schema import PgLocation, lock_key
 
 KINDS = ["gpkg", "postgis"]
@@ -76,12 +76,12 @@ def build_lock(
 ) -> Iterator[None]:
     """Hold the lock a build holds while it replaces ``store``; edits wait ``wait_s``."""
     if isinstance(store, GpkgStore):
-        monkeypatch.setattr(gpkg_edits, "LOCK_TIMEOUT_S", wait_s)
-        with gpkg_edits.write_lock(store.path):
+        monkeypatch.setattr(gpkg_connection, "LOCK_TIMEOUT_S", wait_s)
+        with gpkg_connection.write_lock(store.path):
             yield
         return
     where: PgLocation = store.location  # type: ignore[attr-defined]
-    monkeypatch.setattr(store, "lock_timeout_s", wait_s)
+    monkeypatch.setattr(store.db, "lock_timeout_s", wait_s)  # type: ignore[attr-defined]
     with psycopg.connect(where.conninfo) as con:
         con.execute(
             sql.SQL("SELECT pg_advisory_xact_lock({})").format(lock_key(where.schema))

@@ -8,9 +8,9 @@ from pathlib import Path
 from PIL import Image
 
 from layers.build import build
-from layers.panorama_build import GenerateOptions, generate
-from layers.panoramas import Manifest
-from layers.store import open_store
+from layers.scenes.build import GenerateOptions, generate
+from layers.scenes.manifest import Manifest
+from layers.store.open import open_store
 from tests.factories import make_dataset
 
 # Coarse ground grids: a render takes milliseconds, not seconds.

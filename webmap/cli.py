@@ -6,8 +6,8 @@ from flask import Flask
 
 from layers.backupcli import backup_command, restore_command
 from layers.cli import build_command, check_command, layers_group
-from layers.panorama_cli import vr_group
-from layers.rastercli import raster_group
+from layers.imagery.cli import raster_group
+from layers.scenes.cli import vr_group
 from webmap.auth.cli import users_group
 
 

@@ -31,7 +31,7 @@ from flask import Flask
 
 from geo.raster import DEFAULT_MAX_PIXELS
 from geo.tiles import MAX_ZOOM
-from layers.rasters import default_directory
+from layers.imagery.rasters import default_directory
 from layers.settings import SETTINGS_KEY, Settings
 from webmap import secretkey
 from webmap.settingtypes import (

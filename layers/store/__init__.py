@@ -1,28 +1,18 @@
-"""Store backends behind one interface; ``open_store`` picks one from a URL or path."""
+"""The core feature store: one interface, a GeoPackage and a PostGIS backend.
+
+``layers.store.open.open_store`` opens the store the service uses (this core plus
+the stored features of ``layers.store.catalogue``). Only those two modules and the
+backup (``gpkg_backup``) import the features; the rest of the package is the core
+the features build on, and this ``__init__`` imports nothing but ``base``.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from layers.store.base import Feature, FieldInfo, LayerInfo, Page, Store
-from layers.store.gpkg import GpkgStore
-from layers.store.postgis import PostgisStore
 
-__all__ = ["Feature", "FieldInfo", "LayerInfo", "Page", "Store", "is_url", "open_store"]
+__all__ = ["Feature", "FieldInfo", "LayerInfo", "Page", "Store", "is_url"]
 
 
 def is_url(location: object) -> bool:
     """Whether a store location names a PostgreSQL database (not a file)."""
     return str(location).startswith(("postgresql://", "postgres://"))
-
-
-def open_store(location: str | Path) -> Store:
-    """Open the store at ``location``: a GeoPackage path or a ``postgresql://`` URL.
-
-    Raises:
-        StoreUnavailable: the store is missing, unreachable or holds no build.
-    """
-    text = str(location)
-    if is_url(text):
-        return PostgisStore(text)
-    return GpkgStore(Path(text))

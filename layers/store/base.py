@@ -1,13 +1,14 @@
-"""The Store interface shared by the GeoPackage and PostGIS backends.
+"""The core feature store: the interface the GeoPackage and PostGIS backends share.
 
-Nothing here knows SQLite or SQL: the web service and the build talk to ``Store``
-and to the small value types below.
+Nothing here knows SQLite or SQL, nor any feature that stores something of its own
+(clearance, the land search, enquiries: each has its own package and contract,
+composed with this store in ``layers.store.open``). The web service and the build
+talk to ``Store`` and to the small value types below.
 """
 
 from __future__ import annotations
 
 import abc
-import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,10 +25,7 @@ from geo.tiles import (
     parse_tile,
     tile_bounds_3857,
 )
-from layers.clearance import AuditRecord, Clearance
-from layers.enquiries import Enquiry, EnquiryDraft, EnquiryPage, RateLimit
 from layers.errors import InvalidFilter, LayerNotFound
-from layers.landsearch import LandQuery, LandResult
 from layers.values import coerce
 
 MAX_LIMIT = 10_000
@@ -121,7 +119,7 @@ BBox = tuple[float, float, float, float]
 
 
 class Store(abc.ABC):
-    """Read access to the built layers."""
+    """Read access to the built layers (the core feature store)."""
 
     @abc.abstractmethod
     def layers(self) -> list[LayerInfo]:
@@ -162,119 +160,8 @@ class Store(abc.ABC):
     def get(self, layer: str, feature_id: str) -> Feature:
         """One feature by id; raise LayerNotFound or FeatureNotFound."""
 
-    @abc.abstractmethod
-    def search_parcels(self, query: LandQuery) -> LandResult:
-        """The investor land search: parcels matching ``query``, one page of them.
-
-        A parcel matches when every condition of the query holds (see
-        ``layers.landsearch``): its status is one of ``query.status``; its area
-        lies in [min_ha, max_ha]; its park is one of ``query.parks`` and that park's
-        ``zone_id`` one of ``query.zones`` (when given); the minimum of each
-        ``DistanceLimit``'s fields is ≤ its km; its price lies in [min_price,
-        max_price] (no price: no match when a bound is given); with ``ready`` it is
-        available with no clearance stage or one of ``READY_STAGES``; its
-        ``block_ha`` is ≥ min_block_ha. Bounds are inclusive.
-
-        Matches are ordered by the minimum of ``query.sort_fields`` in
-        ``query.order`` (a parcel without that value last), then by parcel id.
-
-        Args:
-            query: a validated query; its ``limit`` may go up to ``MAX_LIMIT``
-                here (exports), beyond the 500 a request may ask for.
-
-        Returns:
-            The page (``offset``, ``limit``) as GeoJSON Feature texts (the same
-            texts as ``query_geojson``), the number of matches and their hectares.
-
-        Raises:
-            LayerNotFound: the store has no parcels layer.
-            ValueError: limit outside 0..MAX_LIMIT or a negative offset.
-        """
-
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
-
-    # --- site clearance: the one thing planners edit (see layers/clearance.py) ---
-
-    @abc.abstractmethod
-    def clearances(self, park_id: str | None = None) -> list[Clearance]:
-        """Every tracked parcel's clearance record (of one park), by parcel id."""
-
-    @abc.abstractmethod
-    def clearance(self, parcel_id: str) -> Clearance:
-        """One parcel's record; raise ParcelNotTracked."""
-
-    @abc.abstractmethod
-    def clearance_history(
-        self, parcel_id: str | None = None, park_id: str | None = None
-    ) -> list[AuditRecord]:
-        """Accepted changes (of one parcel or park), oldest first.
-
-        Raises:
-            ParcelNotTracked: ``parcel_id`` is given and has no record.
-        """
-
-    @abc.abstractmethod
-    def clearances_at(self, when: dt.datetime) -> list[Clearance]:
-        """Every tracked parcel as it stood at ``when`` (an aware datetime)."""
-
-    @abc.abstractmethod
-    def update_clearance(
-        self,
-        parcel_id: str,
-        base_version: int,
-        changes: dict[str, Any],
-        user: str,
-        reason: str = "",
-    ) -> tuple[Clearance, AuditRecord | None]:
-        """Apply one change as one transaction and append its audit record.
-
-        Args:
-            parcel_id: the parcel.
-            base_version: the version the change was made from.
-            changes: new values of some of ``layers.clearance.EDITABLE``.
-            user: who makes it (kept in the audit record).
-            reason: why; required for a skipped or backward stage.
-
-        Returns:
-            The record after the change and its audit record, or (current, None)
-            when the change changes nothing.
-
-        Raises:
-            ParcelNotTracked: no such parcel under clearance.
-            StaleEdit: ``base_version`` is not the current version; nothing written.
-            EditRejected: a value breaks a rule; names the field.
-            StoreUnavailable: the store stayed locked (a long build).
-        """
-
-    # --- investors' enquiries about parcels (see layers/enquiries.py) ---
-
-    @abc.abstractmethod
-    def add_enquiry(
-        self, draft: EnquiryDraft, limit: RateLimit | None = None
-    ) -> Enquiry:
-        """Store one checked enquiry as one transaction, numbered and dated (UTC).
-
-        Args:
-            draft: the enquiry (``layers.enquiries.check_enquiry``).
-            limit: at most ``limit.count`` enquiries with the draft's ``client``
-                within ``limit.window_s`` seconds; None for no limit.
-
-        Returns:
-            The stored enquiry.
-
-        Raises:
-            TooManyEnquiries: the client used its allowance; nothing written.
-            StoreUnavailable: the store stayed locked (a long build).
-        """
-
-    @abc.abstractmethod
-    def enquiries(self, limit: int = 50, offset: int = 0) -> EnquiryPage:
-        """Stored enquiries, newest first, one page, and how many in all.
-
-        Raises:
-            ValueError: limit outside 0..MAX_LIMIT or a negative offset.
-        """
 
     @staticmethod
     def parse_filters(

@@ -1,9 +1,10 @@
 """GeoPackage store: one file that QGIS opens and the web service queries.
 
-Writing goes through pyogrio (GDAL) into a temporary file that replaces the old one
-only when complete. Reading uses SQLite directly: the R-tree the GeoPackage carries
-for each layer answers bbox queries, and geometries are decoded from the GeoPackage
-binary header + WKB with shapely, which keeps requests free of GDAL overhead.
+Writing (``gpkg_write``) goes through pyogrio (GDAL) into a temporary file that
+replaces the old one only when complete. Reading uses SQLite directly: the R-tree
+the GeoPackage carries for each layer answers bbox queries, and geometries are
+decoded from the GeoPackage binary header + WKB with shapely, which keeps requests
+free of GDAL overhead. The stored features share the store's connections (``db``).
 """
 
 from __future__ import annotations
@@ -13,17 +14,13 @@ import logging
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
 
-from geo.io import atomic_output
 from geo.mvt import TileFeatures
 from geo.tiles import bounds_to_wgs84, lonlat_to_mercator_coords
 from layers.errors import FeatureNotFound, LayerNotFound, StoreUnavailable
@@ -36,183 +33,56 @@ from layers.store.base import (
     Page,
     Store,
 )
-from layers.store.gpkg_clearance import (
-    GpkgClearance,
-    edited_rows,
-    gpkg_functions,
-    last_edit,
-    tracks_clearance,
-    write_lock,
-)
-from layers.store.gpkg_clearance import create as clearance_tables
-from layers.store.gpkg_enquiries import GpkgEnquiries
-from layers.store.gpkg_enquiries import create as enquiry_table
+from layers.store.feature import StoredFeature
+from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import (
     GEOM,
     decode_gpkg_geometry,
     quote,
 )
-from layers.store.gpkg_format import (
-    register_attributes_table as _register_attributes_table,
-)
 from layers.store.gpkg_format import wkb_part as _wkb
 from layers.store.gpkg_geojson import (
-    GEOJSON_PREFIX,
     bbox_fids,
     first_texts,
-    geojson_tables,
+    prerendered_table,
+    read_features,
     text_by_id,
     texts,
-    write_geojson_table,
 )
-from layers.store.gpkg_land import GpkgLand, land_index
 from layers.store.tileprops import TileProperties
 
 logger = logging.getLogger(__name__)
 
 META_LAYERS = "parkmap_layers"
 META_BUILD = "parkmap_build"
-MMAP_BYTES = 1 << 30
 
 
-def write_gpkg(
-    path: Path,
-    frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
-    report: dict[str, Any],
-) -> None:
-    """Write all layers and their metadata to ``path`` atomically.
+class GpkgStore(Store):
+    """Read-only access to a built GeoPackage's layers; follows rebuilds and edits.
 
-    Args:
-        path: the GeoPackage to create or replace.
-        frames: (metadata, GeoDataFrame in EPSG:4326) per layer, in order.
-        report: the build report, stored in the ``parkmap_build`` table.
+    The core feature store: the stored features (``layers.store.open``) share its
+    ``db``, and those that edit layer rows in place tell it how to see their edits
+    (``StoredFeature.gpkg_last_edit`` and ``gpkg_edited_rows``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The lock spans reading the old file's clearance records and the rename, so
-    # no edit lands in the file being replaced.
-    with write_lock(path), atomic_output(path) as tmp:
-        for info, gdf in frames:
-            logger.info("writing %s (%d features)", info.name, len(gdf))
-            pyogrio.write_dataframe(
-                gdf,
-                tmp,
-                layer=info.name,
-                driver="GPKG",
-                layer_options={"GEOMETRY_NAME": GEOM, "SPATIAL_INDEX": "YES"},
-            )
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute(
-                f"CREATE TABLE {META_LAYERS} "
-                "(pos INTEGER, name TEXT PRIMARY KEY, info TEXT)"
-            )
-            con.execute(f"CREATE TABLE {META_BUILD} (key TEXT PRIMARY KEY, value TEXT)")
-            for pos, (info, _) in enumerate(frames):
-                con.execute(
-                    f"INSERT INTO {META_LAYERS} VALUES (?, ?, ?)",
-                    (pos, info.name, info.to_json()),
-                )
-                if tracks_clearance(info):
-                    con.commit()
-                    gpkg_functions(con)
-                    report["clearance"] = clearance_tables(con, info, path)
-                _index_fields(con, info)
-                land_index(con, info)
-                write_geojson_table(con, info)
-            report["enquiries"] = enquiry_table(con, path)  # kept across builds
-            con.execute(
-                f"INSERT INTO {META_BUILD} VALUES ('build_id', ?)", (uuid.uuid4().hex,)
-            )
-            con.execute(
-                f"INSERT INTO {META_BUILD} VALUES ('report', ?)",
-                (json.dumps(report, ensure_ascii=False),),
-            )
-            _register_attributes_table(con, META_LAYERS)
-            _register_attributes_table(con, META_BUILD)
-            con.commit()
-        finally:
-            con.close()
 
-
-def _index_fields(con: sqlite3.Connection, info: LayerInfo) -> None:
-    table = quote(info.name)
-    con.execute(
-        f"CREATE UNIQUE INDEX {quote('ux_' + info.name + '_id')} "
-        f"ON {table} ({quote(info.id_field)})"
-    )
-    for f in info.fields:
-        if f.name != info.id_field and (f.allowed or f.name.endswith("_id")):
-            con.execute(
-                f"CREATE INDEX {quote('ix_' + info.name + '_' + f.name)} "
-                f"ON {table} ({quote(f.name)})"
-            )
-
-
-def _open_reader(path: Path) -> sqlite3.Connection:
-    """A connection for reads: read-write capable when the file allows.
-
-    Readers never write, but one that can will roll back the hot journal an edit
-    killed mid-transaction leaves behind; a read-only one would fail instead.
-    """
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, check_same_thread=False)
-        con.execute("PRAGMA schema_version").fetchone()
-        return con
-    except sqlite3.OperationalError:  # a read-only file or directory
-        uri = f"file:{path}?mode=ro"
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
-
-
-class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
-    """Read-only access to a built GeoPackage; reopens when the file is rebuilt."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
+    def __init__(self, path: Path, features: Sequence[StoredFeature] = ()):
+        self.db = GpkgConnection(path)
+        self.path = self.db.path
+        self._stored = tuple(features)
         self._lock = threading.Lock()
         self._infos: dict[str, LayerInfo] | None = None
         self._stamp: tuple[int, int] | None = None
         self._tile_lock = threading.Lock()  # builds TileProperties, one at a time
         self._tile_props: dict[str, tuple[str, int, TileProperties]] = {}
-        self._check_file()
-
-    def _check_file(self) -> tuple[int, int]:
-        """The file's (inode, device).
-
-        A build replaces the file by rename (new inode); an edit changes it in
-        place, which ``_con`` sees through data_version instead.
-        """
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            raise StoreUnavailable(
-                f"no store at {self.path}: run 'flask --app webmap build' first"
-            ) from None
-        return (st.st_ino, st.st_dev)
+        self.db.file_stamp()
 
     def _con(self) -> sqlite3.Connection:
-        """This thread's connection, reopened when the file was replaced.
-
-        ``_local.stamp`` also carries SQLite's data_version, which moves when any
-        other connection (an edit, in any process) commits, so the per-thread
-        caches keyed on it see edits even within one mtime tick.
-        """
-        stamp = self._check_file()
-        con = getattr(self._local, "con", None)
-        if con is None or getattr(self._local, "file_stamp", None) != stamp:
-            if con is not None:
-                con.close()
-            con = _open_reader(self.path)
-            # Read-only: map the file, so page reads are memory reads shared by all
-            # worker processes instead of a pread() each into a small private cache.
-            con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            con.execute("PRAGMA busy_timeout = 10000")  # an edit may be committing
-            self._local.con, self._local.file_stamp = con, stamp
-            with self._lock:
-                if self._stamp != stamp:
-                    self._infos, self._stamp = None, stamp
-        version = con.execute("PRAGMA data_version").fetchone()[0]
-        self._local.stamp = (*stamp, version)
+        """This thread's reader; forget the layer metadata when the file changed."""
+        con = self.db.reader()
+        stamp = self.db.stamp[:2]
+        with self._lock:
+            if self._stamp != stamp:
+                self._infos, self._stamp = None, stamp
         return con
 
     def layers(self) -> list[LayerInfo]:
@@ -280,25 +150,7 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
         return [r[0] for r, h in zip(rows, hit, strict=True) if h]
 
     def _features(self, info: LayerInfo, fids: list[int]) -> list[Feature]:
-        if not fids:
-            return []
-        cols = [f.name for f in info.fields]
-        select = ", ".join(["t.fid", f"t.{GEOM}", *(f"t.{quote(c)}" for c in cols)])
-        marks = ",".join("?" * len(fids))
-        sql = f"SELECT {select} FROM {quote(info.name)} t WHERE t.fid IN ({marks})"
-        rows = {r[0]: r for r in self._con().execute(sql, fids)}
-        bools = {f.name for f in info.fields if f.type == "bool"}
-        out = []
-        for fid in fids:
-            row = rows[fid]
-            props = dict(zip(cols, row[2:], strict=True))
-            for b in bools:
-                if props[b] is not None:
-                    props[b] = bool(props[b])
-            out.append(
-                Feature(str(props[info.id_field]), decode_gpkg_geometry(row[1]), props)
-            )
-        return out
+        return read_features(self._con(), info, fids)
 
     def _paged_layer(self, layer: str, limit: int, offset: int) -> LayerInfo:
         """The layer's metadata (LayerNotFound first), then a check of the page."""
@@ -331,24 +183,21 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
 
     def close(self) -> None:
         """Close this thread's connection."""
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        self.db.close()
 
     # Fast path for the API: feature texts pre-rendered at build time (see
     # ``write_geojson_table``), candidates from the R-tree, exact tests only on the
     # features whose envelope straddles the bbox edge.
 
     def build_id(self) -> str | None:
-        """The build's id, plus the number of the last clearance edit if any.
+        """The build's id, plus the number of the last edit of a layer row if any.
 
         Caches and ETags key on it, so an edit changes it as a rebuild does.
         """
         con = self._con()
-        cached = getattr(self._local, "build_id", None)
-        if cached is not None and cached[0] == self._local.stamp:
-            return cached[1]
+        return self.db.cached("build_id", lambda: self._build_id(con))
+
+    def _build_id(self, con: sqlite3.Connection) -> str:
         try:
             row = con.execute(
                 f"SELECT value FROM {META_BUILD} WHERE key='build_id'"
@@ -358,21 +207,16 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
         if row is None:  # stores from before build ids: the file's identity
             st = os.stat(self.path)
             row = (f"{st.st_ino:x}-{st.st_mtime_ns:x}",)
-        value = row[0]
-        edits = last_edit(con)
-        if edits:
-            value = f"{value}.{edits}"
-        self._local.build_id = (self._local.stamp, value)
-        return value
+        value = str(row[0])
+        edits = max(
+            (f.gpkg_last_edit(con) for f in self._stored if f.gpkg_last_edit),
+            default=0,
+        )
+        return f"{value}.{edits}" if edits else value
 
     def _geojson_table(self, con: sqlite3.Connection, info: LayerInfo) -> str | None:
         """The layer's pre-rendered table (None in stores built before it existed)."""
-        cache = getattr(self._local, "geojson", None)
-        if cache is None or cache[0] != self._local.stamp:
-            cache = (self._local.stamp, geojson_tables(con))
-            self._local.geojson = cache
-        table = GEOJSON_PREFIX + info.name
-        return table if table in cache[1] else None
+        return prerendered_table(self.db, con, info)
 
     def query_geojson(
         self,
@@ -444,8 +288,9 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
     def _tile_properties(self, info: LayerInfo) -> TileProperties:
         """The layer's TileProperties for the current build, built once.
 
-        Clearance edits do not rebuild it: the rows edited since it was made are
-        read again and patched in (a whole rebuild takes seconds at 100k rows).
+        Edits of layer rows (clearance) do not rebuild it: the rows edited since it
+        was made are read again and patched in (a whole rebuild takes seconds at
+        100k rows).
         """
         build, _, edits = (self.build_id() or "").partition(".")
         seq = int(edits or 0)
@@ -457,8 +302,20 @@ class GpkgStore(GpkgLand, GpkgClearance, GpkgEnquiries, Store):
                     f"SELECT fid, {cols} FROM {quote(info.name)} ORDER BY fid"
                 )
                 found = (build, seq, TileProperties.from_rows(info, cursor))
-            elif found[1] != seq and tracks_clearance(info):
-                edited = edited_rows(self._con(), info, found[1])
-                found = (build, seq, found[2].with_rows(info, edited))
+            elif found[1] != seq:
+                edited = self._edited_rows(info, found[1])
+                if edited is not None:
+                    found = (build, seq, found[2].with_rows(info, edited))
             self._tile_props[info.name] = found
             return found[2]
+
+    def _edited_rows(self, info: LayerInfo, since: int) -> list[tuple] | None:
+        """Rows of ``info`` edited after edit ``since`` (None: no feature edits it)."""
+        con = self._con()
+        found: list[tuple] | None = None
+        for feature in self._stored:
+            if feature.gpkg_edited_rows is not None:
+                rows = feature.gpkg_edited_rows(con, info, since)
+                if rows is not None:
+                    found = (found or []) + rows
+        return found

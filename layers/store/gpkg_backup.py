@@ -13,8 +13,10 @@ it over the store while holding the store's write lock, as a build does: edits w
 and open workers see the new inode and reopen. The old file is kept under a
 ``.before-restore-<timestamp>`` name unless asked not to.
 
-What only the store holds, and so what a backup is for: the planners' clearance
-records and their audit, and investors' enquiries. A build recreates the rest.
+What only the store holds, and so what a backup is for: the tables the stored
+features name in ``StoredFeature.backed_up`` (the planners' clearance records and
+their audit, investors' enquiries). A build recreates the rest. Files the features
+keep beside the store (imagery, 360° scenes) are not in it.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.io import atomic_output
+from layers.clearance import CLEARANCE
+from layers.enquiries import ENQUIRIES
 from layers.errors import BackupError
-from layers.store.gpkg_clearance import AUDIT, STATE, write_lock
-from layers.store.gpkg_enquiries import TABLE as ENQUIRIES
+from layers.store.gpkg_connection import write_lock
 from layers.store.gpkg_format import quote
 
 logger = logging.getLogger(__name__)
@@ -113,12 +116,14 @@ def check_store_file(path: Path) -> StoreSummary:
                 raise BackupError(
                     f"{path}: not a parkmap store (no {', '.join(missing)} table)"
                 )
+            state, audit = CLEARANCE.backed_up
+            (enquiries,) = ENQUIRIES.backed_up
             return StoreSummary(
                 path,
                 _count(con, REQUIRED[0], tables),
-                _count(con, STATE, tables),
-                _count(con, AUDIT, tables),
-                _count(con, ENQUIRIES, tables),
+                _count(con, state, tables),
+                _count(con, audit, tables),
+                _count(con, enquiries, tables),
                 path.stat().st_size,
             )
     except sqlite3.DatabaseError as exc:  # e.g. a truncated or garbled file

@@ -3,7 +3,7 @@
 A build writes a fresh GeoPackage and renames it over the old one. Tables that hold
 what people did in the running service (clearance records and their audit, investors'
 enquiries) are not in any source file, so the build copies their rows from the old
-file while it holds the store's write lock (see ``gpkg_clearance.write_lock``):
+file while it holds the store's write lock (see ``gpkg_connection.write_lock``):
 nothing written meanwhile can be lost.
 """
 

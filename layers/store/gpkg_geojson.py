@@ -14,8 +14,15 @@ from typing import Any
 
 import shapely
 
-from layers.store.base import BBox, LayerInfo, features_json
-from layers.store.gpkg_format import GEOM, quote, register_attributes_table, wkb_part
+from layers.store.base import BBox, Feature, LayerInfo, features_json
+from layers.store.gpkg_connection import GpkgConnection
+from layers.store.gpkg_format import (
+    GEOM,
+    decode_gpkg_geometry,
+    quote,
+    register_attributes_table,
+    wkb_part,
+)
 
 GEOJSON_PREFIX = "parkmap_geojson_"
 CHUNK = 5000  # fids per IN (...) list, well under SQLite's variable limit
@@ -179,3 +186,60 @@ def text_by_id(
     )
     row = con.execute(sql, (feature_id,)).fetchone()
     return row[0] if row else None
+
+
+def prerendered_table(
+    db: GpkgConnection, con: sqlite3.Connection, info: LayerInfo
+) -> str | None:
+    """The layer's pre-rendered table (None in stores built before it existed).
+
+    Args:
+        db: the store's connections (the table list is cached per thread).
+        con: this thread's reader, from ``db.reader()``.
+        info: the layer.
+    """
+    tables = db.cached("geojson_tables", lambda: geojson_tables(con))
+    table = GEOJSON_PREFIX + info.name
+    return table if table in tables else None
+
+
+def read_features(
+    con: sqlite3.Connection, info: LayerInfo, fids: list[int]
+) -> list[Feature]:
+    """The features of rows ``fids`` of a layer, in the order of ``fids``."""
+    if not fids:
+        return []
+    cols = [f.name for f in info.fields]
+    select = ", ".join(["t.fid", f"t.{GEOM}", *(f"t.{quote(c)}" for c in cols)])
+    marks = ",".join("?" * len(fids))
+    sql = f"SELECT {select} FROM {quote(info.name)} t WHERE t.fid IN ({marks})"
+    rows = {r[0]: r for r in con.execute(sql, fids)}
+    bools = {f.name for f in info.fields if f.type == "bool"}
+    out = []
+    for fid in fids:
+        row = rows[fid]
+        props = dict(zip(cols, row[2:], strict=True))
+        for b in bools:
+            if props[b] is not None:
+                props[b] = bool(props[b])
+        out.append(
+            Feature(str(props[info.id_field]), decode_gpkg_geometry(row[1]), props)
+        )
+    return out
+
+
+def feature_texts(
+    db: GpkgConnection, con: sqlite3.Connection, info: LayerInfo, fids: list[int]
+) -> list[str]:
+    """The GeoJSON texts of rows ``fids``, pre-rendered when the store has them."""
+    if not fids:
+        return []
+    table = prerendered_table(db, con, info)
+    if table is not None:
+        return texts(con, table, fids)
+    found = read_features(con, info, fids)
+    return features_json(
+        [f.id for f in found],
+        [f.geometry for f in found],
+        [f.properties for f in found],
+    )

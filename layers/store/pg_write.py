@@ -3,10 +3,11 @@
 Everything goes into a schema of its own (``<schema>__new_<token>``): the layout
 (``pg_schema.migrate``), a table per layer with its indexes and GeoJSON texts, the
 layer metadata and the build's facts. Then, still in the same transaction and holding
-the store's advisory lock alone (edits take it shared, so none is in flight), the
-rows people made in the running service (clearance records and their audit,
-investors' enquiries) are copied from the old schema, the old schema is renamed
-away and dropped, and the new one takes the store's name. Readers see the old
+the store's advisory lock alone (edits take it shared, so none is in flight), each
+stored feature copies the rows people made in the running service from the old
+schema (``StoredFeature.pg_swap``: clearance records and their audit, investors'
+enquiries), the old schema is renamed away and dropped, and the new one takes the
+store's name. Readers see the old
 store or the new one, never a mix; a build that fails leaves the old store as it was.
 """
 
@@ -24,17 +25,12 @@ from psycopg import sql
 
 from layers.errors import StoreUnavailable
 from layers.store.base import LayerInfo
-from layers.store.gpkg_clearance import tracks_clearance
-from layers.store.pg_clearance import EDITS
-from layers.store.pg_clearance import create as clearance_tables
-from layers.store.pg_enquiries import carry as carry_enquiries
+from layers.store.feature import StoredFeature, pg_migrations
 from layers.store.pg_layers import write_layer
 from layers.store.pg_schema import (
-    AUDIT,
-    ENQUIRIES,
+    EDITS,
     META_BUILD,
     META_LAYERS,
-    STATE,
     PgLocation,
     ident,
     lock_key,
@@ -44,8 +40,6 @@ from layers.store.pg_schema import (
 
 logger = logging.getLogger(__name__)
 
-CARRIED = (AUDIT, STATE)  # what a rebuild copies from the store it replaces
-CARRIED_ALWAYS = (ENQUIRIES,)  # ... whatever its layers (clearance: when tracked)
 SWAP_LOCK_TIMEOUT_S = 300.0  # a build waits this long for edits in flight
 
 
@@ -67,40 +61,6 @@ def ensure_postgis(con: psycopg.Connection) -> None:
         ) from None
 
 
-def _columns(con: psycopg.Connection, schema: str, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
-        (schema, table),
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def carry_over(
-    con: psycopg.Connection, new: str, old: str, tables: Sequence[str]
-) -> dict[str, int]:
-    """Copy the rows of ``tables`` from schema ``old`` to ``new``, common columns only.
-
-    A column added since the old build takes its default; a table the old store
-    lacks is skipped (as ``gpkg_carry.carry_over`` does).
-    """
-    copied: dict[str, int] = {}
-    for table in tables:
-        wanted = set(_columns(con, new, table))
-        names = [c for c in _columns(con, old, table) if c in wanted]
-        if not names:
-            continue
-        cols = sql.SQL(", ").join(sql.Identifier(c) for c in names)
-        cursor = con.execute(
-            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
-                ident(new, table), cols, cols, ident(old, table)
-            )
-        )
-        copied[table] = cursor.rowcount
-    logger.info("carried over from schema %s: %s", old, copied)
-    return copied
-
-
 def _meta(
     con: psycopg.Connection,
     schema: str,
@@ -115,15 +75,21 @@ def _meta(
         )
 
 
-def _facts(con: psycopg.Connection, schema: str, report: dict[str, Any]) -> None:
-    """The build id, the report and the edit counter (the last audit number)."""
-    last = con.execute(
-        sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(ident(schema, AUDIT))
-    ).fetchone()
+def _facts(
+    con: psycopg.Connection,
+    schema: str,
+    report: dict[str, Any],
+    features: Sequence[StoredFeature],
+) -> None:
+    """The build id, the report and the edit counter (the last edit's number)."""
+    last = max(
+        (f.pg_last_edit(con, schema) for f in features if f.pg_last_edit),
+        default=0,
+    )
     facts = [
         ("build_id", uuid.uuid4().hex),
         ("report", json.dumps(report, ensure_ascii=False)),
-        (EDITS, str(last[0] if last else 0)),
+        (EDITS, str(last)),
     ]
     with con.cursor() as cur:
         cur.executemany(
@@ -169,14 +135,17 @@ def write_postgis(
     url: str,
     frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
     report: dict[str, Any],
+    features: Sequence[StoredFeature] = (),
 ) -> None:
     """Write all layers and their metadata to the store at ``url``, atomically.
 
     Args:
         url: ``postgresql://...`` (see ``pg_schema.PgLocation``).
         frames: (metadata, GeoDataFrame in EPSG:4326) per layer, in order.
-        report: the build report, stored in the ``parkmap_build`` table; the
-            clearance counts are added to it.
+        report: the build report, stored in the ``parkmap_build`` table; each
+            feature's entry is added to it under the feature's name.
+        features: the stored features whose tables the store carries (their
+            migrations and ``pg_layer``/``pg_swap`` hooks run here).
 
     Raises:
         StoreUnavailable: the database cannot be reached or lacks PostGIS.
@@ -191,10 +160,14 @@ def write_postgis(
     with con:
         ensure_postgis(con)
         _check_target(con, target)
-        migrate(con, new, create=True)
+        steps = pg_migrations(features)
+        migrate(con, new, steps, create=True)
         for info, gdf in frames:
             logger.info("writing %s (%d features)", info.name, len(gdf))
             write_layer(con, new, info, gdf)
+            for feature in features:
+                if feature.pg_layer is not None:
+                    feature.pg_layer(con, new, info)
         _meta(con, new, frames)
         # From here on edits wait: their rows are copied and the schemas swapped.
         con.execute(
@@ -207,14 +180,12 @@ def write_postgis(
         )
         _check_target(con, target)
         old = target if schema_version(con, target) is not None else None
-        if old is not None:
-            carry_over(con, new, old, CARRIED_ALWAYS)
-        for info, _ in frames:
-            if tracks_clearance(info):
-                if old is not None:
-                    carry_over(con, new, old, CARRIED)
-                report["clearance"] = clearance_tables(con, new, info, old)
-        report["enquiries"] = carry_enquiries(con, new, old)  # as the GeoPackage
-        _facts(con, new, report)
+        infos = [info for info, _ in frames]
+        for feature in features:
+            if feature.pg_swap is not None:
+                entry = feature.pg_swap(con, new, old, infos)
+                if entry is not None:
+                    report[feature.name] = entry
+        _facts(con, new, report, features)
         _swap(con, new, target, token)
     logger.info("store %s built", location.redacted())

@@ -1,29 +1,26 @@
 """PostGIS store: the same interface as the GeoPackage, on a shared database.
 
 Chosen by ``PARKMAP_STORE=postgresql://user@host:port/db?schema=parkmap``. Requests
-take a connection from a pool (``psycopg_pool``; ``pool_min``/``pool_max`` in the
-URL), so web workers keep no state of their own. Queries use the layer's GiST index
-for bboxes and answer in the GeoPackage store's order (by ``fid``); the API's
-GeoJSON comes pre-rendered (``pg_layers``); vector tiles are drawn by the database
-with ``ST_AsMVT``. How the build writes the schema: ``pg_write``; the versioned
-layout: ``pg_schema``; clearance edits: ``pg_clearance``; the land search:
-``pg_land``; enquiries: ``pg_enquiries``.
+take a connection from one pool (``pg_connection``), so web workers keep no state of
+their own. Queries use the layer's GiST index for bboxes and answer in the
+GeoPackage store's order (by ``fid``); the API's GeoJSON comes pre-rendered
+(``pg_layers``); vector tiles are drawn by the database with ``ST_AsMVT``. How the
+build writes the schema: ``pg_write``; the versioned layout: ``pg_schema``. The
+stored features (clearance, land search, enquiries) live in their own packages and
+share the pool (``layers.store.open``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
-import threading
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 import shapely
 from psycopg import sql
-from psycopg_pool import ConnectionPool
 
 from geo.mvt import BUFFER, EXTENT
 from geo.tiles import bounds_to_wgs84, parse_tile, tile_bounds_3857
@@ -37,11 +34,11 @@ from layers.store.base import (
     Page,
     Store,
 )
-from layers.store.pg_clearance import EDITS, PgClearance
-from layers.store.pg_enquiries import PgEnquiries
-from layers.store.pg_land import PgLand
+from layers.store.feature import StoredFeature, pg_migrations
+from layers.store.pg_connection import CONNECT_TIMEOUT_S, PgConnection
 from layers.store.pg_layers import columns_sql
 from layers.store.pg_schema import (
+    EDITS,
     META_BUILD,
     META_LAYERS,
     PgLocation,
@@ -54,36 +51,27 @@ from layers.store.pg_schema import (
 
 logger = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_S = 10
 WHOLE = re.compile(r"-?\d{1,19}")
 
 
-def _configure(con: psycopg.Connection) -> None:
-    """Session settings of every pooled connection.
+class PostgisStore(Store):
+    """A store in a PostgreSQL schema, read through a connection pool (``db``).
 
-    JIT compilation is off: the planner's cost of ``ST_AsMVTGeom`` puts a dense
-    tile's query above ``jit_above_cost``, and compiling it then takes longer
-    (40 ms and more) than these short queries ever gain.
+    The core feature store; the stored features (``layers.store.open``) share its
+    pool and add their migrations (``features``).
     """
-    con.execute("SET jit = off")
-    con.commit()
 
-
-class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
-    """A store in a PostgreSQL schema, read and edited through a connection pool."""
-
-    def __init__(self, url: str):
+    def __init__(self, url: str, features: Sequence[StoredFeature] = ()):
         self.location = PgLocation.parse(url)
         self.schema = self.location.schema
-        self._lock = threading.Lock()
-        self._pool: ConnectionPool | None = None
+        self.db = PgConnection(self.location)
         self._infos: tuple[str, dict[str, LayerInfo]] | None = None
-        self._check()
+        self._check(features)
 
     def __repr__(self) -> str:
         return f"PostgisStore({self.location.redacted()!r})"
 
-    def _check(self) -> None:
+    def _check(self, features: Sequence[StoredFeature]) -> None:
         """Fail now when the database is unreachable or holds no store; migrate."""
         try:
             con = psycopg.connect(
@@ -93,49 +81,15 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
             raise StoreUnavailable(
                 f"cannot reach {self.location.redacted()}: {exc}"
             ) from None
+        steps = pg_migrations(features)
         with con:
             version = schema_version(con, self.schema)
-            if version is None or version < latest():
-                migrate(con, self.schema)  # StoreUnavailable when there is no store
-
-    def _get_pool(self) -> ConnectionPool:
-        with self._lock:
-            if self._pool is None:
-                loc = self.location
-                self._pool = ConnectionPool(
-                    loc.conninfo,
-                    min_size=loc.pool_min,
-                    max_size=loc.pool_max,
-                    timeout=loc.pool_timeout,
-                    kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
-                    check=ConnectionPool.check_connection,
-                    configure=_configure,
-                    name=f"parkmap-{self.schema}",
-                    open=True,
-                )
-            return self._pool
-
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
-        """A pooled connection; its transaction commits at the end of the block."""
-        try:
-            with self._get_pool().connection() as con:
-                yield con
-        except psycopg.OperationalError as exc:
-            if isinstance(exc, psycopg.errors.LockNotAvailable):
-                raise
-            raise StoreUnavailable(
-                f"database {self.location.redacted()}: {exc}"
-            ) from None
-        except psycopg.errors.UndefinedTable as exc:  # the schema went away
-            raise StoreUnavailable(f"store '{self.schema}' is gone: {exc}") from None
+            if version is None or version < latest(steps):
+                migrate(con, self.schema, steps)  # StoreUnavailable: no store
 
     def close(self) -> None:
         """Close the pool (a later call opens a new one)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
+        self.db.close()
 
     # --- metadata -------------------------------------------------------------
 
@@ -163,7 +117,8 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
         self._infos = (build, infos)
         return infos
 
-    def _info(self, con: psycopg.Connection, name: str) -> LayerInfo:
+    def layer_info(self, con: psycopg.Connection, name: str) -> LayerInfo:
+        """One layer's metadata read on ``con``; raise LayerNotFound."""
         try:
             return self._layer_infos(con)[name]
         except KeyError:
@@ -171,17 +126,17 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
 
     def layers(self) -> list[LayerInfo]:
         """Every layer, in build order."""
-        with self._connection() as con:
+        with self.db.connection() as con:
             return list(self._layer_infos(con).values())
 
     def layer(self, name: str) -> LayerInfo:
         """One layer's metadata; raise LayerNotFound."""
-        with self._connection() as con:
-            return self._info(con, name)
+        with self.db.connection() as con:
+            return self.layer_info(con, name)
 
     def build_id(self) -> str | None:
         """The build's id, plus the number of the last clearance edit if any."""
-        with self._connection() as con:
+        with self.db.connection() as con:
             facts = self._facts(con)
         value = facts.get("build_id")
         edits = int(facts.get(EDITS) or 0)
@@ -189,7 +144,7 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
 
     def build_report(self) -> dict[str, Any]:
         """The report of the build that wrote this store."""
-        with self._connection() as con:
+        with self.db.connection() as con:
             row = con.execute(
                 sql.SQL("SELECT value FROM {} WHERE key = 'report'").format(
                     ident(self.schema, META_BUILD)
@@ -222,7 +177,7 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
         self, con: psycopg.Connection, layer: str, limit: int, offset: int
     ) -> LayerInfo:
         """The layer's metadata (LayerNotFound first), then a check of the page."""
-        info = self._info(con, layer)
+        info = self.layer_info(con, layer)
         if not 0 <= limit <= MAX_LIMIT or offset < 0:
             raise ValueError("limit must be 0..10000 and offset ≥ 0")
         return info
@@ -269,7 +224,7 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
         offset: int = 0,
     ) -> Page:
         """Features intersecting ``bbox`` whose fields equal ``filters``."""
-        with self._connection() as con:
+        with self.db.connection() as con:
             info = self._checked(con, layer, limit, offset)
             where = self._where(bbox, self.parse_filters(info, filters))
             columns = sql.SQL("ST_AsBinary(geom), {}").format(columns_sql(info))
@@ -287,7 +242,7 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
         offset: int = 0,
     ) -> GeoJSONPage:
         """Features as their pre-rendered GeoJSON texts."""
-        with self._connection() as con:
+        with self.db.connection() as con:
             info = self._checked(con, layer, limit, offset)
             parsed = self.parse_filters(info, filters)
             where = self._where(bbox, parsed)
@@ -324,8 +279,8 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
 
     def get(self, layer: str, feature_id: str) -> Feature:
         """One feature by id."""
-        with self._connection() as con:
-            info = self._info(con, layer)
+        with self.db.connection() as con:
+            info = self.layer_info(con, layer)
             columns = sql.SQL("ST_AsBinary(geom), {}").format(columns_sql(info))
             row = self._by_id(con, info, columns, feature_id)
         if row is None:
@@ -334,8 +289,8 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
 
     def get_geojson(self, layer: str, feature_id: str) -> str:
         """One feature's GeoJSON text by id."""
-        with self._connection() as con:
-            info = self._info(con, layer)
+        with self.db.connection() as con:
+            info = self.layer_info(con, layer)
             row = self._by_id(con, info, sql.SQL("json"), feature_id)
         if row is None:
             raise FeatureNotFound(layer, feature_id)
@@ -356,8 +311,8 @@ class PostgisStore(PgClearance, PgLand, PgEnquiries, Store):
         """
         tile = parse_tile(z, x, y)
         bounds = tile_bounds_3857(tile.z, tile.x, tile.y)
-        with self._connection() as con:
-            info = self._info(con, layer)
+        with self.db.connection() as con:
+            info = self.layer_info(con, layer)
             fields = sql.SQL(", ").join(sql.Identifier(n) for n in info.tile_fields())
             query = sql.SQL(
                 "SELECT ST_AsMVT(q, %s, %s, 'geom', 'mvt_id') FROM ("

@@ -10,7 +10,7 @@ import pytest
 
 from geo import crs as geocrs
 from geo.raster import north_up
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
 from tests.browser.conftest import sample_map_app, wait_for_map
 from tests.conftest import serve
 from tests.raster_factories import BLUE, RED, SPOT, decode_image, target_in, write_tiff

@@ -216,7 +216,7 @@ def test_conflicting_and_rejected_edits_are_explained(
     page.locator("#pc-history").wait_for()
     meanwhile = {"stage": "plan_approved", "note": "<img src=x onerror=alert(1)>"}
     with site_app.app_context():
-        get_store().update_clearance(
+        get_store().clearance.update(
             parcel, 0, meanwhile, user="minh", reason="<b>site visit</b>"
         )
 

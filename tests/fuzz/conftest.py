@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from geo import crs as geocrs
-from layers.panorama_upload import UploadLimits, add_photo
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
+from layers.scenes.upload import UploadLimits, add_photo
 from tests.conftest import close_store, isolated, quiet
 from tests.factories import login, make_user
 from tests.fuzz.support import Buffered, Credentials

@@ -69,7 +69,7 @@ def _aim_edit(case, app) -> None:
         return
     with app.app_context():
         store = get_store()
-        row = store.clearance(store.clearances()[0].parcel_id)
+        row = store.clearance.record(store.clearance.records()[0].parcel_id)
     case.path_parameters = {**(case.path_parameters or {}), "parcel_id": row.parcel_id}
     case.body = {**body, "version": row.version}
 

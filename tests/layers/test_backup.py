@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from layers.clearance import StaleEdit
-from layers.enquiries import EnquiryDraft
-from layers.store.gpkg import GpkgStore
+from layers.clearance.rules import StaleEdit
+from layers.enquiries.rules import EnquiryDraft
 from layers.store.gpkg_backup import backup, check_store_file, restore
+from layers.store.open import FullGpkgStore
 from tests.conftest import isolated
 from tests.stores import tables
 from webmap import create_app
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def store(editable_store: Path):
-    opened = GpkgStore(editable_store)
+    opened = FullGpkgStore(editable_store)
     yield opened
     opened.close()
 
@@ -40,11 +40,11 @@ def cli(editable_store: Path, tmp_path: Path):
     return app.test_cli_runner()
 
 
-def edit(store: GpkgStore, n: int = 1, note: str = "x") -> None:
-    parcel = store.clearances()[0].parcel_id
+def edit(store: FullGpkgStore, n: int = 1, note: str = "x") -> None:
+    parcel = store.clearance.records()[0].parcel_id
     for i in range(n):
-        current = store.clearance(parcel)
-        store.update_clearance(parcel, current.version, {"note": f"{note}{i}"}, "t")
+        current = store.clearance.record(parcel)
+        store.clearance.update(parcel, current.version, {"note": f"{note}{i}"}, "t")
 
 
 def digest(path: Path) -> str:
@@ -57,7 +57,7 @@ def snapshot(path: Path) -> tuple:
         enquiries = con.execute("SELECT * FROM parkmap_enquiries ORDER BY 1").fetchall()
     finally:
         con.close()
-    return (*tables(GpkgStore(path)), enquiries)
+    return (*tables(FullGpkgStore(path)), enquiries)
 
 
 def assert_consistent(path: Path) -> None:
@@ -76,9 +76,9 @@ def assert_consistent(path: Path) -> None:
         con.close()
 
 
-def test_backup_then_restore_round_trips(store: GpkgStore, tmp_path: Path):
+def test_backup_then_restore_round_trips(store: FullGpkgStore, tmp_path: Path):
     edit(store, 3)
-    store.add_enquiry(
+    store.enquiries.add(
         EnquiryDraft("p-1", None, "An", "", "an@example.com", "Hello", "en", "c")
     )
     saved = snapshot(store.path)
@@ -94,16 +94,16 @@ class Writer(threading.Thread):
 
     def __init__(self, path: Path) -> None:
         super().__init__(daemon=True)
-        self.store = GpkgStore(path)
+        self.store = FullGpkgStore(path)
         self.stop = threading.Event()
         self.edits = 0
 
     def run(self) -> None:
-        parcel = self.store.clearances()[0].parcel_id
+        parcel = self.store.clearance.records()[0].parcel_id
         while not self.stop.is_set():
-            current = self.store.clearance(parcel)
+            current = self.store.clearance.record(parcel)
             try:
-                self.store.update_clearance(
+                self.store.clearance.update(
                     parcel, current.version, {"note": str(self.edits)}, user="w"
                 )
             except StaleEdit:  # pragma: no cover - one writer only
@@ -135,22 +135,22 @@ def test_a_backup_taken_while_a_planner_edits_is_consistent(
 
 
 def test_a_store_opened_before_a_restore_sees_the_restored_data(
-    store: GpkgStore, tmp_path: Path
+    store: FullGpkgStore, tmp_path: Path
 ):
     edit(store, 2)
     backup(store.path, tmp_path / "b.gpkg")
-    saved, history = store.clearances(), store.clearance_history()
+    saved, history = store.clearance.records(), store.clearance.history()
     edit(store, 5, note="later")
-    assert len(store.clearance_history()) == 7
+    assert len(store.clearance.history()) == 7
     _, kept = restore(store.path, tmp_path / "b.gpkg")
-    assert store.clearances() == saved
-    assert store.clearance_history() == history
+    assert store.clearance.records() == saved
+    assert store.clearance.history() == history
     assert kept is not None
     assert check_store_file(kept).audit == 7  # the replaced store, as it was
 
 
 def test_backup_refuses_an_existing_destination_unless_forced(
-    cli, store: GpkgStore, tmp_path: Path
+    cli, store: FullGpkgStore, tmp_path: Path
 ):
     dest = tmp_path / "b.gpkg"
     dest.write_text("keep me")
@@ -220,7 +220,7 @@ def test_restore_refuses_a_bad_source_and_changes_nothing(
     ]
 
 
-def test_restore_asks_unless_yes(cli, store: GpkgStore, tmp_path: Path):
+def test_restore_asks_unless_yes(cli, store: FullGpkgStore, tmp_path: Path):
     backup(store.path, tmp_path / "b.gpkg")
     edit(store, 1)
     before = digest(store.path)
@@ -229,11 +229,11 @@ def test_restore_asks_unless_yes(cli, store: GpkgStore, tmp_path: Path):
     assert digest(store.path) == before
     result = cli.invoke(args=["restore", str(tmp_path / "b.gpkg")], input="y\n")
     assert result.exit_code == 0, result.output
-    assert store.clearance_history() == []
+    assert store.clearance.history() == []
     assert "kept as" in result.output
 
 
-def test_restore_no_keep_leaves_no_copy(cli, store: GpkgStore, tmp_path: Path):
+def test_restore_no_keep_leaves_no_copy(cli, store: FullGpkgStore, tmp_path: Path):
     backup(store.path, tmp_path / "b.gpkg")
     result = cli.invoke(
         args=["restore", str(tmp_path / "b.gpkg"), "--yes", "--no-keep"]

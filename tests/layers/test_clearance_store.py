@@ -17,11 +17,12 @@ import mapbox_vector_tile
 import pytest
 
 from geo.tiles import tile_for_lonlat
-from layers import clearance as model
 from layers.build import build
+from layers.clearance import rules as model
 from layers.errors import StoreUnavailable
-from layers.store import Store, open_store
+from layers.store import Store
 from layers.store.gpkg import GpkgStore
+from layers.store.open import open_store
 from tests.stores import KINDS, build_lock, location, open_kind, tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +36,13 @@ def store(request: pytest.FixtureRequest) -> Store:
 
 
 def first_at(store: Store, stage: str) -> model.Clearance:
-    return next(c for c in store.clearances() if c.stage == stage)
+    return next(c for c in store.clearance.records() if c.stage == stage)
 
 
 def test_build_seeds_a_record_per_parcel_with_a_stage(store: Store):
     page = store.query("parcels", limit=10_000)
     staged = {f.id: f.properties for f in page.features if f.properties["clr_stage"]}
-    rows = store.clearances()
+    rows = store.clearance.records()
     assert {r.parcel_id for r in rows} == set(staged)
     for row in rows:
         assert row.stage == staged[row.parcel_id]["clr_stage"]
@@ -52,28 +53,28 @@ def test_build_seeds_a_record_per_parcel_with_a_stage(store: Store):
 
 def test_unedited_records_are_dated_by_the_layers_as_of_day(store: Store):
     assert store.layer("parcels").as_of == "2023-10-14"
-    assert {c.updated_at[:10] for c in store.clearances()} == {"2023-10-14"}
+    assert {c.updated_at[:10] for c in store.clearance.records()} == {"2023-10-14"}
     long_ago = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
-    assert store.clearances_at(long_ago) == store.clearances()  # nothing changed
+    assert store.clearance.at(long_ago) == store.clearance.records()  # nothing changed
 
 
 def test_an_edit_bumps_the_version_and_appends_one_audit_record(store: Store):
     row = first_at(store, "compensating")
-    after, record = store.update_clearance(
+    after, record = store.clearance.update(
         row.parcel_id, 0, {"stage": "cleared", "households_affected": 12}, user="lan"
     )
     assert (after.stage, after.version, after.updated_by) == ("cleared", 1, "lan")
     assert after.cleared_ha == row.area_ha  # cleared means the whole parcel
     assert record.before["stage"] == "compensating"
     assert record.after["stage"] == "cleared"
-    assert store.clearance(row.parcel_id) == after
-    assert store.clearance_history(row.parcel_id) == [record]
+    assert store.clearance.record(row.parcel_id) == after
+    assert store.clearance.history(row.parcel_id) == [record]
 
 
 def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: Store):
     row = first_at(store, "compensating")
     build_before = store.build_id()
-    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="lan")
+    store.clearance.update(row.parcel_id, 0, {"stage": "cleared"}, user="lan")
     text = json.loads(store.get_geojson("parcels", row.parcel_id))
     assert text["properties"]["clr_stage"] == "cleared"
     assert store.get("parcels", row.parcel_id).properties["clr_stage"] == "cleared"
@@ -84,18 +85,18 @@ def test_another_process_edit_is_seen_by_an_open_store(store: Store):
     row = first_at(store, "surveyed")
     seen_before = store.build_id()
     other = open_store(location(store))
-    other.update_clearance(row.parcel_id, 0, {"note": "from elsewhere"}, user="x")
+    other.clearance.update(row.parcel_id, 0, {"note": "from elsewhere"}, user="x")
     other.close()
-    assert store.clearance(row.parcel_id).note == "from elsewhere"
+    assert store.clearance.record(row.parcel_id).note == "from elsewhere"
     assert store.build_id() != seen_before
 
 
 def test_a_stale_edit_is_refused_and_changes_nothing(store: Store):
     row = first_at(store, "surveyed")
-    store.update_clearance(row.parcel_id, 0, {"note": "first"}, user="a")
+    store.clearance.update(row.parcel_id, 0, {"note": "first"}, user="a")
     before = tables(store)
     with pytest.raises(model.StaleEdit) as caught:
-        store.update_clearance(row.parcel_id, 0, {"note": "second"}, user="b")
+        store.clearance.update(row.parcel_id, 0, {"note": "second"}, user="b")
     assert caught.value.current.note == "first"
     assert caught.value.current.version == 1
     assert tables(store) == before
@@ -118,56 +119,58 @@ def test_a_rejected_edit_names_the_field_and_writes_nothing(
     row = first_at(store, "surveyed")
     before = tables(store)
     with pytest.raises(model.EditRejected) as caught:
-        store.update_clearance(row.parcel_id, 0, changes, user="a")
+        store.clearance.update(row.parcel_id, 0, changes, user="a")
     assert caught.value.field == field
     assert tables(store) == before
 
 
 def test_unknown_parcel_is_not_tracked(store: Store):
     with pytest.raises(model.ParcelNotTracked):
-        store.update_clearance("no-such-parcel", 0, {"note": "x"}, user="a")
+        store.clearance.update("no-such-parcel", 0, {"note": "x"}, user="a")
     with pytest.raises(model.ParcelNotTracked):
-        store.clearance_history("no-such-parcel")
+        store.clearance.history("no-such-parcel")
 
 
 def test_a_change_that_changes_nothing_is_not_audited(store: Store):
     row = first_at(store, "surveyed")
-    same, record = store.update_clearance(
+    same, record = store.clearance.update(
         row.parcel_id, 0, {"stage": row.stage}, user="a"
     )
     assert record is None
     assert same.version == 0
-    assert store.clearance_history() == []
+    assert store.clearance.history() == []
 
 
 def test_history_per_park_and_state_on_a_past_date(store: Store):
     row = first_at(store, "compensating")
     other = next(
-        c for c in store.clearances() if c.park_id != row.park_id and c.version == 0
+        c
+        for c in store.clearance.records()
+        if c.park_id != row.park_id and c.version == 0
     )
-    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    store.clearance.update(row.parcel_id, 0, {"stage": "cleared"}, user="a")
     moment = dt.datetime.now(dt.UTC)
-    store.update_clearance(row.parcel_id, 1, {"stage": "handed_over"}, user="a")
-    store.update_clearance(other.parcel_id, 0, {"note": "elsewhere"}, user="a")
-    park = store.clearance_history(park_id=row.park_id)
+    store.clearance.update(row.parcel_id, 1, {"stage": "handed_over"}, user="a")
+    store.clearance.update(other.parcel_id, 0, {"note": "elsewhere"}, user="a")
+    park = store.clearance.history(park_id=row.park_id)
     assert [r.after["stage"] for r in park] == ["cleared", "handed_over"]
-    then = {c.parcel_id: c for c in store.clearances_at(moment)}
+    then = {c.parcel_id: c for c in store.clearance.at(moment)}
     assert then[row.parcel_id].stage == "cleared"
     assert then[other.parcel_id].note == ""
     long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    assert {c.parcel_id: c.stage for c in store.clearances_at(long_ago)}[
+    assert {c.parcel_id: c.stage for c in store.clearance.at(long_ago)}[
         row.parcel_id
     ] == "compensating"
 
 
 def test_a_rebuild_keeps_edits_and_the_audit(store: Store):
     row = first_at(store, "compensating")
-    store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    store.clearance.update(row.parcel_id, 0, {"stage": "cleared"}, user="a")
     report = build(ROOT / "data", location(store), progress=lambda _m: None)
     assert report["clearance"]["carried_edited"] == 1
-    assert store.clearance(row.parcel_id).stage == "cleared"
-    assert store.clearance(row.parcel_id).version == 1
-    assert len(store.clearance_history()) == 1
+    assert store.clearance.record(row.parcel_id).stage == "cleared"
+    assert store.clearance.record(row.parcel_id).version == 1
+    assert len(store.clearance.history()) == 1
     assert store.get("parcels", row.parcel_id).properties["clr_stage"] == "cleared"
 
 
@@ -177,7 +180,7 @@ def test_an_edit_waits_for_a_build_and_gives_up_clearly(
     row = first_at(store, "surveyed")
     before = tables(store)
     with build_lock(store, monkeypatch), pytest.raises(StoreUnavailable):
-        store.update_clearance(row.parcel_id, 0, {"note": "x"}, user="a")
+        store.clearance.update(row.parcel_id, 0, {"note": "x"}, user="a")
     assert tables(store) == before
 
 
@@ -188,9 +191,9 @@ def test_threads_in_one_process_serialise(store: Store):
     def edit(n: int) -> None:
         for i in range(10):
             while True:
-                current = store.clearance(row.parcel_id)
+                current = store.clearance.record(row.parcel_id)
                 try:
-                    _, rec = store.update_clearance(
+                    _, rec = store.clearance.update(
                         row.parcel_id, current.version, {"note": f"{n}-{i}"}, user="t"
                     )
                 except model.StaleEdit:
@@ -203,15 +206,15 @@ def test_threads_in_one_process_serialise(store: Store):
         w.start()
     for w in workers:
         w.join()
-    assert sorted(accepted) == [r.seq for r in store.clearance_history()]
-    assert store.clearance(row.parcel_id).version == 30
+    assert sorted(accepted) == [r.seq for r in store.clearance.history()]
+    assert store.clearance.record(row.parcel_id).version == 30
 
 
 WRITER = textwrap.dedent(
     """
     import json, sys
-    from layers.clearance import StaleEdit
-    from layers.store import open_store
+    from layers.clearance.rules import StaleEdit
+    from layers.store.open import open_store
 
     path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     parcels = sys.argv[4].split(",")
@@ -220,14 +223,14 @@ WRITER = textwrap.dedent(
     for i in range(n):
         pid = parcels[i % len(parcels)]
         while True:
-            current = store.clearance(pid)
+            current = store.clearance.record(pid)
             changes = {
                 "note": f"{name}-{i}",
                 "households_affected": i,
                 "cleared_ha": round(current.area_ha * (i % 10) / 10, 4),
             }
             try:
-                after, rec = store.update_clearance(
+                after, rec = store.clearance.update(
                     pid, current.version, changes, user=name
                 )
             except StaleEdit:
@@ -267,10 +270,12 @@ def run_writers(path: str, parcels: list[str], edits: int) -> list[dict]:
 
 
 def test_two_processes_of_500_edits_each_lose_nothing(store: Store):
-    parcels = [c.parcel_id for c in store.clearances() if c.stage == "surveyed"][:3]
+    parcels = [c.parcel_id for c in store.clearance.records() if c.stage == "surveyed"][
+        :3
+    ]
     results = run_writers(location(store), parcels, 500)
     accepted = [a for r in results for a in r["accepted"]]
-    audit = store.clearance_history()
+    audit = store.clearance.history()
     assert len(accepted) == 1000
     assert sorted(a[0] for a in accepted) == [r.seq for r in audit]
     for pid in parcels:
@@ -278,7 +283,7 @@ def test_two_processes_of_500_edits_each_lose_nothing(store: Store):
         assert [r.version for r in mine] == list(range(1, len(mine) + 1))
         assert all(r.before["version"] == r.version - 1 for r in mine)
         last = max((a for a in accepted if a[1] == pid), key=lambda a: a[0])
-        now = store.clearance(pid)
+        now = store.clearance.record(pid)
         assert now.note == last[2] == mine[-1].after["note"]
         assert now.version == len(mine)
 
@@ -286,7 +291,8 @@ def test_two_processes_of_500_edits_each_lose_nothing(store: Store):
 KILLED = textwrap.dedent(
     """
     import sys, time
-    from layers.store import gpkg_clearance, open_store, pg_clearance
+    from layers.store.open import open_store
+    from layers.clearance import gpkg as gpkg_clearance, postgis as pg_clearance
 
     def slow(real):
         def render(*args):
@@ -298,7 +304,7 @@ KILLED = textwrap.dedent(
 
     gpkg_clearance.render_geojson_rows = slow(gpkg_clearance.render_geojson_rows)
     pg_clearance.render_rows = slow(pg_clearance.render_rows)
-    open_store(sys.argv[1]).update_clearance(
+    open_store(sys.argv[1]).clearance.update(
         sys.argv[2], 0, {"stage": "cleared"}, user="doomed"
     )
     """
@@ -318,13 +324,13 @@ def test_a_writer_killed_mid_edit_leaves_the_store_as_it_was(store: Store):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     proc.stdout.close()
-    assert store.clearance(row.parcel_id) == row  # a reader rolls a journal back
+    assert store.clearance.record(row.parcel_id) == row  # a reader rolls a journal back
     assert tables(store) == before
     if isinstance(store, GpkgStore):
         con = sqlite3.connect(store.path)
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         con.close()
-    after, _ = store.update_clearance(row.parcel_id, 0, {"stage": "cleared"}, user="a")
+    after, _ = store.clearance.update(row.parcel_id, 0, {"stage": "cleared"}, user="a")
     assert after.version == 1
 
 
@@ -338,12 +344,12 @@ def tile_properties(store: Store, lon: float, lat: float) -> dict[str, dict]:
 
 
 def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: Store):
-    rows = [c for c in store.clearances() if c.park_id == "tien_thanh"][:3]
+    rows = [c for c in store.clearance.records() if c.park_id == "tien_thanh"][:3]
     lon, lat = store.get("parcels", rows[0].parcel_id).geometry.centroid.coords[0]
     tile_properties(store, lon, lat)  # the properties are built before the edits
     for row in rows:
         stage = "cleared" if row.stage != "cleared" else "handed_over"
-        store.update_clearance(
+        store.clearance.update(
             row.parcel_id, row.version, {"stage": stage}, user="a", reason="test"
         )
     patched = tile_properties(store, lon, lat)
@@ -356,6 +362,6 @@ def test_tiles_after_edits_equal_tiles_of_a_freshly_opened_store(store: Store):
 
 def test_a_nul_in_an_id_matches_nothing(store: Store):
     with pytest.raises(model.ParcelNotTracked):
-        store.clearance("a-1\x00")
-    assert store.clearances(park_id="\x00") == []
-    assert store.clearance_history(park_id="\x00") == []
+        store.clearance.record("a-1\x00")
+    assert store.clearance.records(park_id="\x00") == []
+    assert store.clearance.history(park_id="\x00") == []

@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from layers.build import build
-from layers.enquiries import (
+from layers.enquiries.rules import (
+    TABLE,
     EnquiryDraft,
     EnquiryRejected,
     RateLimit,
@@ -18,10 +19,10 @@ from layers.enquiries import (
     check_enquiry,
 )
 from layers.errors import StoreUnavailable
-from layers.store import Store, open_store
+from layers.store import Store
 from layers.store.gpkg import GpkgStore
 from layers.store.gpkg_carry import carry_over
-from layers.store.gpkg_enquiries import TABLE
+from layers.store.open import open_store
 from tests.stores import KINDS, build_lock, location, open_kind, run_sql
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ def rows(store: Store) -> list[tuple]:
 
 
 def test_a_build_creates_the_empty_table(store: Store):
-    assert store.enquiries().total == 0
+    assert store.enquiries.page().total == 0
     assert rows(store) == []
 
 
@@ -66,10 +67,10 @@ def test_the_geopackage_lists_the_table_in_gpkg_contents(editable_store: Path):
 
 
 def test_an_enquiry_is_stored_numbered_and_dated(store: Store):
-    stored = store.add_enquiry(draft())
+    stored = store.enquiries.add(draft())
     assert stored.id >= 1
     assert stored.created_at.endswith("+00:00")
-    page = store.enquiries()
+    page = store.enquiries.page()
     assert page.total == 1
     assert page.items == [stored]
     assert (stored.name, stored.park_id, stored.lang) == ("Kim Min-ji", "nomura", "ko")
@@ -77,8 +78,8 @@ def test_an_enquiry_is_stored_numbered_and_dated(store: Store):
 
 def test_enquiries_come_newest_first_in_pages(store: Store):
     for i in range(5):
-        store.add_enquiry(draft(name=f"sender {i}"))
-    page = store.enquiries(limit=2, offset=1)
+        store.enquiries.add(draft(name=f"sender {i}"))
+    page = store.enquiries.page(limit=2, offset=1)
     assert page.total == 5
     assert [e.name for e in page.items] == ["sender 3", "sender 2"]
 
@@ -86,7 +87,7 @@ def test_enquiries_come_newest_first_in_pages(store: Store):
 @pytest.mark.parametrize(("limit", "offset"), [(-1, 0), (10_001, 0), (10, -1)])
 def test_a_bad_page_is_refused(store: Store, limit: int, offset: int):
     with pytest.raises(ValueError, match="limit"):
-        store.enquiries(limit=limit, offset=offset)
+        store.enquiries.page(limit=limit, offset=offset)
 
 
 def test_a_rejected_enquiry_writes_nothing(store: Store):
@@ -97,25 +98,25 @@ def test_a_rejected_enquiry_writes_nothing(store: Store):
 
 def test_the_rate_limit_refuses_and_writes_nothing(store: Store):
     limit = RateLimit(count=2, window_s=3600)
-    store.add_enquiry(draft(), limit)
-    store.add_enquiry(draft(), limit)
+    store.enquiries.add(draft(), limit)
+    store.enquiries.add(draft(), limit)
     with pytest.raises(TooManyEnquiries) as caught:
-        store.add_enquiry(draft(), limit)
+        store.enquiries.add(draft(), limit)
     assert 3590 <= caught.value.retry_after <= 3600
     assert len(rows(store)) == 2
-    store.add_enquiry(draft(client="another address"), limit)  # others may send
-    assert store.enquiries().total == 3
+    store.enquiries.add(draft(client="another address"), limit)  # others may send
+    assert store.enquiries.page().total == 3
 
 
 def test_the_window_slides(store: Store):
     limit = RateLimit(count=1, window_s=0.05)
-    store.add_enquiry(draft(), limit)
+    store.enquiries.add(draft(), limit)
     run_sql(
         store,
         f"UPDATE {{s}}{TABLE} SET created_at = '2020-01-01T00:00:00.000000+00:00'",
     )
-    store.add_enquiry(draft(), limit)  # the first one left the window
-    assert store.enquiries().total == 2
+    store.enquiries.add(draft(), limit)  # the first one left the window
+    assert store.enquiries.page().total == 2
 
 
 FAILING_TRIGGER = {
@@ -137,9 +138,9 @@ def test_a_failed_insert_rolls_back(store: Store):
     run_sql(store, *FAILING_TRIGGER[kind])
     failed = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
     with pytest.raises(failed, match="disk on fire"):
-        store.add_enquiry(draft())
-    assert store.enquiries().total == 0
-    assert store.clearances()  # the store is still readable
+        store.enquiries.add(draft())
+    assert store.enquiries.page().total == 0
+    assert store.clearance.records()  # the store is still readable
 
 
 def test_the_limit_holds_under_concurrent_senders(store: Store):
@@ -149,7 +150,7 @@ def test_the_limit_holds_under_concurrent_senders(store: Store):
     def send() -> None:
         opened = open_store(location(store))  # one store per worker, as in gunicorn
         try:
-            opened.add_enquiry(draft(), limit)
+            opened.enquiries.add(draft(), limit)
             outcomes.append("stored")
         except TooManyEnquiries:
             outcomes.append("refused")
@@ -166,11 +167,11 @@ def test_the_limit_holds_under_concurrent_senders(store: Store):
 
 
 def test_a_rebuild_keeps_the_enquiries(store: Store):
-    first = store.add_enquiry(draft(name="before the rebuild"))
+    first = store.enquiries.add(draft(name="before the rebuild"))
     report = build(ROOT / "data", location(store), progress=lambda _m: None)
     assert report["enquiries"] == {"carried": 1}
-    assert store.enquiries().items == [first]
-    later = store.add_enquiry(draft(name="after the rebuild"))
+    assert store.enquiries.page().items == [first]
+    later = store.enquiries.add(draft(name="after the rebuild"))
     assert later.id > first.id  # numbers are never reused
 
 
@@ -179,8 +180,8 @@ def test_an_enquiry_waits_for_a_build_and_gives_up_clearly(
 ):
     with build_lock(store, monkeypatch):
         with pytest.raises(StoreUnavailable, match="locked"):
-            store.add_enquiry(draft())
-    assert store.enquiries().total == 0
+            store.enquiries.add(draft())
+    assert store.enquiries.page().total == 0
 
 
 BEFORE_ENQUIRIES = {
@@ -198,9 +199,9 @@ def test_a_store_built_before_enquiries_gets_the_table_on_first_use(store: Store
     store.close()
     again = open_store(location(store))  # PostGIS: a worker opening it migrates
     try:
-        assert again.enquiries().total == 0
-        again.add_enquiry(draft())
-        assert again.enquiries().total == 1
+        assert again.enquiries.page().total == 0
+        again.enquiries.add(draft())
+        assert again.enquiries.page().total == 1
     finally:
         again.close()
 

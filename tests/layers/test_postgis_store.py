@@ -9,15 +9,24 @@ import pytest
 
 from layers.build import build
 from layers.errors import StoreUnavailable
-from layers.store import open_store, pg_schema, pg_write
-from layers.store.gpkg_land import INDEX as LAND_INDEX
-from layers.store.pg_schema import PgLocation, latest
+from layers.land.query import INDEX as LAND_INDEX
+from layers.store import pg_write
+from layers.store.catalogue import FEATURES
+from layers.store.feature import StoredFeature, pg_migrations
+from layers.store.open import FullPostgisStore, open_store
+from layers.store.pg_schema import PgLocation
+from layers.store.pg_schema import latest as latest_of
 from layers.store.postgis import PostgisStore
 from scripts.pgcluster import PgCluster
 
 
 def quiet(_msg: str) -> None:
     """No progress output."""
+
+
+def latest() -> int:
+    """The layout version of the store the service opens."""
+    return latest_of(pg_migrations(FEATURES))
 
 
 def test_url_parameters_of_the_store_are_not_passed_to_libpq() -> None:
@@ -47,7 +56,7 @@ def test_the_pool_is_sized_by_the_url(pg_shared_store: str) -> None:
     store = PostgisStore(pg_shared_store + "&pool_max=3&pool_min=0")
     try:
         store.layers()
-        pool = store._get_pool()
+        pool = store.db.pool()
         assert (pool.min_size, pool.max_size) == (0, 3)
     finally:
         store.close()
@@ -65,7 +74,7 @@ def test_a_build_records_the_layout_version(pg_shared_store: str) -> None:
 
 
 def test_opening_an_older_layout_applies_the_missing_migrations(
-    data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, pg_url: str
 ) -> None:
     build(data_dir, pg_url, progress=quiet)
     version = latest() + 1
@@ -73,14 +82,13 @@ def test_opening_an_older_layout_applies_the_missing_migrations(
     def add_notes(con, schema):
         con.execute(f'CREATE TABLE "{schema}".parkmap_notes (note text)')
 
-    steps = (*pg_schema.MIGRATIONS, (version, "notes", add_notes))
-    monkeypatch.setattr(pg_schema, "MIGRATIONS", steps)
-    open_store(pg_url).close()
+    notes = StoredFeature("notes", pg_migrations=((version, "notes", add_notes),))
+    FullPostgisStore(pg_url, (*FEATURES, notes)).close()
     assert sql_rows(pg_url, "SELECT max(version) FROM parkmap.parkmap_schema") == [
         (version,)
     ]
     assert sql_rows(pg_url, "SELECT count(*) FROM parkmap.parkmap_notes") == [(0,)]
-    open_store(pg_url).close()  # nothing left to apply the second time
+    FullPostgisStore(pg_url, (*FEATURES, notes)).close()  # nothing left to apply
 
 
 def test_a_store_built_without_the_land_index_gets_it_when_opened(

@@ -12,7 +12,8 @@ from layers.errors import (
     LayerNotFound,
     StoreUnavailable,
 )
-from layers.store import FieldInfo, LayerInfo, Store, open_store
+from layers.store import FieldInfo, LayerInfo, Store
+from layers.store.open import open_store
 from scripts.pgcluster import PgCluster
 from tests.stores import KINDS, open_kind
 

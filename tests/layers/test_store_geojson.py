@@ -11,9 +11,9 @@ from shapely.geometry import LinearRing, Point, box
 
 from layers.build import build
 from layers.errors import FeatureNotFound, InvalidFilter
-from layers.store import open_store
 from layers.store.base import Feature, Store, feature_json
 from layers.store.gpkg import GpkgStore
+from layers.store.open import open_store
 from tests.stores import KINDS, open_kind
 
 BOXES = [

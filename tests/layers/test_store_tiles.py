@@ -12,9 +12,9 @@ from geo.mvt import stable_id
 from geo.tiles import tile_for_lonlat, tiles_for_bbox
 from layers.build import build
 from layers.errors import LayerNotFound
-from layers.store import open_store
 from layers.store.base import Store
 from layers.store.gpkg import GpkgStore
+from layers.store.open import open_store
 from tests.factories import make_dataset
 from tests.stores import KINDS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
 from scripts.load import MIX, main, split
 from scripts.load_figures import parse_wrk
 from tests.raster_factories import marked_image

@@ -12,9 +12,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from layers.errors import InvalidQuery
-from layers.landsearch import LandResult
-from layers.store.gpkg import GpkgStore
-from layers.store.postgis import PostgisStore
+from layers.land.gpkg import GpkgLand
+from layers.land.postgis import PgLand
+from layers.land.query import LandResult
 from tests.conftest import build_for, close_store, isolated
 from tests.factories import make_dataset
 from tests.mapdata import EVIL_NAME, add_layers
@@ -371,8 +371,8 @@ def test_a_search_the_store_refuses_is_a_message_too(web, monkeypatch) -> None:
     def refuse(self, query):
         raise InvalidQuery("sort", "no such field", "unavailable")
 
-    monkeypatch.setattr(GpkgStore, "search_parcels", refuse)
-    monkeypatch.setattr(PostgisStore, "search_parcels", refuse)
+    monkeypatch.setattr(GpkgLand, "search", refuse)
+    monkeypatch.setattr(PgLand, "search", refuse)
     resp = web.get("/land?lang=en")
     assert resp.status_code == 400
     assert "Sort by: not available for these data" in resp.get_data(as_text=True)

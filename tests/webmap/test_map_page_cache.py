@@ -9,8 +9,8 @@ import pytest
 
 from geo.crs import VN2000_UTM48
 from layers.build import build
-from layers.panoramas import MANIFEST
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
+from layers.scenes.manifest import MANIFEST
 from tests.conftest import quiet
 from tests.raster_factories import marked_image
 from webmap.core.security import parse_csp

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo import crs as geocrs
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
 from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.raster_factories import marked_image

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layers.store import open_store
+from layers.store.open import open_store
 from tests.conftest import close_store
 from tests.investor_data import investor_app
 from webmap.investor.compare import parse_ids

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from layers.store import open_store
+from layers.store.open import open_store
 from tests.conftest import close_store
 from tests.factories import login, make_user
 from tests.investor_data import form_token, investor_app
@@ -48,7 +48,7 @@ def client(app):
 def stored(app) -> list:
     store = open_store(app.config["STORE"])
     try:
-        return store.enquiries(limit=1000).items
+        return store.enquiries.page(limit=1000).items
     finally:
         store.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from layers.store import open_store
+from layers.store.open import open_store
 from tests.clearance_factories import PARK_A_NAME, PARK_B_NAME
 from tests.conftest import close_store
 from tests.investor_data import investor_app

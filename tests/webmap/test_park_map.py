@@ -14,7 +14,7 @@ import geopandas as gpd
 import pytest
 from markupsafe import escape
 
-from layers.store import open_store
+from layers.store.open import open_store
 from tests.clearance_factories import PARK_A_NAME
 from tests.conftest import close_store
 from tests.investor_data import GEOD, investor_app

@@ -54,14 +54,14 @@ def test_patch_without_session_is_401(anonymous):
         headers={"X-CSRFToken": token},
     )
     assert resp.status_code == 401
-    assert anonymous.store().clearance("a-1").version == 0
+    assert anonymous.store().clearance.record("a-1").version == 0
 
 
 def test_patch_without_csrf_token_is_400_and_changes_nothing(planner_ro):
     resp = planner_ro.patch("a-1", {"version": 0, "changes": {"note": "x"}}, csrf=False)
     assert resp.status_code == 400
     assert "CSRF" in resp.get_json()["detail"]
-    assert planner_ro.store().clearance("a-1").note == ""
+    assert planner_ro.store().clearance.record("a-1").note == ""
 
 
 def test_patch_with_a_wrong_csrf_token_is_400(planner_ro):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from layers.clearance import STAGES
+from layers.clearance.rules import STAGES
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
@@ -30,7 +30,7 @@ def test_patch_updates_clearance_audit_and_the_ogc_feature(planner):
     assert body["clearance"]["updated_by"] == "ana"
     assert body["audit"]["before"]["stage"] == "not_started"
     assert body["audit"]["user"] == "ana"
-    assert planner.store().clearance("a-1").households_affected == 3
+    assert planner.store().clearance.record("a-1").households_affected == 3
     item = planner.client.get("/api/collections/parcels/items/a-1?f=json")
     assert item.get_json()["properties"]["clr_stage"] == "surveyed"
 
@@ -49,7 +49,7 @@ def test_patch_that_changes_nothing_has_no_audit(planner):
     resp = planner.patch("a-2", {"version": 0, "changes": {"stage": "surveyed"}})
     assert resp.status_code == 200
     assert resp.get_json()["audit"] is None
-    assert planner.store().clearance("a-2").version == 0
+    assert planner.store().clearance.record("a-2").version == 0
 
 
 def test_stale_version_is_409_with_current_values_and_changes_nothing(planner):
@@ -60,9 +60,9 @@ def test_stale_version_is_409_with_current_values_and_changes_nothing(planner):
     current = resp.get_json()["current"]
     assert current["version"] == 1
     assert current["note"] == "first"
-    row = planner.store().clearance("a-1")
+    row = planner.store().clearance.record("a-1")
     assert (row.version, row.note) == (1, "first")
-    assert len(planner.store().clearance_history(parcel_id="a-1")) == 1
+    assert len(planner.store().clearance.history(parcel_id="a-1")) == 1
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_bad_change_is_422_naming_the_field(planner_ro, parcel, changes, field):
     resp = planner_ro.patch(parcel, {"version": 0, "changes": changes})
     assert resp.status_code == 422
     assert resp.get_json()["field"] == field
-    assert planner_ro.store().clearance(parcel).version == 0
+    assert planner_ro.store().clearance.record(parcel).version == 0
 
 
 @pytest.mark.parametrize(
@@ -165,14 +165,14 @@ def test_unstorable_or_control_text_is_422_naming_the_field(planner_ro, body, fi
     resp = planner_ro.patch("a-1", body)
     assert resp.status_code == 422, resp.get_data(as_text=True)
     assert resp.get_json()["field"] == field
-    assert planner_ro.store().clearance("a-1").version == 0
+    assert planner_ro.store().clearance.record("a-1").version == 0
 
 
 def test_line_breaks_and_tabs_in_a_note_are_kept(planner):
     body = b'{"version": 0, "changes": {"note": "line 1\\n\\tline 2"}}'
     resp = planner.patch("a-1", body)
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    assert planner.store().clearance("a-1").note == "line 1\n\tline 2"
+    assert planner.store().clearance.record("a-1").note == "line 1\n\tline 2"
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
@@ -206,7 +206,7 @@ def test_progress_equals_sums_over_the_store(planner):
     planner.patch("a-3", {"version": 0, "changes": {"cleared_ha": 10.5}})
     parks = planner.client.get("/planner/api/progress").get_json()["parks"]
     assert [p["park_id"] for p in parks] == ["a", "b"]  # the bottleneck first
-    rows = planner.store().clearances()
+    rows = planner.store().clearance.records()
     for park in parks:
         mine = [r for r in rows if r.park_id == park["park_id"]]
         assert park["parcels"] == len(mine)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from layers.clearance import ParkProgress
+from layers.clearance.rules import ParkProgress
 from tests.clearance_factories import PARK_A_NAME, PARK_B_NAME
 from webmap.planner.charts import (
     ProgressLabels,

@@ -64,8 +64,8 @@ def test_workbook_has_three_sheets_under_a_title_row(edited, store_kind):
 def test_parcels_sheet_matches_the_store(edited):
     rows = {r["Parcel"]: r for r in records(workbook(edited)["Parcels"])}
     store = edited.store()
-    assert set(rows) == {c.parcel_id for c in store.clearances()}
-    for clearance in store.clearances():
+    assert set(rows) == {c.parcel_id for c in store.clearance.records()}
+    for clearance in store.clearance.records():
         row = rows[clearance.parcel_id]
         assert row["Park id"] == clearance.park_id
         assert row["Stage code"] == clearance.stage
@@ -130,9 +130,9 @@ def test_csv_has_a_bom_and_one_row_per_parcel(edited):
     assert raw.startswith(b"\xef\xbb\xbf")
     store = edited.store()
     assert sorted(r["Parcel"] for r in rows) == sorted(
-        c.parcel_id for c in store.clearances()
+        c.parcel_id for c in store.clearance.records()
     )
-    for clearance in store.clearances():
+    for clearance in store.clearance.records():
         row = next(r for r in rows if r["Parcel"] == clearance.parcel_id)
         assert row["Stage code"] == clearance.stage
         assert float(row["Cleared (ha)"]) == pytest.approx(clearance.cleared_ha)

@@ -42,8 +42,8 @@ def edit(app, parcel_id: str, **changes) -> None:
     """Change a parcel's clearance through the store, as a planner's edit does."""
     with app.app_context():
         store = get_store()
-        row = store.clearance(parcel_id)
-        store.update_clearance(parcel_id, row.version, changes, user="lan")
+        row = store.clearance.record(parcel_id)
+        store.clearance.update(parcel_id, row.version, changes, user="lan")
 
 
 def features(client, query: str) -> dict[str, dict]:
@@ -120,7 +120,7 @@ def test_unknown_and_repeated_parameters_are_refused(planner) -> None:
 def test_every_tracked_parcel_with_its_record(planner, planner_app) -> None:
     got = features(planner, f"bbox={HAI_PHONG}")
     with planner_app.app_context():
-        rows = {r.parcel_id: r for r in get_store().clearances()}
+        rows = {r.parcel_id: r for r in get_store().clearance.records()}
     assert set(got) == set(rows)  # tracked ones only: the layer has 458 parcels
     one = got["vsip-050"]
     assert one["geometry"]["type"] in ("Polygon", "MultiPolygon")
@@ -239,7 +239,7 @@ def test_map_page_has_the_layer_slider_and_form(planner) -> None:
 def test_map_page_never_carries_the_parcels(planner, planner_app) -> None:
     html = planner.get("/planner/map").get_data(as_text=True)
     with planner_app.app_context():
-        ids = [r.parcel_id for r in get_store().clearances()]
+        ids = [r.parcel_id for r in get_store().clearance.records()]
     assert not any(f'"{i}"' in html for i in ids)
     assert '"geojsonUrl": "/planner/api/clearance.geojson"' in html
 

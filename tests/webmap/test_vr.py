@@ -16,7 +16,7 @@ import folium
 import pytest
 from PIL import Image
 
-from layers.panoramas import MANIFEST, read_manifest
+from layers.scenes.manifest import MANIFEST, read_manifest
 from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
 from webmap import create_app
 from webmap.settings import ConfigError

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.landvocab import LAYER as PARCELS
+from layers.land.vocabulary import LAYER as PARCELS
 from layers.store.base import LayerInfo
 from webmap.apidoc import investors, maps, private, spec, vr
 from webmap.apidoc.facts import Facts

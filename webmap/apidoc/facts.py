@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from flask import current_app
 
 from layers.errors import LayerNotFound
-from layers.landvocab import LAYER as PARCELS
-from layers.landvocab import LandVocabulary
+from layers.land.vocabulary import LAYER as PARCELS
+from layers.land.vocabulary import LandVocabulary
 from layers.store import Store
+from layers.store.open import FullStore
 from webmap.imagery.service import raster_tiles
 from webmap.land.search import vocabulary
 from webmap.vr.scenes import manifest
@@ -45,7 +46,7 @@ class Facts:
     cookie: str = "session"
 
 
-def gather(store: Store) -> Facts:
+def gather(store: FullStore) -> Facts:
     """The facts of this app and ``store`` (needs an app context).
 
     Raises:
@@ -53,7 +54,7 @@ def gather(store: Store) -> Facts:
     """
     layers = tuple(info.name for info in store.layers())
     vocab = vocabulary(store) if PARCELS in layers else None
-    tracked = store.clearances()[:1] if PARCELS in layers else []
+    tracked = store.clearance.records()[:1] if PARCELS in layers else []
     return Facts(
         layers=layers,
         rasters=tuple(info.name for info in raster_tiles().registry.list()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.landsearch import (
+from layers.land.query import (
     FALSE,
     KM_PREFIX,
     MAX_LIMIT,
@@ -13,7 +13,7 @@ from layers.landsearch import (
     SORTS,
     TRUE,
 )
-from layers.landvocab import LandVocabulary
+from layers.land.vocabulary import LandVocabulary
 from webmap.apidoc import spec
 from webmap.apidoc.facts import Facts
 from webmap.apidoc.spec import (
@@ -47,7 +47,7 @@ def _has(vocab: LandVocabulary | None, field: str) -> bool:
 
 
 def land_params(vocab: LandVocabulary | None) -> tuple[Param, ...]:
-    """A land search's parameters (``layers/landsearch.py``), named from the store."""
+    """A land search's parameters (``layers/land/query.py``), named from the store."""
     v = vocab or LandVocabulary(statuses=(), parks=())
     sorts = [s for s in SORTS if s != "price" or _has(vocab, "price_usd")]
     params = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from layers.clearance import EDITABLE, MAX_REASON
+from layers.clearance.rules import EDITABLE, MAX_REASON
 from webmap.apidoc import spec
 from webmap.apidoc.facts import Facts
 from webmap.apidoc.maps import view_params

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.clearance import EDITABLE, STAGES
+from layers.clearance.rules import EDITABLE, STAGES
 from webmap.ogc.schemas import ref
 
 _STR: dict[str, Any] = {"type": "string"}

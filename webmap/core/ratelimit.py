@@ -20,7 +20,7 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
-from layers.enquiries import RateLimit
+from layers.enquiries.rules import RateLimit
 from webmap.core.errors import register_errors
 
 

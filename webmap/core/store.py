@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from layers.store import Store, is_url, open_store
+from layers.store import is_url
+from layers.store.open import FullStore, open_store
 
 KEY = "parkmap.store"
 
 
-def get_store() -> Store:
+def get_store() -> FullStore:
     """The store named by ``STORE``, opened on first use."""
     store = current_app.extensions.get(KEY)
     if store is None:

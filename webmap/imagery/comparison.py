@@ -26,7 +26,7 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from layers.rasters import RasterInfo
+from layers.imagery.rasters import RasterInfo
 
 # The divider: a transparent range input across the map whose round handle alone
 # takes the pointer, a line under the handle, and a date label on each side.

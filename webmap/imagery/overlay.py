@@ -36,7 +36,7 @@ from markupsafe import escape
 
 from geo.crs import folium_location
 from geo.tiles import MAX_ZOOM
-from layers.rasters import RasterInfo
+from layers.imagery.rasters import RasterInfo
 from webmap.core.shell import describe, short_name
 from webmap.imagery.comparison import SwipeControl, title
 from webmap.imagery.service import raster_tiles, tiles_url

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 
 from geo.tiles import fit_zoom
-from layers.rasters import RasterInfo
+from layers.imagery.rasters import RasterInfo
 from webmap.core.links import external_url
 from webmap.imagery.tiles import RasterTiles
 

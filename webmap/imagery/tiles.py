@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo.rastertile import CogTileReader, encode, transparent_tile
 from geo.tiles import Tile
-from layers.rasters import RasterInfo, RasterRegistry
+from layers.imagery.rasters import RasterInfo, RasterRegistry
 from webmap.core.tilecache import TileCache
 
 RENDER_VERSION = "r1"  # change when geo.rastertile output changes: old ETags go stale

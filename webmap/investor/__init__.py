@@ -9,6 +9,6 @@ when the investor blueprint is registered.
 
 from __future__ import annotations
 
-from layers.enquiries import EnquiryRejected, TooManyEnquiries
+from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 
 ERRORS: dict[type[Exception], int] = {EnquiryRejected: 422, TooManyEnquiries: 429}

@@ -16,8 +16,9 @@ from typing import Any
 
 from flask import current_app, request
 
-from layers.enquiries import Enquiry, RateLimit, check_enquiry
-from layers.store import Feature, Store
+from layers.enquiries.rules import Enquiry, RateLimit, check_enquiry
+from layers.store import Feature
+from layers.store.open import FullStore
 from webmap.core.lookups import Lookups
 from webmap.core.ratelimit import client_key
 from webmap.investor import labels
@@ -51,7 +52,9 @@ def is_spam(sent: dict[str, Any]) -> bool:
     return bool(value.strip()) if isinstance(value, str) else value is not None
 
 
-def receive(store: Store, parcel: Feature, sent: dict[str, Any], lang: str) -> Enquiry:
+def receive(
+    store: FullStore, parcel: Feature, sent: dict[str, Any], lang: str
+) -> Enquiry:
     """Check and store an enquiry about ``parcel``.
 
     Raises:
@@ -67,7 +70,7 @@ def receive(store: Store, parcel: Feature, sent: dict[str, Any], lang: str) -> E
         client=client_key(request.remote_addr),
     )
     limit = RateLimit.per_hour(current_app.config["ENQUIRY_LIMIT_PER_HOUR"])
-    stored = store.add_enquiry(draft, limit)
+    stored = store.enquiries.add(draft, limit)
     logger.info("enquiry %d about parcel %s stored", stored.id, parcel.id)
     return stored
 
@@ -77,11 +80,11 @@ def form_values(sent: dict[str, Any]) -> dict[str, str]:
     return {k: sent.get(k) if isinstance(sent.get(k), str) else "" for k in FORM_FIELDS}
 
 
-def all_enquiries(store: Store) -> Iterator[Enquiry]:
+def all_enquiries(store: FullStore) -> Iterator[Enquiry]:
     """Every stored enquiry, newest first, read a page at a time."""
     offset = 0
     while True:
-        page = store.enquiries(limit=CSV_PAGE, offset=offset)
+        page = store.enquiries.page(limit=CSV_PAGE, offset=offset)
         yield from page.items
         offset += len(page.items)
         if not page.items or offset >= page.total:

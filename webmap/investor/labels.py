@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from layers.enquiries import LENGTHS
+from layers.enquiries.rules import LENGTHS
 from webmap.core.i18n import number
 from webmap.core.labels import FIELD_LABELS
 from webmap.core.lookups import Lookups, format_value

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 import shapely
 
-from layers.landsearch import LandResult
+from layers.land.query import LandResult
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

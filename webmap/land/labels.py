@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from layers.errors import InvalidQuery
-from layers.landsearch import KM_PREFIX
+from layers.land.query import KM_PREFIX
 from webmap.core.labels import value_label
 
 PARAM_LABELS = {

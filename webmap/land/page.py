@@ -15,7 +15,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from layers.landsearch import (
+from layers.land.query import (
     DEFAULT_LIMIT,
     DEFAULT_STATUS,
     INTEGER,
@@ -25,7 +25,7 @@ from layers.landsearch import (
     LandVocabulary,
     default_order,
 )
-from layers.landsearch import MAX_LIMIT as MAX_PAGE
+from layers.land.query import MAX_LIMIT as MAX_PAGE
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
 from webmap.core.basemap import base_map

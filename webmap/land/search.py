@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import request
 
-from layers.landsearch import (
+from layers.land.query import (
     KM_PREFIX,
     LandQuery,
     LandResult,

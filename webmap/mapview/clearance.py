@@ -18,9 +18,10 @@ from flask_babel import gettext
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from layers.clearance import STAGES, Clearance, timeline
+from layers.clearance.rules import STAGES, Clearance, timeline
 from layers.store import Store
 from layers.store.base import features_json
+from layers.store.open import FullStore
 from webmap.core.labels import value_label
 from webmap.core.shell import describe
 from webmap.core.styles import Legend, LegendEntry
@@ -115,9 +116,9 @@ def feature_collection(
     return head[:-1] + f',"features":[{features}]}}'
 
 
-def change_dates(store: Store) -> list[str]:
+def change_dates(store: FullStore) -> list[str]:
     """The baseline's day, then every day (UTC) on which a change was accepted."""
-    points = timeline(store.clearances(), store.clearance_history())
+    points = timeline(store.clearance.records(), store.clearance.history())
     return [day for day, _ in points if day]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.clearance import EditRejected, ParcelNotTracked, StaleEdit
+from layers.clearance.rules import EditRejected, ParcelNotTracked, StaleEdit
 from webmap.planner.params import InvalidBody
 
 ERRORS: dict[type[Exception], int] = {

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from layers.clearance import STAGES, ParkProgress
+from layers.clearance.rules import STAGES, ParkProgress
 
-# The imagery sample's stage colours (layers/rastersample.py), so map, images and
+# The imagery sample's stage colours (layers/imagery/sample.py), so map, images and
 # charts agree.
 STAGE_COLORS = {
     "not_started": "#c0392b",

@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from layers.clearance import STAGES, AuditRecord
+from layers.clearance.rules import STAGES, AuditRecord
 from webmap.planner.labels import describe_change, field_label, stage_label
 from webmap.planner.report import Report
 

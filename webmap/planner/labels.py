@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from layers.clearance import STAGES
+from layers.clearance.rules import STAGES
 from webmap.core.labels import value_label
 from webmap.planner.charts import ProgressLabels, TimelineLabels
 

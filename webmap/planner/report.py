@@ -14,10 +14,11 @@ from typing import Any
 
 from flask_babel import gettext
 
-from layers.clearance import Clearance, ParkProgress, park_progress, timeline
+from layers.clearance.rules import Clearance, ParkProgress, park_progress, timeline
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
+from layers.store.open import FullStore
 from webmap.core.i18n import display_name
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def parks(store: Store) -> dict[str, Park]:
     return out
 
 
-def find_park(store: Store, park_id: str) -> Park:
+def find_park(store: FullStore, park_id: str) -> Park:
     """One park by id: in the parks layer, or at least owning tracked parcels.
 
     Raises:
@@ -122,12 +123,12 @@ def find_park(store: Store, park_id: str) -> Park:
     known = parks(store)
     if park_id in known:
         return known[park_id]
-    if store.clearances(park_id):
+    if store.clearance.records(park_id):
         return Park(park_id)
     raise FeatureNotFound(PARKS, park_id)
 
 
-def build_report(store: Store, at: dt.datetime | None, lang: str) -> Report:
+def build_report(store: FullStore, at: dt.datetime | None, lang: str) -> Report:
     """The report now (``at`` None) or as things stood at ``at`` (aware).
 
     Args:
@@ -136,7 +137,7 @@ def build_report(store: Store, at: dt.datetime | None, lang: str) -> Report:
         lang: the language of the park names.
     """
     now = dt.datetime.now(dt.UTC)
-    rows = store.clearances() if at is None else store.clearances_at(at)
+    rows = store.clearance.records() if at is None else store.clearance.at(at)
     known = parks(store)
     for row in rows:
         known.setdefault(row.park_id, Park(row.park_id))
@@ -160,17 +161,17 @@ def store_name(store: Store) -> str:
     return f"postgis:{schema}" if schema else type(store).__name__
 
 
-def timeline_points(store: Store) -> list[dict[str, Any]]:
+def timeline_points(store: FullStore) -> list[dict[str, Any]]:
     """Cleared hectares per park and in all after each day with changes.
 
     Returns:
         ``[{"date": "YYYY-MM-DD", "parks": {park_id: ha}, "total": ha}, ...]``,
         oldest first; empty when nothing is tracked.
     """
-    rows = store.clearances()
+    rows = store.clearance.records()
     if not rows:
         return []
-    points = timeline(rows, store.clearance_history())
+    points = timeline(rows, store.clearance.history())
     return [
         {"date": day, "parks": per_park, "total": round(sum(per_park.values()), 4)}
         for day, per_park in points

@@ -59,7 +59,7 @@ def index() -> str:
     """One page of enquiries, newest first, every field escaped by the template."""
     store = get_store()
     page_number = _page_number()
-    page = store.enquiries(limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    page = store.enquiries.page(limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     pages = max(1, math.ceil(page.total / PAGE_SIZE))
     if page_number > pages:
         raise NotFound(f"there are only {pages} pages of enquiries")

@@ -11,7 +11,7 @@
 - ``GET /land/export.csv|geojson|kml``: every match of the search (up to
   ``MAX_LIMIT``) as a file.
 
-Parameters: see ``layers/landsearch.py``; ``lang`` picks the page's language.
+Parameters: see ``layers/land/query.py``; ``lang`` picks the page's language.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import NotFound
 
 from layers.errors import InvalidQuery
-from layers.landsearch import LandQuery, LandResult
+from layers.land.query import LandQuery, LandResult
 from layers.store.base import MAX_LIMIT
 from webmap.core.i18n import AUTONYMS, LANGUAGES, current_language, number
 from webmap.core.lookups import Lookups
@@ -57,7 +57,7 @@ def _render(template: str, status_on_error: int = 400) -> Response:
     message, results = "", None
     try:
         query = parse_request(store)
-        result = store.search_parcels(query)
+        result = store.land.search(query)
     except InvalidQuery as exc:
         query = None
         names = Lookups.cached(store, lang).names.get("landmarks", {})
@@ -108,7 +108,7 @@ def search_json() -> Response:
     """
     store = get_store()
     query = parse_request(store)
-    text = feature_collection(store.search_parcels(query), query)
+    text = feature_collection(store.land.search(query), query)
     response = Response(text, mimetype="application/geo+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -116,7 +116,7 @@ def search_json() -> Response:
 
 def _export_result(query: LandQuery) -> tuple[LandQuery, LandResult]:
     everything = dataclasses.replace(query, limit=MAX_LIMIT, offset=0)
-    return everything, get_store().search_parcels(everything)
+    return everything, get_store().land.search(everything)
 
 
 @bp.get("/export.<fmt>")

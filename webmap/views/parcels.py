@@ -29,7 +29,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext
 
-from layers.enquiries import EnquiryRejected, TooManyEnquiries
+from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
 from webmap import investor
 from webmap.core.errors import problem, register_errors

@@ -20,7 +20,7 @@ from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
-from layers.clearance import STAGES
+from layers.clearance.rules import STAGES
 from webmap import planner
 from webmap.auth import current_user, require
 from webmap.core.errors import register_errors
@@ -120,7 +120,7 @@ def park_page(park_id: str) -> str:
     park = find_park(store, park_id)
     report = build_report(store, None, current_language())
     rows = [row for row in report.rows if row.park_id == park.park_id]
-    history = list(reversed(store.clearance_history(park_id=park.park_id)))
+    history = list(reversed(store.clearance.history(park_id=park.park_id)))
     return _page(
         "planner/park.html",
         park=park,
@@ -148,8 +148,8 @@ def api_timeline() -> Response:
 def api_parcel(parcel_id: str) -> Response:
     """One parcel's clearance and its history (404 when not tracked)."""
     store = get_store()
-    row = store.clearance(parcel_id)
-    history = store.clearance_history(parcel_id=parcel_id)
+    row = store.clearance.record(parcel_id)
+    history = store.clearance.history(parcel_id=parcel_id)
     return jsonify(
         {"clearance": row.to_dict(), "history": [r.to_dict() for r in history]}
     )
@@ -160,7 +160,7 @@ def api_parcel_patch(parcel_id: str) -> Response:
     """Apply ``{"version", "changes", "reason"}``: 200, 400, 404, 409 or 422."""
     edit = parse_edit(request.get_data(cache=False))
     user = current_user()
-    row, record = get_store().update_clearance(
+    row, record = get_store().clearance.update(
         parcel_id,
         edit.version,
         edit.changes,
@@ -177,7 +177,7 @@ def api_park_history(park_id: str) -> Response:
     """A park's accepted changes, oldest first (404 for an unknown park)."""
     store = get_store()
     park = find_park(store, park_id)
-    history = store.clearance_history(park_id=park.park_id)
+    history = store.clearance.history(park_id=park.park_id)
     return jsonify({"history": [r.to_dict() for r in history]})
 
 
@@ -193,7 +193,7 @@ def _download(data: bytes, mimetype: str, report: Report, suffix: str) -> Respon
 def report_xlsx() -> Response:
     """The workbook: Parks, Parcels and History sheets."""
     report = _report()
-    data = exports.xlsx_bytes(report, get_store().clearance_history())
+    data = exports.xlsx_bytes(report, get_store().clearance.history())
     return _download(data, exports.XLSX_MIMETYPE, report, "xlsx")
 
 

@@ -72,7 +72,7 @@ def clearance_geojson() -> Response:
         )
     when = parse_at(args.get("at"))
     store = get_store()
-    rows = store.clearances() if when is None else store.clearances_at(when)
+    rows = store.clearance.records() if when is None else store.clearance.at(when)
     today = dt.datetime.now(dt.UTC).date() if when is None else when.date()
     extra = {
         "at": None if when is None else when.isoformat(),
@@ -111,7 +111,7 @@ def _client_config(lang: str) -> dict[str, Any]:
     """What planner-map.js needs: URLs, stages and colours, park names, words."""
     store = get_store()
     parks = Lookups.cached(store, lang).names.get("parks", {})
-    tracked = {row.park_id for row in store.clearances()}
+    tracked = {row.park_id for row in store.clearance.records()}
     return {
         "lang": lang,
         "pane": clearance.PANE,

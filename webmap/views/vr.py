@@ -28,11 +28,11 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
-from layers.enquiries import RateLimit
+from layers.enquiries.rules import RateLimit
 from layers.errors import FeatureNotFound
-from layers.panorama_hotspots import nearest_scene
-from layers.panorama_upload import UploadLimits, add_photo, check_size
-from layers.panoramas import Scene, SceneNotFound
+from layers.scenes.hotspots import nearest_scene
+from layers.scenes.manifest import Scene, SceneNotFound
+from layers.scenes.upload import UploadLimits, add_photo, check_size
 from webmap import vr
 from webmap.auth import csrf
 from webmap.auth.service import get_database

@@ -7,8 +7,8 @@ app's error table when the VR blueprint is registered.
 from __future__ import annotations
 
 from geo.panorama import PanoramaError
-from layers.panorama_upload import PhotoTooLarge, UploadRejected
-from layers.panoramas import ManifestError, SceneNotFound
+from layers.scenes.manifest import ManifestError, SceneNotFound
+from layers.scenes.upload import PhotoTooLarge, UploadRejected
 
 ERRORS: dict[type[Exception], int] = {
     SceneNotFound: 404,

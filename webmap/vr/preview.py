@@ -18,7 +18,7 @@ from flask import current_app, url_for
 from werkzeug.exceptions import NotFound
 
 from geo.panorama_preview import View, encode_webp, level_for, perspective, read_level
-from layers.panoramas import Scene
+from layers.scenes.manifest import Scene
 from webmap.core.params import InvalidParameter
 from webmap.core.tilecache import TileCache
 from webmap.vr.page import start_fov_deg

@@ -18,14 +18,14 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from geo.panorama import yaw_pitch
-from layers.panorama_hotspots import (
+from layers.scenes.hotspots import (
     Hotspot,
     parcel_outline,
     scene_hotspots,
     scene_links,
     spread_bearings,
 )
-from layers.panoramas import MANIFEST, Manifest, Scene, read_manifest
+from layers.scenes.manifest import MANIFEST, Manifest, Scene, read_manifest
 from layers.store.base import Feature
 from webmap.core.store import get_store
 

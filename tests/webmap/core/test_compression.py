@@ -11,7 +11,7 @@ import pytest
 
 from geo import crs as geocrs
 from geo.tiles import tile_for_lonlat
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
 from tests.conftest import close_store
 from tests.raster_factories import SPOT, marked_image, pixel_in_tile
 from webmap import create_app

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.enquiries import RateLimit
+from layers.enquiries.rules import RateLimit
 from webmap.auth.database import FILENAME, Database
 from webmap.core.ratelimit import TooManyRequests, spend
 

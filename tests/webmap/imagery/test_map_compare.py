@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from geo import crs as geocrs
-from layers.rasters import RasterRegistry
+from layers.imagery.rasters import RasterRegistry
 from tests.conftest import close_store
 from tests.raster_factories import marked_image
 from webmap import create_app

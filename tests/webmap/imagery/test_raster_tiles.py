@@ -10,7 +10,7 @@ import pytest
 
 from geo import crs as geocrs
 from geo.tiles import MAX_ZOOM
-from layers.rasters import RasterInfo, RasterRegistry
+from layers.imagery.rasters import RasterInfo, RasterRegistry
 from tests.raster_factories import (
     BLUE,
     RED,

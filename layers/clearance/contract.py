@@ -1,0 +1,67 @@
+"""What a store offers the clearance tracker: ``ClearanceStore``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from layers.clearance.rules import AuditRecord, Clearance
+
+
+class ClearanceStore(Protocol):
+    """Clearance records and their audit trail (``store.clearance``)."""
+
+    def records(self, park_id: str | None = None) -> list[Clearance]:
+        """Every tracked parcel's record (of one park), by parcel id."""
+        ...
+
+    def record(self, parcel_id: str) -> Clearance:
+        """One parcel's record.
+
+        Raises:
+            ParcelNotTracked: the parcel has no record.
+        """
+        ...
+
+    def history(
+        self, parcel_id: str | None = None, park_id: str | None = None
+    ) -> list[AuditRecord]:
+        """Accepted changes (of one parcel or park), oldest first.
+
+        Raises:
+            ParcelNotTracked: ``parcel_id`` is given and has no record.
+        """
+        ...
+
+    def at(self, when: dt.datetime) -> list[Clearance]:
+        """Every tracked parcel as it stood at ``when`` (an aware datetime)."""
+        ...
+
+    def update(
+        self,
+        parcel_id: str,
+        base_version: int,
+        changes: dict[str, Any],
+        user: str,
+        reason: str = "",
+    ) -> tuple[Clearance, AuditRecord | None]:
+        """Apply one change as one transaction and append its audit record.
+
+        Args:
+            parcel_id: the parcel.
+            base_version: the version the change was made from.
+            changes: new values of some of ``layers.clearance.rules.EDITABLE``.
+            user: who makes it (kept in the audit record).
+            reason: why; required for a skipped or backward stage.
+
+        Returns:
+            The record after the change and its audit record, or (current, None)
+            when the change changes nothing.
+
+        Raises:
+            ParcelNotTracked: no such parcel under clearance.
+            StaleEdit: ``base_version`` is not the current version; nothing written.
+            EditRejected: a value breaks a rule; names the field.
+            StoreUnavailable: the store stayed locked (a long build).
+        """
+        ...
