@@ -75,6 +75,26 @@ def test_the_embed_opens_closed_without_land_and_figures(figures_client) -> None
     assert found["tab"] == "none" and found["tabs"] == ["layers", "legend"]
 
 
+@pytest.mark.parametrize(
+    ("path", "tabs", "tab"),
+    [
+        ("/?legend=0&tab=legend", ["layers", "figures", "land"], "layers"),
+        ("/embed?legend=0&tab=legend", ["layers"], "none"),  # embeds open closed
+    ],
+)
+def test_legend_0_drops_the_legend_tab(figures_client, path, tabs, tab) -> None:
+    html = figures_client.get(path).get_data(as_text=True)
+    assert sheet(html) == {"tabs": tabs, "tab": tab, "sheet": "peek"}
+    assert 'id="pm-legend"' not in html
+
+
+def test_without_a_legend_the_embed_keeps_its_notes_in_layers(figures_client) -> None:
+    html = figures_client.get("/embed?legend=0").get_data(as_text=True)
+    layers = html[html.index('id="pm-pane-layers"') :]
+    layers = layers[: layers.index("</section>")]
+    assert 'id="pm-asof"' in layers and 'class="pm-open-full"' in layers
+
+
 def test_the_planner_map_has_its_own_first_tab(app) -> None:
     make_user(app, "lan")
     client = app.test_client()

@@ -36,7 +36,7 @@ def view_params(facts: Facts) -> tuple[Param, ...]:
         query("base", "The base map.", choice(BASEMAPS)),
         query("sel", "A selected feature: layer:id."),
         query("park", "A park to focus on (embeds)."),
-        query("legend", "0 hides the legend (embeds)."),
+        query("legend", "0 drops the panel's Legend tab (embeds)."),
         query("compare", "Two imagery rasters side by side: before,after."),
     )
 

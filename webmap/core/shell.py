@@ -140,13 +140,15 @@ class ShellLayers(folium.MacroElement):
         super().render(**kwargs)
 
 
-def panel_state(kind: str, figures: bool = True) -> dict[str, Any]:
+def panel_state(kind: str, figures: bool = True, legend: bool = True) -> dict[str, Any]:
     """The panel's tabs, and the tab and sheet height the URL asks for.
 
     Args:
         kind: ``map`` (the public map), ``embed``, ``planner`` or ``land`` (the
             land finder's own page: its search is its only tab).
         figures: whether there are key figures to show.
+        legend: whether to have a Legend tab (``legend=0`` in the URL: an embed
+            that shows its own legend, or none, drops it).
 
     Returns:
         ``tabs`` as (key, label) pairs, the open ``tab`` (``none``: closed) and the
@@ -168,7 +170,8 @@ def panel_state(kind: str, figures: bool = True) -> dict[str, Any]:
         tabs.append(("figures", gettext("Key figures")))
     if kind == "map":
         tabs.append(("land", gettext("Find land")))
-    tabs.append(("legend", gettext("Legend")))
+    if legend:
+        tabs.append(("legend", gettext("Legend")))
     keys = [key for key, _ in tabs]
     tab = request.args.get("tab", "")
     if request.args.get("land") == "1" and "land" in keys:  # the search's own flag

@@ -28,6 +28,7 @@ class ParkMap(folium.Map):
             *assets.js_links(),
             ("parkmap_shell", static_url("parkmap/shell.js")),
             ("parkmap_ui", static_url("parkmap/parkmap-controls.js")),
+            ("parkmap_declutter", static_url("parkmap/declutter.js")),
             ("parkmap", static_url("parkmap/parkmap.js")),
         ]
         self.default_css = [

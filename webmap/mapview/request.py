@@ -57,7 +57,7 @@ def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
             for code in LANGUAGES
         ],
         "figures": headline,
-        "panel": panel_state(kind, figures=bool(headline)),
+        "panel": panel_state(kind, figures=bool(headline), legend=state.legend),
         "as_of": as_of(current_app.config["FIGURES_AS_OF"]),
         "page_url": page_url,
         "oembed_url": url_for("map.oembed")

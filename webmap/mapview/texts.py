@@ -25,6 +25,8 @@ def client_texts() -> dict[str, str]:
         "locate": gettext("Show my location"),
         "findLandHere": gettext("Find land here"),
         "askParcel": gettext("Ask about this parcel"),
+        # A cluster marker's name (declutter.js): how many, which, what a click does.
+        "cluster": gettext("%(count)s places: %(names)s. Zoom in to see them."),
     }
 
 

@@ -21,6 +21,7 @@ from webmap.vr.scenes import scene_list
 
 BACK_ZOOM = 15
 ICON_PX = 34
+TARGET_PX = 44  # the touch target around the camera (parkmap.css)
 CAMERA_SVG = (
     '<svg viewBox="-17 -17 34 34" width="{size}" height="{size}" aria-hidden="true"'
     ' style="transform:rotate({heading:.1f}deg)">'
@@ -76,10 +77,10 @@ def camera_icon(scene: dict[str, Any], href: str, label: str) -> folium.DivIcon:
         + Markup(svg)
         + Markup("</a>")
     )
-    half = ICON_PX // 2
+    half = TARGET_PX // 2
     return folium.DivIcon(
         html=str(html),
-        icon_size=(ICON_PX, ICON_PX),
+        icon_size=(TARGET_PX, TARGET_PX),
         icon_anchor=(half, half),
         class_name="pm-vr-icon",
     )
@@ -111,5 +112,6 @@ def camera_layer(
             location=[scene["lat"], scene["lon"]],
             icon=camera_icon(scene, viewer_url(scene, lang, state), label),
             tooltip=Tooltip(label + " · 360°"),
+            keyboard=False,  # the link inside is the one tab stop, not the marker too
         ).add_to(group)
     return group

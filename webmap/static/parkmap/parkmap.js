@@ -9,7 +9,9 @@
  * - cooperative gestures when framed: the wheel zooms only with Ctrl/⌘ or after a
  *   click, so the portal page still scrolls;
  * - the panel (shell.js): its Layers tab, the park search and imagery sliders
- *   moved into it; on the map only zoom, locate, full screen, scale, attribution.
+ *   moved into it; on the map only zoom, locate, full screen, scale, attribution;
+ * - markers that would overlap merge into one (declutter.js); Enter or Space on a
+ *   focused marker opens it as a click does.
  */
 (function () {
   'use strict';
@@ -202,16 +204,21 @@
     });
   }
 
-  // Leaflet gives a keyboard-focusable marker role=button but no name: use its tooltip.
+  // Leaflet gives a keyboard-focusable marker role=button but no name: use its
+  // tooltip, on every (re)creation of its icon (declutter.js takes markers off the
+  // map and puts them back).
   function nameMarkers(layer) {
     if (!layer.eachLayer) { return; }
     layer.eachLayer(function (l) {
-      var el = l.getElement && l.getElement();
-      var tip = l.feature && l.feature.properties && l.feature.properties._tip;
-      if (!el || !tip || el.getAttribute('role') !== 'button' || el.getAttribute('aria-label')) { return; }
-      var box = document.createElement('div');
-      box.innerHTML = tip; // the server's escaped tooltip HTML, read back as text
-      el.setAttribute('aria-label', box.textContent);
+      if (!(l instanceof L.Marker) || l.pmNamed) { return; }
+      var name = function () {
+        var el = l.getElement();
+        var text = pm.markerName(l);
+        if (el && text && el.getAttribute('role') === 'button') { el.setAttribute('aria-label', text); }
+      };
+      l.pmNamed = true;
+      l.on('add', name);
+      name();
     });
   }
 
@@ -295,6 +302,15 @@
     showDetails(sel.html, {restoring: true});
   }
 
+  // The layers of the panel, in its order (landmarks before 360° cameras).
+  function markerGroups() {
+    var spec = pm.shellLayers;
+    if (!spec) { return []; }
+    return spec.entries.filter(function (e) { return !e.base; }).map(function (e) {
+      return spec.layers[e.key];
+    });
+  }
+
   function baseKey(layer) {
     var key = null;
     Object.keys(S.bases).forEach(function (k) { if (S.bases[k] === layer) { key = k; } });
@@ -319,6 +335,7 @@
     wireTiles();
     Object.keys(overlays).forEach(function (name) { nameMarkers(overlays[name]); });
     map.on('overlayadd', function (e) { nameMarkers(e.layer); });
+    S.declutter = pm.declutter(map, markerGroups(), {cluster: config.texts.cluster});
     map.on('moveend overlayadd overlayremove parkmap:compare parkmap:land parkmap:panel', syncUrl);
     window.addEventListener('popstate', function () { syncUrl(); });
     map.on('overlayadd overlayremove', function () { pm.ui.legendForVisible(S); });
