@@ -1,7 +1,7 @@
 """Settings of gunicorn for the deployment examples (docker-compose and systemd).
 
 Each worker process opens its own pool of at most ``pool_max`` connections (from
-PARKMAP_STORE); keep workers × threads ≤ pool_max per process, and
+PARKMAP_STORE), shared by its threads: keep threads ≤ pool_max, and
 pool_max × workers × machines below the database's max_connections.
 
 The environment variables read here are declared in ``webmap/settings.py`` (section

@@ -49,7 +49,7 @@ def pg_restore_command(url: str, src: Path) -> str:
 def _postgis(what: str, command: str) -> click.ClickException:
     return click.ClickException(
         f"the store is a PostGIS database; to {what} it, run\n  {command}\n"
-        "(the password from ~/.pgpass or PGPASSWORD; see README, Backups)"
+        "(the password from ~/.pgpass or PGPASSWORD; see docs/operations.md, Backups)"
     )
 
 
