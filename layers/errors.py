@@ -1,6 +1,6 @@
 """Errors raised while reading specs, building layers and querying the store.
 
-They know nothing of HTTP; ``webmap/errors.py`` maps them to status codes.
+They know nothing of HTTP; ``webmap/core/errors.py`` maps them to status codes.
 """
 
 from __future__ import annotations

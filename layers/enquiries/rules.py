@@ -85,7 +85,7 @@ class TooManyEnquiries(Exception):
 class RateLimit:
     """At most ``count`` posts per client within ``window_s`` seconds.
 
-    Enquiries use it, and so do the photo uploads (``webmap/ratelimit.py``).
+    Enquiries use it, and so do the photo uploads (``webmap/core/ratelimit.py``).
     """
 
     count: int

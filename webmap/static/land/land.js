@@ -89,7 +89,7 @@
   };
 
   // Browser-side checks, so a bad number never reaches the server: the same
-  // rules as layers/landsearch.py, with the page's words.
+  // rules as layers/land/query.py, with the page's words.
   Search.prototype.validate = function () {
     var form = this.form;
     var problem = null;
