@@ -188,6 +188,7 @@ def test_a_gallery_card_opens_its_view(site, guarded_page) -> None:
     scene = card.get_attribute("data-scene")
     card.click(position={"x": 20, "y": 20})  # on the picture: the card is the link
     page.wait_for_url(f"**/vr/{scene}?lang=en")
+    page.get_by_role("button", name="View in 360°").click()  # phones start on demand
     page.wait_for_selector(
         f"body[data-ready=true][data-scene='{scene}']", timeout=30_000
     )
