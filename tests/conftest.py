@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import itertools
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from werkzeug.serving import make_server
-from werkzeug.wsgi import ClosingIterator
 
 from layers.build import build
 from scripts.pgcluster import INSTALL_HINT, PgCluster, find_bindir
-from tests.factories import make_dataset
-from tests.stores import KINDS
+from tests.support.apps import close_store, isolated
+from tests.support.data_dirs import make_dataset
+from tests.support.servers import serve
+from tests.support.stores import KINDS, fresh_database, quiet
 from webmap import create_app
 
 # Property tests check behaviour, not speed: no per-example deadline, so a loaded CI
 # machine cannot turn a slow example into a failure.
 settings.register_profile("parkmap", deadline=None)
 settings.load_profile("parkmap")
-FAST_SCRYPT = "scrypt:1024:8:1"  # tests only; the app's default is werkzeug's scrypt
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -96,20 +93,6 @@ def app(data_dir: Path, app_store: str, tmp_path: Path):
     close_store(app)
 
 
-def isolated(tmp_path: Path) -> dict[str, str]:
-    """Imagery, panorama and account directories under ``tmp_path``, not the tree's.
-
-    Passwords are hashed with cheap scrypt parameters so sign-in tests stay fast.
-    """
-    return {
-        "RASTER_DIR": str(tmp_path / "rasters"),
-        "PANORAMA_DIR": str(tmp_path / "panoramas"),
-        "PANORAMA_SOURCE_DIR": str(tmp_path / "panorama-photos"),
-        "STATE_DIR": str(tmp_path / "state"),
-        "PASSWORD_HASH_METHOD": FAST_SCRYPT,
-    }
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -170,54 +153,6 @@ def sample_app(sample_location: str, tmp_path: Path):
     close_store(app)
 
 
-def serve(app) -> Iterator[str]:
-    """Run ``app`` on 127.0.0.1 on a free port in a thread; yield its base URL.
-
-    On the way out it waits (up to 5 s) for requests still in flight, so a browser
-    closing under a response does not leave that response's file to the GC.
-    """
-    in_flight = _InFlight(app)
-    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
-    server.block_on_close = False  # idle keep-alive connections must not hold us
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        in_flight.wait_idle(timeout=5)
-        server.server_close()
-
-
-class _InFlight:
-    """A WSGI wrapper that counts requests whose responses are not yet closed."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.count = 0
-        self.idle = threading.Condition()
-
-    def __call__(self, environ, start_response):
-        with self.idle:
-            self.count += 1
-        try:
-            body = self.app(environ, start_response)
-        except BaseException:
-            self._done()
-            raise
-        return ClosingIterator(body, [self._done])
-
-    def _done(self) -> None:
-        with self.idle:
-            self.count -= 1
-            self.idle.notify_all()
-
-    def wait_idle(self, timeout: float) -> None:
-        with self.idle:
-            self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
-
-
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The tiny-store app served over real HTTP on 127.0.0.1."""
@@ -260,33 +195,7 @@ def shared_client(shared_tiny: tuple[Path, str]):
     close_store(app)
 
 
-def build_for(request: pytest.FixtureRequest, data: Path, gpkg: Path) -> str:
-    """Build ``data`` for the requesting test's backend: into ``gpkg``, or into a
-    fresh PostGIS database dropped when the request ends. Returns the location.
-
-    The fixture calling this must itself ask for ``store_kind``.
-    """
-    if request.getfixturevalue("store_kind") != "postgis":
-        build(data, gpkg, progress=quiet)
-        return str(gpkg)
-    postgres = request.getfixturevalue("postgres")
-    name = fresh_database(postgres)
-    request.addfinalizer(lambda: postgres.drop_database(name))
-    url = postgres.url(name)
-    build(data, url, progress=quiet)
-    return url
-
-
-def close_store(app) -> None:
-    """Close the store ``app`` opened, if it opened one (its pool, on PostGIS)."""
-    store = app.extensions.get("parkmap.store")
-    if store is not None:
-        store.close()
-
-
 # --- PostGIS: one throw-away cluster per test process (see scripts/pgcluster.py) ---
-
-_databases = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -299,13 +208,6 @@ def postgres() -> Iterator[PgCluster]:
     cluster.create_database("postgis_template")
     yield cluster
     cluster.stop()
-
-
-def fresh_database(postgres: PgCluster, template: str = "postgis_template") -> str:
-    """A new database copied from ``template``; returns its name."""
-    name = f"db_{next(_databases)}"
-    postgres.create_database(name, template=template)
-    return name
 
 
 @pytest.fixture
@@ -371,7 +273,3 @@ def pg_editable_store(postgres: PgCluster, pg_sample_template: str) -> Iterator[
     name = fresh_database(postgres, pg_sample_template)
     yield postgres.url(name)
     postgres.drop_database(name)
-
-
-def quiet(_msg: str) -> None:
-    """A build progress callback that says nothing."""

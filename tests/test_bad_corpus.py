@@ -26,11 +26,12 @@ import pytest
 import rasterio
 
 from layers.build import build
-from tests.clearance_factories import build_planner_store, planner_session
-from tests.conftest import close_store, isolated, quiet
-from tests.factories import PARK_A, PARK_B, make_dataset, write_shapefile
-from tests.raster_factories import solid
-from tests.vrfactories import TOKEN, photo_bytes
+from tests.support.apps import close_store, isolated
+from tests.support.clearance import build_planner_store, planner_session
+from tests.support.data_dirs import PARK_A, PARK_B, make_dataset, write_shapefile
+from tests.support.rasters import solid
+from tests.support.scenes import TOKEN, photo_bytes
+from tests.support.stores import quiet
 from webmap import create_app
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, sample_map_app
-from tests.conftest import close_store, serve
-from tests.factories import PASSWORD, make_user
-from tests.vrfactories import generate_small
+from tests.support.accounts import PASSWORD, make_user
+from tests.support.apps import close_store
+from tests.support.browser import ARTIFACTS, sample_map_app
+from tests.support.scenes import generate_small
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ import pytest
 from geo import crs as geocrs
 from geo.raster import north_up
 from layers.imagery.rasters import RasterRegistry
-from tests.browser.conftest import sample_map_app, wait_for_map
-from tests.conftest import serve
-from tests.raster_factories import BLUE, RED, SPOT, decode_image, target_in, write_tiff
+from tests.support.browser import sample_map_app, wait_for_map
+from tests.support.rasters import BLUE, RED, SPOT, decode_image, target_in, write_tiff
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import add_test_tiles
-from tests.conftest import serve
-from tests.factories import PASSWORD, make_user
-from tests.investor_data import investor_app
+from tests.support.accounts import PASSWORD, make_user
+from tests.support.browser import add_test_tiles
+from tests.support.investor import investor_app
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import wait_for_map
-from tests.mapdata import EVIL_NAME
+from tests.support.browser import wait_for_map
+from tests.support.extra_layers import EVIL_NAME
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.browser.conftest import sample_map_app
-from tests.conftest import serve
-from tests.vrfactories import TOKEN, generate_small, upload_titled
+from tests.support.browser import sample_map_app
+from tests.support.scenes import TOKEN, generate_small, upload_titled
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,11 @@ import openpyxl
 import pytest
 from babel.numbers import format_decimal
 
-from tests.browser.conftest import add_test_tiles
-from tests.conftest import close_store, serve
-from tests.factories import PASSWORD
-from tests.planner_data import BASELINE, parcel_at, planner_app
+from tests.support.accounts import PASSWORD
+from tests.support.apps import close_store
+from tests.support.browser import add_test_tiles
+from tests.support.clearance import BASELINE, parcel_at, planner_app
+from tests.support.servers import serve
 from webmap.core.store import get_store
 from webmap.mapview.clearance import STAGE_COLORS
 

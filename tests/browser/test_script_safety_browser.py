@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import add_test_tiles, wait_for_map
-from tests.conftest import isolated, serve
-from tests.vrfactories import TOKEN, tiny_with_scenes, upload_titled
+from tests.support.apps import isolated
+from tests.support.browser import add_test_tiles, wait_for_map
+from tests.support.scenes import TOKEN, tiny_with_scenes, upload_titled
+from tests.support.servers import serve
 from webmap import create_app
 
 pytestmark = pytest.mark.browser

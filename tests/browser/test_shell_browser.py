@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import wait_for_map
+from tests.support.browser import wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ GRID = """(n) => {
 @pytest.fixture
 def open_page(chromium, guard, request):
     """``open_page(url, size)``: a guarded page of that size, waited for the map."""
-    from tests.browser.conftest import _route  # noqa: PLC0415
+    from tests.support.browser import _route  # noqa: PLC0415
 
     contexts = []
 

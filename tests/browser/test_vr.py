@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import serve
-from tests.vrfactories import tiny_with_scenes
+from tests.support.scenes import tiny_with_scenes
+from tests.support.servers import serve
 from webmap import create_app
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import isolated, serve
-from tests.vrfactories import TOKEN, photo_bytes, tiny_with_scenes
+from tests.support.apps import isolated
+from tests.support.scenes import TOKEN, photo_bytes, tiny_with_scenes
+from tests.support.servers import serve
 from webmap import create_app
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,7 @@ def tour_site(tour_data) -> Iterator[str]:
 @pytest.fixture
 def sized_page(chromium, guard):
     """``sized_page(size)``: a guarded page with that context (viewport, touch)."""
-    from tests.browser.conftest import _route  # noqa: PLC0415
+    from tests.support.browser import _route  # noqa: PLC0415
 
     contexts = []
 

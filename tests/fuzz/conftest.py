@@ -9,11 +9,12 @@ import pytest
 from geo import crs as geocrs
 from layers.imagery.rasters import RasterRegistry
 from layers.scenes.upload import UploadLimits, add_photo
-from tests.conftest import close_store, isolated, quiet
-from tests.factories import login, make_user
-from tests.fuzz.support import Buffered, Credentials
-from tests.raster_factories import SPOT, marked_image
-from tests.vrfactories import TOKEN, photo_bytes
+from tests.support.accounts import login, make_user
+from tests.support.apps import close_store, isolated
+from tests.support.fuzz import Buffered, Credentials
+from tests.support.rasters import SPOT, marked_image
+from tests.support.scenes import TOKEN, photo_bytes
+from tests.support.stores import quiet
 from webmap import create_app
 
 

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.fuzz.support import EXAMPLES, SETTINGS, Buffered
+from tests.support.fuzz import EXAMPLES, SETTINGS, Buffered
 from webmap.ogc.params import parse_bbox
 
 pytestmark = pytest.mark.fuzz

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.fuzz.support import LONG_FORM, Credentials
+from tests.support.fuzz import LONG_FORM, Credentials
 
 pytestmark = pytest.mark.fuzz
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.fuzz.support import SETTINGS, Credentials, schemathesis_config
+from tests.support.fuzz import SETTINGS, Credentials, schemathesis_config
 from webmap.core.store import get_store
 
 pytestmark = pytest.mark.fuzz

@@ -9,8 +9,8 @@ from PIL import Image, UnidentifiedImageError
 
 from geo.panorama import PanoramaError
 from geo.panorama_image import open_photo, photo_info, plan_levels, write_tiles
-from tests.pillow_traps import EPS, trip_eps
-from tests.vrfactories import photo_bytes
+from tests.support.pillow import EPS, trip_eps
+from tests.support.scenes import photo_bytes
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from geo.rastertile import (
     transparent_tile,
 )
 from tests.geo.test_crs import TM3_ESRI_WKT
-from tests.raster_factories import (
+from tests.support.rasters import (
     BLUE,
     RED,
     SPOT,

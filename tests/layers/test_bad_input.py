@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 from geo.errors import GeoError
 from layers.build import build
 from layers.errors import BuildFailed
-from tests.factories import parcels_frame, write_csv, write_shapefile
+from tests.support.data_dirs import parcels_frame, write_csv, write_shapefile
 
 
 def parks_csv(data_dir: Path, *rows: tuple[str, str, str]) -> None:

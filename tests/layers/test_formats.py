@@ -14,7 +14,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 from layers.build import build
 from layers.store.gpkg import GpkgStore
-from tests.factories import parcels_frame, write_shapefile
+from tests.support.data_dirs import parcels_frame, write_shapefile
 
 # VN-2000 / TM-3 zone with central meridian 105°45' (Hai Phong), ESRI style, with the
 # published 7-parameter TOWGS84.

@@ -18,7 +18,7 @@ import pytest
 from layers.imagery.rasters import RasterRegistry
 from scripts.load import MIX, main, split
 from scripts.load_figures import parse_wrk
-from tests.raster_factories import marked_image
+from tests.support.rasters import marked_image
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from layers.build import build
-from tests.clearance_factories import Planner, build_planner_store, planner_session
-from tests.conftest import close_store, fresh_database, isolated, quiet
-from tests.mapdata import EVIL_NAME, build_extra_store
+from tests.support.apps import close_store, isolated
+from tests.support.clearance import Planner, build_planner_store, planner_session
+from tests.support.extra_layers import build_extra_store
+from tests.support.stores import fresh_database, quiet
 from webmap import create_app
-
-__all__ = ["EVIL_NAME"]
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from geo.tiles import tile_for_lonlat
-from tests.conftest import close_store
-from tests.factories import login, make_user
+from tests.support.accounts import login, make_user
+from tests.support.apps import close_store
 from webmap import create_app
 from webmap.settings import ConfigError
 

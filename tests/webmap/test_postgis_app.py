@@ -8,7 +8,7 @@ import pytest
 from geo.tiles import tile_for_lonlat, tiles_for_bbox
 from layers.build import build
 from layers.store.open import open_store
-from tests.factories import make_dataset
+from tests.support.data_dirs import make_dataset
 from webmap import create_app
 
 ITEMS = "/api/collections/parcels/items"

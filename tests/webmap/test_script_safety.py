@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import isolated
-from tests.factories import login, make_user
-from tests.pagedata import code_outside_strings
-from tests.vrfactories import TOKEN, tiny_with_scenes, upload_titled
+from tests.support.accounts import login, make_user
+from tests.support.apps import isolated
+from tests.support.pages import code_outside_strings
+from tests.support.scenes import TOKEN, tiny_with_scenes, upload_titled
 from webmap import create_app
 
 MARK = "PWNED"

@@ -29,7 +29,7 @@ from layers.imagery.rasters import (
 )
 from layers.imagery.sync import slug, sync_directory
 from layers.store.base import MAX_LIMIT, Feature, FieldInfo, LayerInfo, Page, Store
-from tests.raster_factories import (
+from tests.support.rasters import (
     RED,
     SPOT,
     marked_image,

@@ -22,7 +22,7 @@ from layers.land.query import (
     parse_land_query,
 )
 from layers.store.base import MAX_LIMIT
-from tests.stores import KINDS, open_kind, run_sql
+from tests.support.stores import KINDS, open_kind, run_sql
 
 VOCAB = LandVocabulary(
     statuses=("leased", "available", "reserved", "clearance"),

@@ -14,7 +14,7 @@ from PIL import Image
 from geo.panorama_image import taken_on
 from layers.scenes.manifest import MANIFEST, ManifestError, Scene, read_manifest
 from layers.scenes.upload import UploadLimits, add_photo
-from tests.vrfactories import generate_small, photo_bytes
+from tests.support.scenes import generate_small, photo_bytes
 
 TAKEN = "2024:05:12 09:30:00"
 

@@ -18,7 +18,7 @@ from layers.scenes.manifest import (
     nearest,
     read_manifest,
 )
-from tests.vrfactories import SMALL_GRIDS, generate_small, photo_bytes
+from tests.support.scenes import SMALL_GRIDS, generate_small, photo_bytes
 
 
 def write(folder: Path, scenes: list, **extra) -> Path:

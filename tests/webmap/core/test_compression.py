@@ -12,8 +12,8 @@ import pytest
 from geo import crs as geocrs
 from geo.tiles import tile_for_lonlat
 from layers.imagery.rasters import RasterRegistry
-from tests.conftest import close_store
-from tests.raster_factories import SPOT, marked_image, pixel_in_tile
+from tests.support.apps import close_store
+from tests.support.rasters import SPOT, marked_image, pixel_in_tile
 from webmap import create_app
 from webmap.core.compression import CACHE_KEY, widen_if_none_match
 from webmap.core.encoding import compressible, encode, negotiate

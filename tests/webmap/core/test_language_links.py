@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from tests.factories import login, make_user
-from tests.investor_data import form_token
+from tests.support.accounts import login, make_user
+from tests.support.investor import form_token
 
 LINK = re.compile(r'<a href="([^"]*)" hreflang="([a-z]{2})"')
 # Werkzeug's reserved url_for arguments and names of the pages' view arguments.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import isolated
+from tests.support.apps import isolated
 from webmap import create_app
 from webmap.core.cache import KEY as CACHE_KEY
 from webmap.settings import ConfigError

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.vrfactories import TOKEN, photo_bytes
+from tests.support.scenes import TOKEN, photo_bytes
 from webmap import create_app
 from webmap.settings import ConfigError
 

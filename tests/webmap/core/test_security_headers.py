@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from layers.build import build
-from tests.conftest import isolated
-from tests.factories import login, make_dataset, make_user
-from tests.vrfactories import generate_small
+from tests.support.accounts import login, make_user
+from tests.support.apps import isolated
+from tests.support.data_dirs import make_dataset
+from tests.support.scenes import generate_small
 from webmap import create_app
 from webmap.core.security import HSTS, frame_ancestors, parse_csp
 

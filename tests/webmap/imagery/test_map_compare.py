@@ -10,8 +10,8 @@ import pytest
 
 from geo import crs as geocrs
 from layers.imagery.rasters import RasterRegistry
-from tests.conftest import close_store
-from tests.raster_factories import marked_image
+from tests.support.apps import close_store
+from tests.support.rasters import marked_image
 from webmap import create_app
 from webmap.core.state import ViewState, parse_compare, parse_view
 from webmap.imagery.overlay import raster_overlays

@@ -11,7 +11,7 @@ import pytest
 from geo import crs as geocrs
 from geo.tiles import MAX_ZOOM
 from layers.imagery.rasters import RasterInfo, RasterRegistry
-from tests.raster_factories import (
+from tests.support.rasters import (
     BLUE,
     RED,
     SPOT,

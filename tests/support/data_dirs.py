@@ -1,0 +1,154 @@
+"""Tiny data sets built in code: a data directory with three layers near Hai Phong."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point, box
+
+PARK_SPEC = """
+name = "parks"
+geometry = "Polygon"
+id = "park_id"
+source = "shapefiles/parks.shp"
+[title]
+vi = "Khu công nghiệp"
+en = "Parks"
+[[join]]
+file = "attributes/parks.csv"
+key = "park_id"
+[fields]
+park_id = { type = "str", required = true }
+name_vi = { type = "str", required = true }
+status = { type = "str", required = true, allowed = ["established", "planned"] }
+total_ha = { type = "float" }
+occupancy_pct = { type = "float" }
+eco = { type = "bool" }
+[derive]
+distances_to = "landmarks"
+[derive.occupancy]
+children = "parcels"
+key = "park_id"
+"""
+
+PARCEL_SPEC = """
+name = "parcels"
+geometry = "Polygon"
+id = "parcel_id"
+source = "shapefiles/parcels.shp"
+[fields]
+parcel_id = { type = "str", required = true }
+park_id = { type = "str", required = true }
+status = { type = "str", required = true, allowed = ["leased", "available", "reserved", "clearance"] }
+[derive]
+distances_to = "landmarks"
+[parent]
+layer = "parks"
+key = "park_id"
+tolerance_m = 5.0
+check_overlaps = true
+"""
+
+LANDMARK_SPEC = """
+name = "landmarks"
+geometry = "Point"
+id = "landmark_id"
+source = "shapefiles/landmarks.shp"
+[fields]
+landmark_id = { type = "str", required = true, column = "landmark_i" }
+name_vi = { type = "str" }
+"""
+
+# Two parks side by side near An Dương, 0.01° ≈ 1.04 km wide.
+PARK_A = box(106.59, 20.87, 106.60, 20.88)
+PARK_B = box(106.61, 20.87, 106.62, 20.88)
+
+
+def write_shapefile(gdf: gpd.GeoDataFrame, path: Path, encoding: str = "UTF-8") -> Path:
+    """Write ``gdf`` as a shapefile with a .cpg naming ``encoding``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gdf.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding=encoding)
+    return path
+
+
+def write_csv(path: Path, rows: list[dict[str, object]]) -> Path:
+    """Write rows as a UTF-8 CSV with a header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def parcels_frame() -> gpd.GeoDataFrame:
+    """Four parcels filling PARK_A in quarters (two leased → 50 %), two in PARK_B."""
+    cells = [
+        ("a-1", "a", "leased", box(106.59, 20.87, 106.595, 20.875)),
+        ("a-2", "a", "leased", box(106.595, 20.87, 106.60, 20.875)),
+        ("a-3", "a", "available", box(106.59, 20.875, 106.595, 20.88)),
+        ("a-4", "a", "reserved", box(106.595, 20.875, 106.60, 20.88)),
+        ("b-1", "b", "leased", box(106.61, 20.87, 106.62, 20.875)),
+        ("b-2", "b", "available", box(106.61, 20.875, 106.62, 20.88)),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": [c[0] for c in cells],
+            "park_id": [c[1] for c in cells],
+            "status": [c[2] for c in cells],
+        },
+        geometry=[c[3] for c in cells],
+        crs="EPSG:4326",
+    )
+
+
+def make_dataset(root: Path) -> Path:
+    """Create a complete data directory under ``root`` and return it."""
+    data = root / "data"
+    specs = data / "layers"
+    specs.mkdir(parents=True)
+    for name, text in (
+        ("parks", PARK_SPEC),
+        ("parcels", PARCEL_SPEC),
+        ("landmarks", LANDMARK_SPEC),
+    ):
+        (specs / f"{name}.toml").write_text(textwrap.dedent(text), encoding="utf-8")
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["a", "b"], "name_vi": ["KCN An Dương", "KCN Tràng Duệ"]},
+        geometry=[PARK_A, PARK_B],
+        crs="EPSG:4326",
+    )
+    write_shapefile(parks, data / "shapefiles" / "parks.shp")
+    write_csv(
+        data / "attributes" / "parks.csv",
+        [
+            {
+                "park_id": "a",
+                "status": "established",
+                "total_ha": "120,5",
+                "occupancy_pct": "50",
+                "eco": "true",
+            },
+            {
+                "park_id": "b",
+                "status": "planned",
+                "total_ha": "1.200",
+                "occupancy_pct": "",
+                "eco": "false",
+            },
+        ],
+    )
+    write_shapefile(parcels_frame(), data / "shapefiles" / "parcels.shp")
+    landmarks = gpd.GeoDataFrame(
+        {
+            "landmark_i": ["port", "airport"],
+            "name_vi": ["Cảng Hải Phòng", "Sân bay Cát Bi"],
+        },
+        geometry=[Point(106.690, 20.868), Point(106.725, 20.819)],
+        crs="EPSG:4326",
+    )
+    write_shapefile(landmarks, data / "shapefiles" / "landmarks.shp")
+    return data

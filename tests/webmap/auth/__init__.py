@@ -1,0 +1,1 @@
+"""Tests of webmap.auth: accounts, sessions, sign-in, lockout, roles, CSRF."""

@@ -1,0 +1,1 @@
+"""Tests of webmap.investor: parcel, park and compare pages, enquiries, the park map."""

@@ -1,0 +1,1 @@
+"""Tests of webmap.land: the land finder's page, search and exports."""

@@ -1,0 +1,1 @@
+"""Tests of webmap.mapview: the Folium map page, popups, icons, the clearance map."""

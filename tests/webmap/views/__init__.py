@@ -1,0 +1,1 @@
+"""Tests of webmap.views modules that belong to no feature: small pages, vector tiles, /embed."""
