@@ -16,15 +16,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import (
-    ARTIFACTS,
-    REPORTS,
-    _route,
-    sample_map_app,
-    wait_for_map,
-)
-from tests.conftest import close_store, serve
-from tests.vrfactories import generate_small
+from tests.browser.conftest import REPORTS
+from tests.support.apps import close_store
+from tests.support.browser import ARTIFACTS, _route, sample_map_app, wait_for_map
+from tests.support.scenes import generate_small
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
 
