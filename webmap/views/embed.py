@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, send_from_d
 from webmap.core import responses as r
 from webmap.core.openapi import Doc, documented
 from webmap.mapview.page import render_map
-from webmap.mapview.params import view_params
+from webmap.mapview.params import page_params
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 
@@ -21,7 +21,7 @@ bp = Blueprint("embed", __name__)
         "The map for iframes.",
         "Map",
         r.merged(r.page(), r.STORE_DOWN),
-        view_params,
+        page_params,
     )
 )
 def embed() -> Response:

@@ -16,7 +16,7 @@ from webmap.core.openapi import LANG, Doc, choice, documented, query
 from webmap.core.store import get_store
 from webmap.land.panel import add_land_panel
 from webmap.mapview.page import feature_view, render_map
-from webmap.mapview.params import view_params
+from webmap.mapview.params import page_params, view_params
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 
@@ -25,7 +25,7 @@ MAP_PAGE = r.merged(r.page(), r.STORE_DOWN)
 
 
 @bp.get("/")
-@documented(Doc("getMap", "The full-page map.", "Map", MAP_PAGE, view_params))
+@documented(Doc("getMap", "The full-page map.", "Map", MAP_PAGE, page_params))
 def index() -> Response:
     """The full-page map of the view the query asks for."""
     state = view_state()
@@ -95,6 +95,7 @@ def feature() -> Response:
             query("format", "Only json.", {"type": "string", "enum": ["json"]}),
             query("maxwidth", "Largest width in px.", {"type": "integer"}),
             query("maxheight", "Largest height in px.", {"type": "integer"}),
+            LANG,
         ),
     )
 )

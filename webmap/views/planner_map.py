@@ -29,7 +29,7 @@ from webmap.core.params import InvalidParameter
 from webmap.core.store import get_store
 from webmap.mapview import clearance
 from webmap.mapview.page import render_map
-from webmap.mapview.params import view_params
+from webmap.mapview.params import page_params
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 from webmap.ogc.params import BBOX, parse_query
@@ -153,7 +153,7 @@ def _client_config(lang: str) -> dict[str, Any]:
         "The clearance map with its time slider.",
         "Planner",
         r.merged(r.page(), r.SIGN_IN, r.STORE_DOWN),
-        view_params,
+        page_params,
         security=r.SIGNED_IN,
     )
 )
