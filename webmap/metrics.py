@@ -40,6 +40,8 @@ from werkzeug.exceptions import NotFound, Unauthorized
 
 from layers.errors import StoreUnavailable
 from webmap import accesslog, settings
+from webmap.core import responses as r
+from webmap.core.openapi import TEXT, Doc, documented
 from webmap.core.store import get_store, store_kind
 from webmap.core.tilecache import TileCache
 
@@ -181,6 +183,19 @@ def _check_token() -> None:
 
 
 @bp.get("/metrics")
+@documented(
+    Doc(
+        "getMetrics",
+        "Prometheus metrics (404 while PARKMAP_METRICS is off).",
+        "Operations",
+        r.merged(
+            {"200": r.body("Metrics.", {"text/plain": TEXT})},
+            r.problem(401, "PARKMAP_METRICS_TOKEN is set and was not sent."),
+            r.problem(404, "Metrics are off."),
+        ),
+        security=r.OPTIONAL_METRICS_TOKEN,
+    )
+)
 def metrics_view() -> Response:
     """The metrics in Prometheus' text format; 404 while ``PARKMAP_METRICS`` is off."""
     if not current_app.config["METRICS"]:

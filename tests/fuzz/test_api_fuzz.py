@@ -1,7 +1,7 @@
 """Property-based fuzzing of /api with schemathesis, driven by /openapi.json.
 
 The ``/api`` operations of the whole service's document (the same objects as the
-OGC API's own ``/api/openapi``; ``tests/webmap/test_openapi_doc.py`` holds them
+OGC API's own ``/api/openapi``; ``tests/webmap/apidoc/test_document.py`` holds them
 equal). Budget: ``PARKMAP_FUZZ_EXAMPLES`` (``support.py``). Every answer must be a
 non-5xx whose status, media type and body the document declares, and valid data
 must be accepted, invalid data refused.

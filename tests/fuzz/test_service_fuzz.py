@@ -5,7 +5,7 @@ on every request, so that form and JSON bodies get past the guards and reach
 validation), and, for the routes that need any of those, signed out. Every answer
 must be a non-5xx whose status, media type and JSON body the document declares.
 ``/api`` is fuzzed from the same document, with stricter checks, in
-``test_api_fuzz.py``. Budget: ``PARKMAP_FUZZ_EXAMPLES`` (``support.py``).
+``test_api_fuzz.py``. Budget: ``PARKMAP_FUZZ_EXAMPLES`` (``tests/support/fuzz.py``).
 """
 
 from __future__ import annotations

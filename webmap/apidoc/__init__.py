@@ -1,34 +1,49 @@
-"""The OpenAPI 3.0 document of the whole service, served at ``/openapi.json``.
+"""The service's OpenAPI 3.0 documents, written from the routes' own declarations.
 
-It describes every public route of the app: the OGC API under ``/api`` (its
-operations written by ``webmap/ogc/openapi.py`` from the same objects as
-``/api/openapi``, with the ``/api`` prefix), and the map, tiles, land finder,
-investor pages, VR360, probes, sign-in, planner and admin routes (``maps.py``,
-``investors.py``, ``vr.py``, ``private.py``), each with the statuses it really
-answers, its security and the schemas of its JSON bodies (``schemas.py``). The
-store's names (layers, parks, statuses, landmarks, rasters, scenes) appear as enums
-and real ids as examples (``facts.py``).
+Every view carries its description (``webmap.core.openapi.documented``: summary,
+tag, parameters, responses, security), beside its route in ``webmap/views`` (the
+OGC API's ``Operation`` objects are theirs, ``webmap/ogc/openapi.py``). This
+builder walks ``app.url_map`` at request time and asks each rule's view for its
+operations, so the paths are the URL rules themselves. The schemas of the bodies
+live with the features that produce them (``webmap/*/schemas.py``); the store's
+names (layers, parks, statuses, landmarks, rasters, scenes) appear as enums and
+real ids as examples (``facts.py``).
+
+Two documents come out: ``document`` describes the whole service at
+``/openapi.json``; ``api_document`` is the same operations restricted to the OGC
+API's routes under ``/api``, with the components they refer to, served at
+``/api/openapi`` as OGC API – Features requires.
 
 Left out (``EXCLUDED``): ``/static/<path>`` and ``/static/vendor/<package>/<path>``
 serve files (the app's own CSS/JS/images and whitelisted npm files) by path; they
 take no parameters beyond the file's path, answer the file or 404, and listing
-each file would only copy the directory tree. ``tests/webmap/test_openapi_doc.py``
-fails when a URL rule is neither in the document nor in ``EXCLUDED``.
+each file would only copy the directory tree. ``tests/webmap/apidoc/test_document.py``
+fails when a URL rule is neither documented nor in ``EXCLUDED``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from typing import Any
+
+from flask import Flask, current_app
 
 from layers.land.vocabulary import LAYER as PARCELS
 from layers.store.base import LayerInfo
-from webmap.apidoc import investors, maps, private, spec, vr
 from webmap.apidoc.facts import Facts
-from webmap.apidoc.schemas import service_schemas
+from webmap.core import schemas as core_schemas
+from webmap.core.openapi import declarations_of, ref
+from webmap.core.responses import security_schemes
+from webmap.imagery import schemas as imagery_schemas
+from webmap.investor import schemas as investor_schemas
+from webmap.land import schemas as land_schemas
+from webmap.mapview import schemas as map_schemas
+from webmap.ogc import documents as ogc_documents
 from webmap.ogc import openapi as ogc_openapi
-from webmap.ogc.documents import TITLE
 from webmap.ogc.operations import PREFIX
-from webmap.ogc.schemas import ref
+from webmap.planner import schemas as planner_schemas
+from webmap.vr import schemas as vr_schemas
 
 VERSION = "1.0.0"
 # Endpoints (Flask's names) the document leaves out, and why (see the docstring).
@@ -57,29 +72,45 @@ TAGS = (
 )
 
 
-def endpoints(facts: Facts) -> list[spec.Endpoint]:
-    """Every documented route outside the OGC API."""
-    return [
-        *maps.probes(),
-        *maps.pages(facts),
-        *maps.details(facts),
-        *maps.tiles(facts),
-        *maps.raster_tiles(facts),
-        *investors.land(facts),
-        *investors.investor(facts),
-        *investors.enquiry(facts),
-        *vr.vr(facts),
-        *vr.vr_files(facts),
-        *private.auth(),
-        *private.planner_api(facts),
-        *private.planner_edits(facts),
-        *private.planner_pages(facts),
-        *private.admin(),
-    ]
+def paths(app: Flask, facts: Facts) -> dict[str, Any]:
+    """Path Items by path: every documented operation of ``app``'s URL rules.
+
+    Raises:
+        ValueError: two declarations describe the same method of one path.
+    """
+    out: dict[str, Any] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in EXCLUDED:
+            continue
+        methods = frozenset(rule.methods or ())
+        for declaration in declarations_of(app.view_functions[rule.endpoint]):
+            for path, method, operation in declaration.operations(
+                rule.rule, methods, facts
+            ):
+                item = out.setdefault(path, {})
+                if method in item:
+                    raise ValueError(f"{method.upper()} {path} is described twice")
+                item[method] = operation
+    return out
+
+
+def components(facts: Facts) -> dict[str, Any]:
+    """Every component schema: the OGC API's and each feature's."""
+    parcel = f"{PARCELS}.Feature" if PARCELS in facts.layers else "Feature"
+    return {
+        **ogc_openapi.components(list(facts.infos)),
+        **core_schemas.schemas(),
+        **map_schemas.schemas(),
+        **imagery_schemas.schemas(),
+        **land_schemas.schemas(ref(parcel)),
+        **investor_schemas.schemas(),
+        **vr_schemas.schemas(),
+        **planner_schemas.schemas(),
+    }
 
 
 def document(root: str, infos: list[LayerInfo], facts: Facts) -> dict[str, Any]:
-    """The whole service's OpenAPI document.
+    """The whole service's OpenAPI document (needs an app context).
 
     Args:
         root: absolute URL of the site root, without a trailing slash.
@@ -89,19 +120,75 @@ def document(root: str, infos: list[LayerInfo], facts: Facts) -> dict[str, Any]:
     Returns:
         The document as a JSON-compatible dict.
     """
-    paths = ogc_openapi.paths(infos, prefix=PREFIX)
-    paths.update(spec.path_items(endpoints(facts)))
-    components = ogc_openapi.components(infos)
-    parcel = f"{PARCELS}.Feature" if PARCELS in facts.layers else "Feature"
-    components.update(service_schemas(ref(parcel)))
+    facts = dataclasses.replace(facts, infos=tuple(infos))
     return {
         "openapi": "3.0.3",
-        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "info": _info(DESCRIPTION),
         "servers": [{"url": root}],
         "tags": list(TAGS),
-        "paths": paths,
+        "paths": paths(current_app, facts),
         "components": {
-            "schemas": components,
-            "securitySchemes": spec.security_schemes(facts.cookie),
+            "schemas": components(facts),
+            "securitySchemes": security_schemes(facts.cookie),
         },
     }
+
+
+def api_document(base: str, infos: list[LayerInfo]) -> dict[str, Any]:
+    """The OGC API's own document: the routes under ``/api`` and what they use.
+
+    Args:
+        base: absolute URL of the API root (the document's server).
+        infos: the store's layers.
+
+    Returns:
+        The document as a JSON-compatible dict.
+    """
+    facts = Facts(layers=tuple(i.name for i in infos), infos=tuple(infos))
+    every = paths(current_app, facts)
+    below = {
+        path.removeprefix(PREFIX): item
+        for path, item in every.items()
+        if path.startswith(PREFIX + "/")
+    }
+    used = {op["tags"][0] for item in below.values() for op in item.values()}
+    return {
+        "openapi": "3.0.3",
+        "info": _info(ogc_documents.DESCRIPTION),
+        "servers": [{"url": base}],
+        "tags": [tag for tag in TAGS if tag["name"] in used],
+        "paths": below,
+        "components": {"schemas": referenced(below, components(facts))},
+    }
+
+
+def _info(description: str) -> dict[str, str]:
+    return {
+        "title": ogc_documents.TITLE,
+        "version": VERSION,
+        "description": description,
+    }
+
+
+def referenced(part: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schemas ``part`` refers to, directly or through other schemas."""
+    out: dict[str, Any] = {}
+    todo = list(_refs(part))
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out[name] = schemas[name]
+            todo.extend(_refs(out[name]))
+    return out
+
+
+def _refs(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value.rsplit("/", 1)[-1]
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)

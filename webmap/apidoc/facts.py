@@ -15,6 +15,7 @@ from layers.errors import LayerNotFound
 from layers.land.vocabulary import LAYER as PARCELS
 from layers.land.vocabulary import LandVocabulary
 from layers.store import Store
+from layers.store.base import LayerInfo
 from layers.store.open import FullStore
 from webmap.imagery.service import raster_tiles
 from webmap.land.search import vocabulary
@@ -34,6 +35,8 @@ class Facts:
         park: a park id, as an example.
         tracked: a parcel under clearance, as an example.
         cookie: the session cookie's name.
+        infos: the store's layers (``LayerInfo``), for the OGC API's per-layer
+            paths.
     """
 
     layers: tuple[str, ...] = ()
@@ -44,6 +47,7 @@ class Facts:
     park: str | None = None
     tracked: str | None = None
     cookie: str = "session"
+    infos: tuple[LayerInfo, ...] = ()
 
 
 def gather(store: FullStore) -> Facts:

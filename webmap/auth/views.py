@@ -14,10 +14,21 @@ from werkzeug.wrappers import Response
 from webmap.auth.lockout import LoginLocked
 from webmap.auth.service import LoginFailed, check_login
 from webmap.auth.session import current_user, safe_next, sign_in, sign_out
+from webmap.core import responses as r
 from webmap.core.i18n import current_language
+from webmap.core.openapi import LANG, Doc, documented, query
 
 bp = Blueprint("auth", __name__)
 
+LOGIN_FORM = {
+    "type": "object",
+    "required": ["username", "password"],
+    "properties": {
+        "username": {"type": "string"},
+        "password": {"type": "string", "format": "password"},
+        "next": {"type": "string", "description": "A local path to go to."},
+    },
+}
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -69,12 +80,41 @@ def _locked_message(exc: LoginLocked) -> str:
 
 
 @bp.get("/login")
+@documented(
+    Doc(
+        "getLoginForm",
+        "The sign-in form.",
+        "Accounts",
+        r.page(),
+        (query("next", "A local path to go to after signing in."), LANG),
+    )
+)
 def login_form() -> Response:
     """The sign-in form; ``?next=`` is where to go afterwards (a local path)."""
     return _page(next_url=safe_next(request.args.get("next")))
 
 
 @bp.post("/login")
+@documented(
+    Doc(
+        "login",
+        "Sign in: a fresh session on success.",
+        "Accounts",
+        r.merged(
+            r.page("Wrong username or password (the form again)."),
+            r.empty(303, "Signed in: to next, else the map."),
+            r.BAD_WRITE,
+            r.TOO_LARGE,
+            r.page("Locked after too many failures (Retry-After).", 429),
+        ),
+        (LANG,),
+        {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": LOGIN_FORM}},
+        },
+        r.WRITE,
+    )
+)
 def login() -> Response:
     """Check the name and password; on success start a fresh session."""
     username = request.form.get("username", "")[:200]
@@ -94,6 +134,15 @@ def login() -> Response:
 
 
 @bp.post("/logout")
+@documented(
+    Doc(
+        "logout",
+        "End the session.",
+        "Accounts",
+        r.merged(r.empty(303, "To the sign-in form."), r.BAD_WRITE, r.TOO_LARGE),
+        security=r.WRITE,
+    )
+)
 def logout() -> Response:
     """End the session and go back to the sign-in page."""
     sign_out()

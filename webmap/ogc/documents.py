@@ -13,14 +13,8 @@ from urllib.parse import quote, urlencode
 
 from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store.base import GeoJSONPage, LayerInfo
-from webmap.ogc.operations import (
-    GEOJSON,
-    HTML,
-    JSON,
-    OPENAPI_JSON,
-    PREFIX,
-    SCHEMA_JSON,
-)
+from webmap.core.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON
+from webmap.ogc.operations import PREFIX
 from webmap.ogc.params import field_schema, queryables
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

@@ -1,41 +1,38 @@
-"""The OpenAPI 3.0 document, written from the route table and parameter objects.
+"""The API's routes as OpenAPI declarations, written from the route table.
 
-Every operation in ``operations.OPERATIONS`` appears with its own ``Param`` objects'
-schemas; each collection also gets concrete ``items`` paths that declare its
-queryables as parameters and its features' property types, which lets GDAL and
-QGIS push filters down and lets schema-driven testers check every answer.
-``paths`` and ``components`` also make up the ``/api`` part of the whole service's
-document at ``/openapi.json`` (``webmap/apidoc``).
+Each ``Operation`` in ``operations.OPERATIONS`` is its own declaration
+(``OperationDoc``, attached to its view in ``webmap/views/api.py``): it appears with
+its own ``Param`` objects' schemas, and each collection also gets concrete
+``items`` paths that declare its queryables as parameters and its features'
+property types, which lets GDAL and QGIS push filters down and lets schema-driven
+testers check every answer. ``webmap/apidoc`` writes both documents from these:
+``/openapi.json`` and, restricted to ``/api``, this API's ``/api/openapi``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from layers.store.base import LayerInfo
+from webmap.core.openapi import HTML, PROBLEM_JSON, Operation, openapi_path, ref
 from webmap.ogc import schemas
-from webmap.ogc.documents import DESCRIPTION, TITLE
-from webmap.ogc.operations import (
-    HTML,
-    ITEM,
-    ITEMS,
-    OPERATIONS,
-    PROBLEM_JSON,
-    Operation,
-)
+from webmap.ogc.operations import ITEM, ITEMS, PATH_PARAMS
+from webmap.ogc.operations import Operation as ApiOperation
 from webmap.ogc.params import queryables
 
-VERSION = "1.0.0"
 _PROBLEM = {
-    "content": {PROBLEM_JSON: {"schema": schemas.ref("Exception")}},
+    "content": {PROBLEM_JSON: {"schema": ref("Exception")}},
 }
+_NAMES = {p.arg: p.name for p in PATH_PARAMS.values()}
 
 
-def _responses(op: Operation, schema: str) -> dict[str, Any]:
+def _responses(op: ApiOperation, schema: str) -> dict[str, Any]:
     ok = {
         "description": op.summary,
         "content": {
-            op.media_type: {"schema": schemas.ref(schema)},
+            op.media_type: {"schema": ref(schema)},
             HTML: {"schema": {"type": "string"}},
         },
     }
@@ -49,7 +46,7 @@ def _responses(op: Operation, schema: str) -> dict[str, Any]:
     return out
 
 
-def operation_object(op: Operation, info: LayerInfo | None = None) -> dict[str, Any]:
+def operation_object(op: ApiOperation, info: LayerInfo | None = None) -> dict[str, Any]:
     """The OpenAPI Operation Object of ``op``, made concrete for ``info`` if given."""
     path_params = [
         p for p in op.path_params if info is None or p.name != "collectionId"
@@ -69,28 +66,36 @@ def operation_object(op: Operation, info: LayerInfo | None = None) -> dict[str, 
     }
 
 
+@dataclass(frozen=True, slots=True)
+class OperationDoc:
+    """The declaration of one API operation's route (``webmap.core.openapi``)."""
+
+    op: ApiOperation
+
+    def operations(
+        self, rule: str, methods: frozenset[str], facts: Any
+    ) -> Iterator[Operation]:
+        """The operation, and for items its concrete path per collection.
+
+        Args:
+            rule: the Flask rule the operation's view answers.
+            methods: the rule's methods (GET).
+            facts: the document's facts; ``facts.infos`` are the store's layers.
+        """
+        path = openapi_path(rule, _NAMES)
+        yield path, "get", operation_object(self.op)
+        if self.op not in (ITEMS, ITEM):
+            return
+        prefix = path.removesuffix(self.op.path)
+        for info in facts.infos:
+            concrete = prefix + self.op.concrete_path(info.name)
+            yield concrete, "get", operation_object(self.op, info)
+
+
 TAGS = (
     {"name": "Capabilities", "description": "What the API offers."},
     {"name": "Data", "description": "Features."},
 )
-
-
-def paths(infos: list[LayerInfo], prefix: str = "") -> dict[str, Any]:
-    """The Path Items of every operation, and concrete items paths per layer.
-
-    Args:
-        infos: the store's layers.
-        prefix: prepended to every path (``/api`` in the whole service's document).
-    """
-    out: dict[str, Any] = {
-        prefix + op.path: {"get": operation_object(op)} for op in OPERATIONS
-    }
-    for info in infos:
-        for op in (ITEMS, ITEM):
-            out[prefix + op.concrete_path(info.name)] = {
-                "get": operation_object(op, info)
-            }
-    return out
 
 
 def components(infos: list[LayerInfo]) -> dict[str, Any]:
@@ -99,27 +104,3 @@ def components(infos: list[LayerInfo]) -> dict[str, Any]:
     for info in infos:
         out.update(schemas.layer_schemas(info))
     return out
-
-
-def document(base: str, infos: list[LayerInfo]) -> dict[str, Any]:
-    """The whole OpenAPI document for a store holding ``infos``.
-
-    Args:
-        base: absolute URL of the API root (the document's server).
-        infos: the store's layers.
-
-    Returns:
-        The document as a JSON-compatible dict.
-    """
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": TITLE,
-            "version": VERSION,
-            "description": DESCRIPTION,
-        },
-        "servers": [{"url": base}],
-        "tags": list(TAGS),
-        "paths": paths(infos),
-        "components": {"schemas": components(infos)},
-    }

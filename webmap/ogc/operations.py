@@ -1,54 +1,20 @@
 """The API's route table: every operation's path, parameters and response.
 
 The blueprint registers one URL rule per ``Operation``, each view parses its query
-string against ``Operation.params``, and ``openapi.py`` writes the document from the
-same table: one source of truth for what the API takes and answers.
+string against ``Operation.params``, and the same objects are the routes' OpenAPI
+declarations (``openapi.py``): one source of truth for what the API takes and
+answers.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from webmap.core.openapi import GEOJSON, JSON, OPENAPI_JSON, SCHEMA_JSON, PathParam
 from webmap.ogc.params import BBOX, COMMON, DATETIME, LIMIT, OFFSET, Param
 
 PREFIX = "/api"
-GEOJSON = "application/geo+json"
-JSON = "application/json"
-HTML = "text/html"
-OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
-SCHEMA_JSON = "application/schema+json"
-PROBLEM_JSON = "application/problem+json"
-
-
-SEGMENT: dict[str, Any] = {"type": "string", "pattern": "^[^/]+$"}
-
-
-@dataclass(frozen=True, slots=True)
-class PathParam:
-    """A path segment variable: ``{collectionId}`` in OpenAPI, ``<collection_id>``.
-
-    ``schema`` narrows the segment (an enum of layer names, a whole number); by
-    default it is any text without a slash.
-    """
-
-    name: str
-    arg: str
-    description: str
-    schema: dict[str, Any] | None = None
-
-    def openapi(self) -> dict[str, Any]:
-        """The OpenAPI 3.0 Parameter Object."""
-        return {
-            "name": self.name,
-            "in": "path",
-            "required": True,
-            "description": self.description,
-            "schema": dict(SEGMENT) if self.schema is None else self.schema,
-        }
-
-
 COLLECTION_ID = PathParam("collectionId", "collection_id", "A collection's id.")
 FEATURE_ID = PathParam("featureId", "feature_id", "A feature's id in the collection.")
 PATH_PARAMS = {p.name: p for p in (COLLECTION_ID, FEATURE_ID)}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from layers.store.base import MAX_LIMIT, FieldInfo
+from webmap.core.openapi import LANG, Param
 from webmap.core.params import InvalidParameter
 
 DEFAULT_LIMIT = 100
@@ -134,41 +135,12 @@ def _choice(values: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
-    """A query parameter: its name, OpenAPI schema and parser, in one place."""
-
-    name: str
-    description: str
-    schema: dict[str, Any]
-    parse: Callable[[str], Any]
-    required: bool = False
-
-    def openapi(self) -> dict[str, Any]:
-        """The OpenAPI 3.0 Parameter Object (one value each, as OGC API declares)."""
-        return {
-            "name": self.name,
-            "in": "query",
-            "required": self.required,
-            "description": self.description,
-            "style": "form",
-            "explode": False,
-            "schema": self.schema,
-        }
-
-
 FORMATS = ("json", "html")
 F = Param(
     "f",
     "Response format; without it the Accept header decides (JSON by default).",
     {"type": "string", "enum": list(FORMATS)},
     _choice(FORMATS),
-)
-LANG = Param(
-    "lang",
-    "Language of titles: vi, en, ko or ja (others fall back to the default).",
-    {"type": "string"},
-    str,
 )
 BBOX = Param(
     "bbox",

@@ -9,8 +9,9 @@ from typing import Any
 from flask import Response, current_app, render_template, request
 
 from webmap.core.links import site_root
+from webmap.core.openapi import GEOJSON, HTML, JSON
 from webmap.core.store import get_store
-from webmap.ogc.operations import GEOJSON, HTML, JSON, PREFIX
+from webmap.ogc.operations import PREFIX
 
 CACHE_CONTROL = "public, max-age=60"
 LANGUAGES = ("vi", "en", "ko", "ja")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers.store.base import LayerInfo
+from webmap.core.openapi import ref
 from webmap.ogc.params import field_schema
 
 GEOMETRY_TYPES = (
@@ -21,11 +22,6 @@ GEOMETRY_TYPES = (
     "MultiPolygon",
     "GeometryCollection",
 )
-
-
-def ref(name: str) -> dict[str, str]:
-    """A reference to a component schema."""
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _obj(required: list[str], **props: Any) -> dict[str, Any]:

@@ -8,10 +8,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from webmap.core.openapi import Param
 from webmap.core.params import InvalidParameter
 
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_AT_CHARS = 64
+# ?at= as the routes declare it (``parse_at`` parses it and names it when it refuses).
+AT = Param(
+    "at",
+    "As it stood then: YYYY-MM-DD (end of that day, UTC) or an ISO 8601 date-time "
+    "with offset; now when absent.",
+    {"type": "string", "maxLength": MAX_AT_CHARS},
+    str,
+)
 MAX_NUMBER_DIGITS = 1000  # a JSON number with more is refused before int() sees it
 
 

@@ -15,10 +15,13 @@ from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 
 from layers.store.base import GeoJSONPage, LayerInfo, Store
+from webmap.apidoc import api_document
 from webmap.core.errors import register_members
+from webmap.core.openapi import declare
 from webmap.core.store import get_store
-from webmap.ogc import documents, openapi
+from webmap.ogc import documents
 from webmap.ogc import operations as ops
+from webmap.ogc.openapi import OperationDoc
 from webmap.ogc.params import BBox, Limit, Offset, parse_query, queryables
 from webmap.ogc.responses import (
     api_base,
@@ -83,7 +86,7 @@ def api_definition() -> Response:
     call = Call(ops.API)
     if call.cached:
         return call.cached
-    doc = openapi.document(api_base(), get_store().layers())
+    doc = api_document(api_base(), get_store().layers())
     return send_doc(doc, call.fmt, ops.OPENAPI_JSON, "api/openapi.html", call.tag)
 
 
@@ -215,3 +218,4 @@ for _op in ops.OPERATIONS:
         methods=["GET"],
         strict_slashes=_op.path != "/",
     )
+    declare(VIEWS[_op.operation_id], OperationDoc(_op))

@@ -1,8 +1,8 @@
 """``/openapi.json``: the OpenAPI 3.0 document of every public route.
 
-Written from the route tables in ``webmap/apidoc/`` and the store's names (the OGC
-API's own document stays at ``/api/openapi``), once per store build, imagery
-registry, 360° manifest and site root: gathering the names reads the store.
+Written by ``webmap/apidoc`` from the routes' declarations and the store's names
+(the OGC API's own part is also at ``/api/openapi``), once per store build,
+imagery registry, 360° manifest and site root: gathering the names reads the store.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from flask import Blueprint, Response, jsonify
 
 from webmap.apidoc import document
 from webmap.apidoc.facts import gather
+from webmap.core import responses as r
 from webmap.core.cache import memo
 from webmap.core.links import site_root
+from webmap.core.openapi import Doc, documented
 from webmap.core.store import get_store
 from webmap.imagery.service import raster_tiles
 from webmap.vr.scenes import manifest_stamp
@@ -21,6 +23,14 @@ bp = Blueprint("apidoc", __name__)
 
 
 @bp.get("/openapi.json")
+@documented(
+    Doc(
+        "getServiceDefinition",
+        "This document: every public route of the service.",
+        "Operations",
+        r.merged(r.json_ok({"type": "object"}), r.STORE_DOWN),
+    )
+)
 def openapi_json() -> Response:
     """The document, for Swagger UI, code generators and schema-driven testers."""
     store = get_store()

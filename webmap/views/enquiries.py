@@ -18,8 +18,10 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotFound
 
 from webmap.auth import role_required
+from webmap.core import responses as r
 from webmap.core.i18n import current_language
 from webmap.core.lookups import Lookups
+from webmap.core.openapi import LANG, Doc, documented, query
 from webmap.core.store import get_store
 from webmap.investor import enquiry, labels
 from webmap.investor.page import common
@@ -54,6 +56,21 @@ def _page_number() -> int:
 
 
 @bp.get("/admin/enquiries")
+@documented(
+    Doc(
+        "getEnquiries",
+        "Enquiries, newest first.",
+        "Admin",
+        r.merged(
+            r.page(), r.problem(404, "Past the last page."), r.SIGN_IN, r.STORE_DOWN
+        ),
+        (
+            query("page", "Page number (from 1).", {"type": "integer", "minimum": 1}),
+            LANG,
+        ),
+        security=r.SIGNED_IN,
+    )
+)
 @role_required("admin")
 def index() -> str:
     """One page of enquiries, newest first, every field escaped by the template."""
@@ -76,6 +93,16 @@ def index() -> str:
 
 
 @bp.get("/admin/enquiries.csv")
+@documented(
+    Doc(
+        "exportEnquiries",
+        "Every enquiry as CSV.",
+        "Admin",
+        r.merged(r.file("text/csv"), r.SIGN_IN, r.STORE_DOWN),
+        (LANG,),
+        security=r.SIGNED_IN,
+    )
+)
 @role_required("admin")
 def export_csv() -> Response:
     """Every enquiry as CSV."""

@@ -24,15 +24,19 @@ from flask_babel import gettext
 from werkzeug.exceptions import NotFound
 
 from layers.errors import InvalidQuery
-from layers.land.query import LandQuery, LandResult
+from layers.land.query import MAX_LIMIT as MAX_MATCHES
+from layers.land.query import MAX_VALUE_CHARS, LandQuery, LandResult
 from layers.store.base import MAX_LIMIT
+from webmap.core import responses as r
 from webmap.core.i18n import AUTONYMS, LANGUAGES, current_language, number
 from webmap.core.lookups import Lookups
+from webmap.core.openapi import BINARY, GEOJSON, Doc, documented, ref
 from webmap.core.shell import panel_state
 from webmap.core.store import get_store
 from webmap.land import exports
 from webmap.land import page as land_page
 from webmap.land.labels import error_message
+from webmap.land.params import land_params
 from webmap.land.search import (
     feature_collection,
     park_zones,
@@ -42,6 +46,27 @@ from webmap.land.search import (
 from webmap.mapview.response import page as html_page
 
 bp = Blueprint("land", __name__, url_prefix="/land")
+NO_PARCELS = r.problem(404, "The store has no parcels layer.")
+FAILING = r.merged(
+    r.problem(
+        400,
+        "A parameter is unknown, malformed or out of range (values up to "
+        f"{MAX_VALUE_CHARS} characters).",
+    ),
+    NO_PARCELS,
+    r.STORE_DOWN,
+)
+PAGE = r.merged(
+    r.page(),
+    r.page("The page with a message naming the bad parameter.", 400),
+    NO_PARCELS,
+    r.STORE_DOWN,
+)
+EXPORTS = (
+    ("csv", "text/csv", BINARY),
+    ("geojson", GEOJSON, ref("LandSearch")),
+    ("kml", "application/vnd.google-earth.kml+xml", BINARY),
+)
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
@@ -86,12 +111,22 @@ def _render(template: str, status_on_error: int = 400) -> Response:
 
 
 @bp.get("")
+@documented(Doc("getLandFinder", "The land finder page.", "Land", PAGE, land_params))
 def page() -> Response:
     """The land finder page."""
     return _render("land/page.html")
 
 
 @bp.get("/panel")
+@documented(
+    Doc(
+        "getLandPanel",
+        "The land finder as a fragment for the map's panel.",
+        "Land",
+        PAGE,
+        land_params,
+    )
+)
 def panel() -> Response:
     """The form and list as a fragment for the map page's search panel."""
     response = _render("land/panel.html")
@@ -100,6 +135,15 @@ def panel() -> Response:
 
 
 @bp.get("/search.json")
+@documented(
+    Doc(
+        "searchLand",
+        "A page of matching parcels with the count and total area.",
+        "Land",
+        r.merged(r.json_ok("LandSearch", GEOJSON), FAILING),
+        land_params,
+    )
+)
 def search_json() -> Response:
     """A page of matches as a GeoJSON FeatureCollection with the figures.
 
@@ -120,6 +164,19 @@ def _export_result(query: LandQuery) -> tuple[LandQuery, LandResult]:
 
 
 @bp.get("/export.<fmt>")
+@documented(
+    *(
+        Doc(
+            f"exportLand{fmt.upper()}",
+            f"Every match (up to {MAX_MATCHES}) as {fmt.upper()}.",
+            "Land",
+            r.merged({"200": r.body("The file.", {media: schema})}, FAILING),
+            land_params,
+            fill={"fmt": fmt},
+        )
+        for fmt, media, schema in EXPORTS
+    )
+)
 def export(fmt: str) -> Response:
     """Every match of the search (up to ``MAX_LIMIT``) as CSV, GeoJSON or KML.
 

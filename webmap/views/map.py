@@ -8,19 +8,24 @@ from werkzeug import exceptions
 from werkzeug.exceptions import BadRequest, NotFound
 
 from webmap.core import embedding
+from webmap.core import responses as r
 from webmap.core.i18n import current_language
 from webmap.core.links import external_url, site_root
 from webmap.core.lookups import Lookups
+from webmap.core.openapi import LANG, Doc, choice, documented, query
 from webmap.core.store import get_store
 from webmap.land.panel import add_land_panel
 from webmap.mapview.page import feature_view, render_map
+from webmap.mapview.params import page_params, view_params
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
 
 bp = Blueprint("map", __name__)
+MAP_PAGE = r.merged(r.page(), r.STORE_DOWN)
 
 
 @bp.get("/")
+@documented(Doc("getMap", "The full-page map.", "Map", MAP_PAGE, page_params))
 def index() -> Response:
     """The full-page map of the view the query asks for."""
     state = view_state()
@@ -37,6 +42,24 @@ def index() -> Response:
 
 
 @bp.get("/map/feature")
+@documented(
+    Doc(
+        "getFeatureView",
+        "One feature's popup (escaped HTML), name, centre and bounds.",
+        "Map",
+        r.merged(
+            r.json_ok("FeatureView"),
+            r.problem(400, "layer or id is missing."),
+            r.problem(404, "No such layer or feature."),
+            r.STORE_DOWN,
+        ),
+        lambda facts: (
+            query("layer", "The layer.", choice(facts.layers), required=True),
+            query("id", "The feature's id.", required=True),
+            LANG,
+        ),
+    )
+)
 def feature() -> Response:
     """One feature's popup (escaped HTML), name, anchor and bounds as JSON."""
     layer, feature_id = request.args.get("layer", ""), request.args.get("id", "")
@@ -55,6 +78,27 @@ def feature() -> Response:
 
 
 @bp.get("/oembed")
+@documented(
+    Doc(
+        "getOEmbed",
+        "oEmbed (rich) for a map URL of this site.",
+        "Map",
+        r.merged(
+            r.json_ok("OEmbed"),
+            r.problem(400, "url cannot be parsed as a URL."),
+            r.problem(404, "Not a map URL of this site."),
+            r.problem(501, "A format other than json (as oEmbed prescribes)."),
+            r.STORE_DOWN,
+        ),
+        (
+            query("url", "A map URL of this site (/ or /embed).", required=True),
+            query("format", "Only json.", {"type": "string", "enum": ["json"]}),
+            query("maxwidth", "Largest width in px.", {"type": "integer"}),
+            query("maxheight", "Largest height in px.", {"type": "integer"}),
+            LANG,
+        ),
+    )
+)
 def oembed() -> Response:
     """The oEmbed answer (rich) for a map URL of this site; 404 for any other."""
     fmt = request.args.get("format", "json")
@@ -94,6 +138,15 @@ def _dimension(name: str, default: int, most: int) -> int:
 
 
 @bp.get("/examples/portal")
+@documented(
+    Doc(
+        "getPortalExample",
+        "A sample portal page embedding the map.",
+        "Map",
+        MAP_PAGE,
+        view_params,
+    )
+)
 def portal() -> Response:
     """A sample portal page embedding the map with embed.js, messages both ways."""
     base = site_root()

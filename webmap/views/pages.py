@@ -13,6 +13,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, send_file
 
 from layers.errors import StoreUnavailable
+from webmap.core import responses as r
+from webmap.core.openapi import Doc, documented
 from webmap.core.store import get_store, store_kind
 
 ICON = Path(__file__).resolve().parents[1] / "static" / "parkmap" / "favicon.svg"
@@ -30,12 +32,21 @@ def _never_cached(response: Response) -> Response:
 
 
 @bp.get("/healthz")
+@documented(Doc("getHealth", "The process is up.", "Operations", r.json_ok("Health")))
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+@documented(
+    Doc(
+        "getReadiness",
+        "The store opens and answers.",
+        "Operations",
+        r.merged(r.json_ok("Ready"), r.STORE_DOWN),
+    )
+)
 def readyz() -> dict[str, str | None]:
     """The store opens and answers a trivial query.
 
@@ -57,6 +68,14 @@ def readyz() -> dict[str, str | None]:
 
 
 @bp.get("/favicon.ico")
+@documented(
+    Doc(
+        "getIcon",
+        "The site icon (SVG).",
+        "Operations",
+        r.merged(r.file("image/svg+xml"), r.NOT_MODIFIED),
+    )
+)
 def favicon() -> Response:
     """The site icon, for pages that do not name one (browsers ask anyway)."""
     return send_file(ICON, mimetype="image/svg+xml", max_age=86400)

@@ -16,6 +16,8 @@ Unknown ids answer an HTML page with a message (404), never an error page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -32,15 +34,29 @@ from flask_babel import gettext
 from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
 from webmap import investor
+from webmap.core import responses as r
 from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
 from webmap.core.links import external_url
+from webmap.core.openapi import (
+    HTML,
+    LANG,
+    PROBLEM_JSON,
+    TEXT,
+    Doc,
+    PathParam,
+    documented,
+    query,
+    ref,
+    segment_with_example,
+)
 from webmap.core.page import respond
 from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels
 from webmap.investor.page import common
 from webmap.investor.parcel import parcel_context
 from webmap.investor.park import park_context
+from webmap.investor.schemas import enquiry_body
 
 bp = Blueprint("investor", __name__)
 
@@ -52,6 +68,11 @@ def _errors(state: BlueprintSetupState) -> None:
 
 
 THANKS = "enquiry"  # the flash category of the thank-you message
+UNKNOWN = r.problem(404, "No such parcel or park (an HTML page).", html=True)
+
+
+def _parcel(facts: Any) -> PathParam:
+    return segment_with_example("parcel_id", "The parcel's id.", facts.parcel)
 
 
 def _parcel_page(
@@ -80,12 +101,52 @@ def _parcel_page(
 
 
 @bp.get("/parcels/<path:parcel_id>")
+@documented(
+    Doc(
+        "getParcelPage",
+        "A parcel's page.",
+        "Investors",
+        r.merged(r.page(), UNKNOWN, r.STORE_DOWN),
+        lambda facts: (_parcel(facts), LANG),
+    )
+)
 def parcel_page(parcel_id: str) -> Response:
     """One parcel's page."""
     return _parcel_page(parcel_id)
 
 
 @bp.post("/parcels/<parcel_id>/enquiry")
+@documented(
+    Doc(
+        "sendEnquiry",
+        "Ask about a parcel: a form post is redirected to the page, a JSON "
+        "post answers 201.",
+        "Investors",
+        r.merged(
+            r.json_ok("EnquiryReceived", status=201),
+            r.empty(303, "A form post: back to the page with a thank-you."),
+            r.BAD_WRITE,
+            UNKNOWN,
+            r.TOO_LARGE,
+            {
+                "422": r.body(
+                    "A field breaks a rule (the problem's errors name each).",
+                    {PROBLEM_JSON: ref("Problem"), HTML: TEXT},
+                )
+            },
+            {
+                "429": r.body(
+                    "Too many enquiries from this address (Retry-After).",
+                    {PROBLEM_JSON: ref("Problem"), HTML: TEXT},
+                )
+            },
+            r.STORE_DOWN,
+        ),
+        lambda facts: (_parcel(facts), LANG),
+        enquiry_body(),
+        r.WRITE,
+    )
+)
 def enquire(parcel_id: str) -> Response | tuple[Response, int]:
     """Take an enquiry about a parcel (see the module docstring for the answers).
 
@@ -132,6 +193,18 @@ def _too_many(retry_after: int) -> str:
 
 
 @bp.get("/parks/<path:park_id>")
+@documented(
+    Doc(
+        "getParkPage",
+        "A park's page.",
+        "Investors",
+        r.merged(r.page(), UNKNOWN, r.STORE_DOWN),
+        lambda facts: (
+            segment_with_example("park_id", "The park's id.", facts.park),
+            LANG,
+        ),
+    )
+)
 def park_page(park_id: str) -> Response:
     """One park's page."""
     lang = current_language()
@@ -142,6 +215,27 @@ def park_page(park_id: str) -> Response:
 
 
 @bp.get("/compare")
+@documented(
+    Doc(
+        "compareParcels",
+        "Up to four parcels side by side.",
+        "Investors",
+        r.merged(
+            r.page(),
+            r.page("More than four ids.", 400),
+            r.page("Some id names no parcel.", 404),
+            r.STORE_DOWN,
+        ),
+        (
+            query(
+                "ids",
+                "Parcel ids, comma-separated.",
+                {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+            ),
+            LANG,
+        ),
+    )
+)
 def compare_page() -> Response:
     """Up to four parcels side by side; a message for none, too many or unknown."""
     result = compare.compare(get_store(), request.args.get("ids"), current_language())

@@ -15,6 +15,8 @@ date-time with offset) shows clearance as it stood then. The clearance map lives
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
@@ -23,13 +25,16 @@ from werkzeug.routing import BuildError
 from layers.clearance.rules import STAGES
 from webmap import planner
 from webmap.auth import current_user, require
+from webmap.core import responses as r
 from webmap.core.errors import register_errors
 from webmap.core.i18n import current_language, number
 from webmap.core.languages import language_links
+from webmap.core.openapi import LANG, Doc, PathParam, documented, segment_with_example
 from webmap.core.store import get_store
 from webmap.planner import charts, exports, labels
-from webmap.planner.params import parse_at, parse_edit
+from webmap.planner.params import AT, parse_at, parse_edit
 from webmap.planner.report import Report, build_report, find_park, timeline_points
+from webmap.planner.schemas import edit_body
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -47,6 +52,31 @@ CSP = (
 )
 SVG_MIMETYPE = "image/svg+xml"
 PAGE_QUERY = ("at",)  # what the planner's pages read, kept by their language links
+BAD_AT = r.problem(400, "at is neither a day nor a date-time with offset.")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+API = r.merged(r.API_SIGN_IN, r.STORE_DOWN)
+GUARDED = r.merged(r.SIGN_IN, r.STORE_DOWN)
+UNTRACKED = r.problem(404, "The parcel is not under clearance.")
+NO_PARK = r.problem(404, "No such park.")
+
+
+def _tracked(facts: Any) -> PathParam:
+    return segment_with_example("parcel_id", "A parcel under clearance.", facts.tracked)
+
+
+def _park(facts: Any) -> PathParam:
+    return segment_with_example("park_id", "A park.", facts.park)
+
+
+def _report_doc(operation_id: str, summary: str, media_type: str) -> Doc:
+    return Doc(
+        operation_id,
+        summary,
+        "Planner",
+        r.merged(r.file(media_type), BAD_AT, GUARDED),
+        (AT, LANG),
+        security=r.SIGNED_IN,
+    )
 
 
 @bp.before_request
@@ -98,6 +128,16 @@ def _page(template: str, **context: object) -> str:
 
 
 @bp.get("")
+@documented(
+    Doc(
+        "getPlannerDashboard",
+        "Progress per park, charts, overdue parcels.",
+        "Planner",
+        r.merged(r.page(), BAD_AT, GUARDED),
+        (AT, LANG),
+        security=r.SIGNED_IN,
+    )
+)
 def dashboard() -> str:
     """Progress per park (bottlenecks first), the charts, overdue parcels."""
     report = _report()
@@ -114,6 +154,16 @@ def dashboard() -> str:
 
 
 @bp.get("/parks/<park_id>")
+@documented(
+    Doc(
+        "getPlannerPark",
+        "A park's parcels with edit forms, and its history.",
+        "Planner",
+        r.merged(r.page(), NO_PARK, GUARDED),
+        lambda facts: (_park(facts), LANG),
+        security=r.SIGNED_IN,
+    )
+)
 def park_page(park_id: str) -> str:
     """One park's parcels with an edit form per row, and the park's history."""
     store = get_store()
@@ -133,18 +183,47 @@ def park_page(park_id: str) -> str:
 
 
 @bp.get("/api/progress")
+@documented(
+    Doc(
+        "getClearanceProgress",
+        "Progress per park, bottlenecks first.",
+        "Planner",
+        r.merged(r.json_ok("Progress"), BAD_AT, API),
+        (AT, LANG),
+        security=r.SIGNED_IN,
+    )
+)
 def api_progress() -> Response:
     """``{"as_of", "source", "parks": [...]}``, bottleneck parks first."""
     return jsonify(_report().to_dict())
 
 
 @bp.get("/api/timeline")
+@documented(
+    Doc(
+        "getClearanceTimeline",
+        "Cleared hectares per park after each day with changes.",
+        "Planner",
+        r.merged(r.json_ok("Timeline"), API),
+        security=r.SIGNED_IN,
+    )
+)
 def api_timeline() -> Response:
     """``{"points": [{"date", "parks": {park_id: ha}, "total"}]}``."""
     return jsonify({"points": timeline_points(get_store())})
 
 
 @bp.get("/api/parcels/<parcel_id>")
+@documented(
+    Doc(
+        "getParcelClearance",
+        "A parcel's clearance record and its history.",
+        "Planner",
+        r.merged(r.json_ok("ParcelClearance"), UNTRACKED, API),
+        lambda facts: (_tracked(facts),),
+        security=r.SIGNED_IN,
+    )
+)
 def api_parcel(parcel_id: str) -> Response:
     """One parcel's clearance and its history (404 when not tracked)."""
     store = get_store()
@@ -156,6 +235,25 @@ def api_parcel(parcel_id: str) -> Response:
 
 
 @bp.patch("/api/parcels/<parcel_id>")
+@documented(
+    Doc(
+        "editParcelClearance",
+        "Change a parcel's clearance (based on its current version).",
+        "Planner",
+        r.merged(
+            r.json_ok("ClearanceEdit"),
+            r.BAD_WRITE,
+            UNTRACKED,
+            r.TOO_LARGE,
+            r.problem(409, "The version is not the current one (current holds it)."),
+            r.problem(422, "A value breaks a clearance rule (field names it)."),
+            API,
+        ),
+        lambda facts: (_tracked(facts),),
+        edit_body(),
+        r.WRITE,
+    )
+)
 def api_parcel_patch(parcel_id: str) -> Response:
     """Apply ``{"version", "changes", "reason"}``: 200, 400, 404, 409 or 422."""
     edit = parse_edit(request.get_data(cache=False))
@@ -173,6 +271,16 @@ def api_parcel_patch(parcel_id: str) -> Response:
 
 
 @bp.get("/api/parks/<park_id>/history")
+@documented(
+    Doc(
+        "getParkClearanceHistory",
+        "A park's accepted changes, oldest first.",
+        "Planner",
+        r.merged(r.json_ok("History"), NO_PARK, API),
+        lambda facts: (_park(facts),),
+        security=r.SIGNED_IN,
+    )
+)
 def api_park_history(park_id: str) -> Response:
     """A park's accepted changes, oldest first (404 for an unknown park)."""
     store = get_store()
@@ -190,6 +298,7 @@ def _download(data: bytes, mimetype: str, report: Report, suffix: str) -> Respon
 
 
 @bp.get("/report.xlsx")
+@documented(_report_doc("getClearanceWorkbook", "The workbook.", XLSX))
 def report_xlsx() -> Response:
     """The workbook: Parks, Parcels and History sheets."""
     report = _report()
@@ -198,6 +307,7 @@ def report_xlsx() -> Response:
 
 
 @bp.get("/report.csv")
+@documented(_report_doc("getClearanceCSV", "One row per parcel.", "text/csv"))
 def report_csv() -> Response:
     """One row per tracked parcel, UTF-8 with a BOM."""
     report = _report()
@@ -205,6 +315,11 @@ def report_csv() -> Response:
 
 
 @bp.get("/charts/progress.svg")
+@documented(
+    _report_doc(
+        "getProgressChart", "Cleared against planned ha per park.", SVG_MIMETYPE
+    )
+)
 def chart_progress() -> Response:
     """Cleared against planned hectares per park (as of ``?at=``)."""
     report = _report()
@@ -213,6 +328,7 @@ def chart_progress() -> Response:
 
 
 @bp.get("/charts/timeline.svg")
+@documented(_report_doc("getTimelineChart", "Cleared ha over time.", SVG_MIMETYPE))
 def chart_timeline() -> Response:
     """Cleared hectares over time, in all and per park."""
     return Response(_timeline_svg(_report()), 200, mimetype=SVG_MIMETYPE)

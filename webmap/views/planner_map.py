@@ -22,25 +22,22 @@ from markupsafe import escape
 from werkzeug.routing import BuildError
 
 from webmap.auth import current_user, role_required
+from webmap.core import responses as r
 from webmap.core.lookups import Lookups
+from webmap.core.openapi import GEOJSON, Doc, documented
 from webmap.core.params import InvalidParameter
 from webmap.core.store import get_store
 from webmap.mapview import clearance
 from webmap.mapview.page import render_map
+from webmap.mapview.params import page_params
 from webmap.mapview.request import page_context, view_state
 from webmap.mapview.response import page
-from webmap.ogc.params import BBOX, Param, parse_query
-from webmap.planner.params import parse_at
+from webmap.ogc.params import BBOX, parse_query
+from webmap.planner.params import AT, parse_at
 
 bp = Blueprint("planner_map", __name__, url_prefix="/planner")
 
-AT = Param(
-    "at",
-    "Clearance as it stood then: YYYY-MM-DD (end of that day, UTC) or an ISO 8601 "
-    "date-time with offset; now when absent.",
-    {"type": "string"},
-    str,  # parsed by parse_at, which names the parameter itself
-)
+API = r.merged(r.API_SIGN_IN, r.STORE_DOWN)
 DEFAULT_LAYERS = ("parks",)  # under the clearance layer unless the URL says more
 
 
@@ -51,6 +48,20 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.get("/api/clearance.geojson")
+@documented(
+    Doc(
+        "getClearanceFeatures",
+        "Tracked parcels in a box with their clearance (as it stood at at).",
+        "Planner",
+        r.merged(
+            r.json_ok("ClearanceFeatures", GEOJSON),
+            r.problem(400, "bbox missing, malformed or too large; at malformed."),
+            API,
+        ),
+        (dataclasses.replace(BBOX, required=True), AT),
+        security=r.SIGNED_IN,
+    )
+)
 @role_required("planner")
 def clearance_geojson() -> Response:
     """Tracked parcels in ``bbox`` with their clearance (as it stood at ``at``).
@@ -84,6 +95,15 @@ def clearance_geojson() -> Response:
 
 
 @bp.get("/api/clearance/dates")
+@documented(
+    Doc(
+        "getClearanceDates",
+        "The days the map's time slider stops at.",
+        "Planner",
+        r.merged(r.json_ok("ClearanceDates"), API),
+        security=r.SIGNED_IN,
+    )
+)
 @role_required("planner")
 def clearance_dates() -> Response:
     """The baseline's day and the days with accepted changes (UTC), oldest first."""
@@ -127,6 +147,16 @@ def _client_config(lang: str) -> dict[str, Any]:
 
 
 @bp.get("/map")
+@documented(
+    Doc(
+        "getClearanceMap",
+        "The clearance map with its time slider.",
+        "Planner",
+        r.merged(r.page(), r.SIGN_IN, r.STORE_DOWN),
+        page_params,
+        security=r.SIGNED_IN,
+    )
+)
 @role_required("planner")
 def map_page() -> Response:
     """The clearance map: parks, the clearance layer, time slider and edit form."""

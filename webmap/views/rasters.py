@@ -24,8 +24,10 @@ from flask.blueprints import BlueprintSetupState
 from geo.rastertile import FORMATS
 from geo.tiles import parse_tile
 from webmap import imagery
+from webmap.core import responses as r
 from webmap.core.errors import register_errors
 from webmap.core.links import external_url
+from webmap.core.openapi import BINARY, Doc, choice, documented, segment, tile_address
 from webmap.imagery.service import (
     SERVICE_KEY,
     raster_tiles,
@@ -60,6 +62,25 @@ def _cache_headers() -> dict[str, str]:
 
 
 @bp.get("/tiles/raster/<name>/<z>/<x>/<y>.<any(png, webp):fmt>")
+@documented(
+    Doc(
+        "getRasterTile",
+        "A 256² imagery tile (transparent outside the raster).",
+        "Tiles",
+        r.merged(
+            {"200": r.body("The tile.", {"image/png": BINARY, "image/webp": BINARY})},
+            r.NOT_MODIFIED,
+            r.problem(400, "z, x or y out of range, or name not a raster name."),
+            r.problem(404, "No such raster."),
+        ),
+        lambda facts: (
+            *tile_address("name", facts.rasters),
+            segment(
+                "fmt", "Image format.", {"type": "string", "enum": ["png", "webp"]}
+            ),
+        ),
+    )
+)
 def tile(name: str, z: str, x: str, y: str, fmt: str) -> Response:
     """One raster tile; 304 when the client's ETag is current."""
     address = parse_tile(z, x, y)
@@ -83,12 +104,34 @@ def _conditional_json(body: dict[str, Any]) -> Response:
 
 
 @bp.get("/tiles/raster/<name>.json")
+@documented(
+    Doc(
+        "getRasterTileJSON",
+        "A raster's TileJSON 3.0.0 with its date and footprint.",
+        "Tiles",
+        r.merged(
+            r.json_ok("RasterTileJSON"),
+            r.NOT_MODIFIED,
+            r.problem(400, "name is not a raster name (1-64 of a-z, 0-9, -, _)."),
+            r.problem(404, "No such raster."),
+        ),
+        lambda facts: (segment("name", "The raster.", choice(facts.rasters)),),
+    )
+)
 def tilejson(name: str) -> Response:
     """The TileJSON of one raster."""
     return _conditional_json(tilejson_document(raster_tiles().registry.get(name)))
 
 
 @bp.get("/tiles/raster/")
+@documented(
+    Doc(
+        "getRasters",
+        "Every imagery raster.",
+        "Tiles",
+        r.merged(r.json_ok("RasterList"), r.NOT_MODIFIED),
+    )
+)
 def index() -> Response:
     """Every raster, oldest date first, with its TileJSON and tile URLs."""
     rasters = [

@@ -23,7 +23,9 @@ from geo.tiles import (
     suggested_minzoom,
 )
 from layers.store import LayerInfo
+from webmap.core import responses as r
 from webmap.core.links import external_url
+from webmap.core.openapi import LANG, Doc, choice, documented, segment, tile_address
 from webmap.core.store import get_store
 from webmap.core.tilecache import TileCache
 
@@ -48,6 +50,22 @@ def tile_cache() -> TileCache:
 
 
 @bp.get("/tiles/<layer>/<z>/<x>/<y>.mvt")
+@documented(
+    Doc(
+        "getVectorTile",
+        "A Mapbox Vector Tile (204 when empty).",
+        "Tiles",
+        r.merged(
+            r.file("application/vnd.mapbox-vector-tile"),
+            r.empty(204, "No feature in this tile."),
+            r.NOT_MODIFIED,
+            r.problem(400, "z, x or y out of range or not a whole number."),
+            r.problem(404, "No such layer."),
+            r.STORE_DOWN,
+        ),
+        lambda facts: tile_address("layer", facts.layers),
+    )
+)
 def tile(layer: str, z: str, x: str, y: str) -> Response:
     """One vector tile; 204 when empty, 304 when the client's ETag is current."""
     address = parse_tile(z, x, y)
@@ -89,6 +107,20 @@ def _tile_response(data: bytes, headers: dict[str, str]) -> Response:
 
 
 @bp.get("/tiles/<layer>.json")
+@documented(
+    Doc(
+        "getVectorTileJSON",
+        "The layer's TileJSON 3.0.0.",
+        "Tiles",
+        r.merged(
+            r.json_ok("TileJSON"),
+            r.NOT_MODIFIED,
+            r.problem(404, "No such layer."),
+            r.STORE_DOWN,
+        ),
+        lambda facts: (segment("layer", "The layer.", choice(facts.layers)), LANG),
+    )
+)
 def tilejson(layer: str) -> Response:
     """The TileJSON 3.0.0 document of one layer."""
     info = get_store().layer(layer)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import re
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -37,9 +38,22 @@ from webmap import vr
 from webmap.auth import csrf
 from webmap.auth.service import get_database
 from webmap.core import ratelimit
+from webmap.core import responses as r
 from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
 from webmap.core.languages import language_links
+from webmap.core.openapi import (
+    LANG,
+    TEXT,
+    Doc,
+    Param,
+    PathParam,
+    choice,
+    documented,
+    query,
+    segment,
+    with_example,
+)
 from webmap.core.page import respond
 from webmap.core.security import csp_nonce
 from webmap.core.store import get_store
@@ -66,6 +80,7 @@ from webmap.vr.scenes import (
     scene_list,
     start_view,
 )
+from webmap.vr.schemas import upload_body
 
 bp = Blueprint("vr", __name__, url_prefix="/vr")
 
@@ -79,6 +94,22 @@ def _errors(state: BlueprintSetupState) -> None:
 TILE_NAME = re.compile(r"^(base|thumb)\.jpg$|^\d{1,2}/\d{1,4}_\d{1,4}\.jpg$")
 BACK_ZOOM = 15
 VIEWER_QUERY = ("parcel", "back")  # what the viewer reads, kept by its language links
+NUMBER = {"type": "number"}
+BACK = query("back", "The map view to go back to (a map URL's query).")
+NO_SCENE = r.problem(404, "No such scene or parcel.")
+
+
+def _scene(facts: Any) -> PathParam:
+    return segment("scene_id", "The scene's id.", choice(facts.scenes))
+
+
+def _parcel_param(facts: Any, description: str, required: bool = False) -> Param:
+    example = with_example(dict(TEXT), facts.parcel)
+    return query("parcel", description, example, required=required)
+
+
+def _scene_params(facts: Any) -> tuple[PathParam | Param, ...]:
+    return _scene(facts), _parcel_param(facts, "A parcel to outline and face.")
 
 
 def _csp(nonce: str) -> str:
@@ -121,6 +152,7 @@ def _back_url(scene, parcel_id: str | None, lang: str) -> str:
 
 
 @bp.get("/")
+@documented(Doc("getScenePage", "The list of 360° scenes.", "VR360", r.page(), (LANG,)))
 def index() -> Response:
     """The gallery: a card per scene and a map of the cameras (base-map tiles)."""
     lang = current_language()
@@ -136,12 +168,22 @@ def index() -> Response:
 
 
 @bp.get("/scenes.json")
+@documented(Doc("getScenes", "Every scene.", "VR360", r.json_ok("SceneList"), (LANG,)))
 def scenes_json() -> Response:
     """Every scene, for the map's camera markers and other clients."""
     return jsonify({"scenes": scene_list(current_language())})
 
 
 @bp.get("/<scene_id>.json")
+@documented(
+    Doc(
+        "getScene",
+        "One scene for the viewer.",
+        "VR360",
+        r.merged(r.json_ok("Scene"), NO_SCENE, r.STORE_DOWN),
+        lambda facts: (*_scene_params(facts), LANG),
+    )
+)
 def scene_json(scene_id: str) -> Response:
     """One scene for the viewer; ``?parcel=<id>`` adds its outline."""
     scene = manifest().get(scene_id)
@@ -150,6 +192,15 @@ def scene_json(scene_id: str) -> Response:
 
 
 @bp.get("/<scene_id>")
+@documented(
+    Doc(
+        "getViewer",
+        "The 360° viewer.",
+        "VR360",
+        r.merged(r.page(), r.page("No such scene or parcel.", 404), r.STORE_DOWN),
+        lambda facts: (*_scene_params(facts), BACK, LANG),
+    )
+)
 def viewer(scene_id: str) -> Response:
     """The 360° viewer, starting at ``scene_id``."""
     lang = current_language()
@@ -194,6 +245,27 @@ def _previews(scene: Scene, yaw: float, pitch: float) -> dict[str, dict[str, obj
 
 
 @bp.get("/<scene_id>/preview.webp")
+@documented(
+    Doc(
+        "getScenePreview",
+        "The view the viewer opens on, as a small still (its page paints it "
+        "first); yaw and pitch are rounded to 5°.",
+        "VR360",
+        r.merged(
+            r.file("image/webp"),
+            r.NOT_MODIFIED,
+            r.problem(400, "A bad shape, yaw or pitch."),
+            NO_SCENE,
+        ),
+        lambda facts: (
+            _scene(facts),
+            query("shape", "wide (2:1) or tall (2:3).", choice(("wide", "tall"))),
+            query("yaw", "True bearing of the view's centre, degrees.", NUMBER),
+            query("pitch", "Elevation of the view's centre, degrees.", NUMBER),
+            query("v", "A version token: the page's URL changes with the image."),
+        ),
+    )
+)
 def preview(scene_id: str) -> Response:
     """The viewer's opening view as a small image, painted before the viewer."""
     scene = manifest().get(scene_id)
@@ -223,6 +295,24 @@ def _minimap() -> dict | None:
 
 
 @bp.get("/nearest")
+@documented(
+    Doc(
+        "getNearestScene",
+        "Redirect to the scene nearest a parcel.",
+        "VR360",
+        r.merged(
+            r.empty(302, "To the viewer."),
+            r.problem(400, "parcel is missing."),
+            NO_SCENE,
+            r.STORE_DOWN,
+        ),
+        lambda facts: (
+            _parcel_param(facts, "The parcel.", required=True),
+            BACK,
+            LANG,
+        ),
+    )
+)
 def nearest() -> Response:
     """Redirect to the scene nearest ``?parcel=<id>``, turned to face it."""
     parcel_id = (request.args.get("parcel") or "").strip()
@@ -235,6 +325,16 @@ def nearest() -> Response:
 
 
 @bp.get("/media/minimap.png")
+@documented(
+    Doc(
+        "getMinimap",
+        "The region mini-map.",
+        "VR360",
+        r.merged(
+            r.file("image/png"), r.NOT_MODIFIED, r.problem(404, "No mini-map yet.")
+        ),
+    )
+)
 def minimap() -> Response:
     """The region mini-map."""
     path = Path(current_app.config["PANORAMA_DIR"]) / "minimap.png"
@@ -244,6 +344,19 @@ def minimap() -> Response:
 
 
 @bp.get("/media/<scene_id>/<path:name>")
+@documented(
+    Doc(
+        "getSceneMedia",
+        "A scene's base.jpg, thumb.jpg or tile <level>/<col>_<row>.jpg "
+        "(the slash may be sent as %2F).",
+        "VR360",
+        r.merged(r.file("image/jpeg"), r.NOT_MODIFIED, NO_SCENE),
+        lambda facts: (
+            _scene(facts),
+            segment("name", "The file.", {"type": "string", "example": "base.jpg"}),
+        ),
+    )
+)
 def media(scene_id: str, name: str) -> Response:
     """A tile, the base image or the thumbnail of a scene."""
     scene = manifest().get(scene_id)
@@ -277,6 +390,24 @@ def _require_admin() -> None:
 
 
 @bp.post("/scenes")
+@documented(
+    Doc(
+        "addScene",
+        "Add an equirectangular photo as a scene.",
+        "VR360",
+        r.merged(
+            r.json_ok("SceneAdded", status=201),
+            r.problem(400, "Not a 2:1 image, a bad field or no position."),
+            r.problem(401, "No or a wrong admin token."),
+            r.problem(403, "Uploads are off (PARKMAP_ADMIN_TOKEN unset)."),
+            r.problem(413, "The photo is larger than PARKMAP_PANORAMA_MAX_BYTES."),
+            r.problem(422, "The scene breaks the manifest rules."),
+            r.problem(429, "Too many uploads (Retry-After)."),
+        ),
+        request_body=upload_body(),
+        security=r.ADMIN_TOKEN,
+    )
+)
 @csrf.exempt  # Bearer token, no cookie: nothing for a cross-site form to ride on
 def upload() -> tuple[Response, int, dict[str, str]]:
     """Add a real equirectangular photo (multipart field ``image``).
