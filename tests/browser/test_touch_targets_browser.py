@@ -165,6 +165,9 @@ def test_a_cluster_names_its_places_and_opens_by_keyboard(
         ("/vr/?lang=en", ".vr-g-header a", 44),
         ("/vr/?lang=en", ".leaflet-bar a, .leaflet-control-attribution a", 44),
         ("/examples/portal", ".controls button", 44),
+        ("/parcels/nomura-001?lang=en", ".leaflet-control-attribution a", 44),
+        ("/parcels/nomura-001?lang=en", ".leaflet-bar a, .iv-cam", 44),
+        ("/parks/nomura?lang=en", ".leaflet-bar a, .iv-cam", 44),
     ],
 )
 def test_phone_controls_are_touch_sized(
