@@ -123,6 +123,19 @@ ALL_CAMERAS_IN_VIEW = """() => {
 }"""
 
 
+# True once the popup's link has kept its place for 5 polls (250 ms): a click while
+# Leaflet still pans the popup into view can land on the map under it (seen under
+# load).
+POPUP_AT_REST = """() => {
+  const link = document.querySelector('.leaflet-popup a.iv-card-link');
+  if (!link) return false;
+  const box = link.getBoundingClientRect(), at = box.left + ',' + box.top;
+  window.__popupStill = window.__popupAt === at ? (window.__popupStill || 0) + 1 : 0;
+  window.__popupAt = at;
+  return window.__popupStill >= 5;
+}"""
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_parcel_click_leads_to_its_page(site, guarded_page, viewport) -> None:
     page = guarded_page
@@ -132,6 +145,7 @@ def test_a_parcel_click_leads_to_its_page(site, guarded_page, viewport) -> None:
     card = page.locator(".leaflet-popup .iv-card")
     card.wait_for(state="visible")
     assert card.locator("strong").inner_text() == f"Parcel {parcel_id}"
+    page.wait_for_function(POPUP_AT_REST, polling=50)  # the map pans it into view
     card.locator("a.iv-card-link").click()
     page.wait_for_url(f"**/parcels/{parcel_id}?lang=en")
     assert page.locator("h1").inner_text().startswith(f"Parcel {parcel_id}")
