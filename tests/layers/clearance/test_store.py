@@ -102,6 +102,19 @@ def test_a_stale_edit_is_refused_and_changes_nothing(store: Store):
     assert tables(store) == before
 
 
+def test_a_base_version_newer_than_the_stored_one_is_stale_too(store: Store):
+    # An edit based on a version the store never had is as stale as an older one:
+    # only the exact stored version may be edited (issue 18: `!=` mutated to `>`).
+    row = first_at(store, "surveyed")
+    store.clearance.update(row.parcel_id, 0, {"note": "first"}, user="a")
+    before = tables(store)
+    with pytest.raises(model.StaleEdit) as caught:
+        store.clearance.update(row.parcel_id, 2, {"note": "from the future"}, user="b")
+    assert caught.value.current.note == "first"
+    assert caught.value.current.version == 1
+    assert tables(store) == before
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -65,6 +65,18 @@ def test_stale_version_is_409_with_current_values_and_changes_nothing(planner):
     assert len(planner.store().clearance.history(parcel_id="a-1")) == 1
 
 
+def test_a_version_newer_than_the_stored_one_is_409_and_changes_nothing(planner):
+    # Issue 18: a stale check of `>` instead of `!=` would take this edit.
+    resp = planner.patch("a-1", {"version": 5, "changes": {"note": "from the future"}})
+    assert resp.status_code == 409
+    current = resp.get_json()["current"]
+    assert current["version"] == 0
+    row = planner.store().clearance.record("a-1")
+    assert row.version == 0
+    assert row.note != "from the future"
+    assert planner.store().clearance.history(parcel_id="a-1") == []
+
+
 @pytest.mark.parametrize(
     ("parcel", "changes", "field"),
     [
