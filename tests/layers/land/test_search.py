@@ -13,8 +13,6 @@ from werkzeug.datastructures import MultiDict
 
 from layers.errors import InvalidQuery
 from layers.land.query import (
-    DEFAULT_LIMIT,
-    READY_STAGES,
     LandQuery,
     LandResult,
     LandVocabulary,
@@ -44,7 +42,7 @@ VOCAB = LandVocabulary(
 def test_defaults() -> None:
     query = parse_land_query({}, VOCAB)
     assert query == LandQuery()
-    assert query.status == ("available",) and query.limit == DEFAULT_LIMIT
+    assert query.status == ("available",) and query.limit == 50
     assert (query.sort, query.order, query.sort_fields) == (
         "area",
         "desc",
@@ -211,6 +209,12 @@ def everything(store):
     return [f.properties for f in parcels], zones
 
 
+# The rules the reference checks against, written out here rather than imported from
+# layers.land.query: a reference that shares the code's constant agrees with any change
+# to it (issue 18: "compensating" added to the ready stages failed no test).
+READY = ("cleared", "handed_over")
+
+
 def _within(props: dict, fields: tuple[str, ...]) -> float | None:
     values = [props.get(f) for f in fields]
     return None if any(v is None for v in values) else min(values)
@@ -242,7 +246,7 @@ def matches(q: LandQuery, p: dict, zones: dict) -> bool:  # noqa: PLR0911 - a ch
             return False
     if q.ready and not (
         p["status"] == "available"
-        and (p["clr_stage"] is None or p["clr_stage"] in READY_STAGES)
+        and (p["clr_stage"] is None or p["clr_stage"] in READY)
     ):
         return False
     return _between(p["block_ha"], q.min_block_ha, None)
@@ -414,3 +418,37 @@ def test_a_missing_distance_makes_the_nearest_of_a_kind_missing(editable) -> Non
     every = dataclasses.replace(nearest, limit=500)
     ordered = [json.loads(t)["id"] for t in editable.land.search(every).features]
     assert ordered[-1] == first  # no value: last
+
+
+def test_ready_takes_cleared_handed_over_or_untracked_available_parcels(
+    editable,
+) -> None:
+    """Ready: available, and cleared, handed over or not tracked; no other stage.
+
+    The sample data has no available parcel at a stage short of cleared, so three are
+    put there (and one left untracked): a stage added to the ready ones shows here.
+    """
+    vocab = land_vocabulary(editable)
+    every = ",".join(vocab.statuses)
+    available = parse_land_query({"limit": "500"}, vocab)
+    ids = sorted(json.loads(t)["id"] for t in editable.land.search(available).features)
+    assert len(ids) >= 5
+    stages = ["compensating", "surveyed", "not_started", None, "cleared"]
+    for parcel, stage in zip(ids, stages, strict=False):
+        value = "NULL" if stage is None else f"'{stage}'"
+        run_sql(
+            editable,
+            f"UPDATE {{s}}parcels SET clr_stage = {value} WHERE parcel_id = '{parcel}'",
+        )
+    parcels = editable.query("parcels", limit=MAX_LIMIT).features
+    expected = {
+        p.id
+        for p in parcels
+        if p.properties["status"] == "available"
+        and p.properties["clr_stage"] in (None, "cleared", "handed_over")
+    }
+    query = parse_land_query({"status": every, "ready": "1", "limit": "500"}, vocab)
+    got = {json.loads(t)["id"] for t in editable.land.search(query).features}
+    assert got == expected
+    assert ids[3] in got and ids[4] in got
+    assert not {ids[0], ids[1], ids[2]} & got
