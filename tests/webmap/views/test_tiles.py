@@ -280,16 +280,39 @@ def test_head_request(client) -> None:
     assert resp.status_code == 200 and resp.headers["ETag"]
 
 
-def test_concurrent_requests_over_http(live_server: str) -> None:
+def test_concurrent_requests_over_http(live_server: str, shared: str) -> None:
+    """Four threads over HTTP get the bytes one thread gets, tile for tile.
+
+    The reference comes from another app over the same store (its own, cold tile
+    cache), one request at a time; the served app's cache starts cold too, so the
+    threads render as well as read the cache (issue 18: statuses alone would pass
+    tiles mixed up between threads).
+    """
     tiles = list(tiles_for_bbox(PARCELS_BBOX, 16))
 
-    def fetch(tile: Tile) -> int:
+    def fetch(tile: Tile) -> tuple[int, bytes]:
         with urllib.request.urlopen(live_server + url("parcels", tile)) as resp:
             # read it all: closing on unread bytes resets the connection, and the
             # server then never closes the response (live_server waits 5 s for it)
-            resp.read()
-            return resp.status
+            return resp.status, resp.read()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        statuses = list(pool.map(fetch, tiles * 3))
+        answers = list(pool.map(fetch, tiles * 3))
+    reference = tile_app(shared)
+    try:
+        client = reference.test_client()
+        alone = {}
+        for tile in tiles:
+            resp = client.get(url("parcels", tile))
+            alone[tile] = (resp.status_code, resp.data)
+    finally:
+        close_store(reference)
+    statuses = [status for status, _ in answers]
     assert set(statuses) <= {200, 204} and 200 in statuses
+    mismatched = [
+        tile for tile, answer in zip(tiles * 3, answers, strict=True)
+        if answer != alone[tile]
+    ]  # fmt: skip
+    assert not mismatched, (
+        f"{len(mismatched)} of {len(answers)} differ: {mismatched[:3]}"
+    )
