@@ -256,12 +256,29 @@ def test_the_list_pages(client, app, monkeypatch: pytest.MonkeyPatch):
     assert admin.get("/admin/enquiries?page=abc").status_code == 200
 
 
-@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "0"])
-def test_a_page_number_int_refuses_is_page_one(app, page):
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "0", "-1", ""])
+def test_a_page_number_int_refuses_is_page_one(
+    client, app, page, monkeypatch: pytest.MonkeyPatch
+):
     # "²".isdigit() is true and int("²") raises, as does int() of 5,000 digits:
-    # both used to answer 500
-    resp = admin_client(app).get(f"/admin/enquiries?page={page}")
+    # both used to answer 500. The answer is page one itself (issue 18: a 200 alone
+    # would pass any page), the same enquiries as an explicit ?page=1.
+    from webmap.views import enquiries as views  # noqa: PLC0415
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    token = form_token(client, PARCEL)
+    for i in range(3):
+        post(client, {**GOOD, "name": f"sender {i}"}, token)
+    admin = admin_client(app)
+    first = admin.get("/admin/enquiries?page=1&lang=en").get_data(as_text=True)
+    resp = admin.get(f"/admin/enquiries?page={page}&lang=en")
     assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    ids = re.findall(r'<tr data-enquiry="(\d+)">', text)
+    assert ids == re.findall(r'<tr data-enquiry="(\d+)">', first)
+    assert len(ids) == 2
+    assert "sender 2" in text and "sender 0" not in text
+    assert "Page 1 of 2" in text
 
 
 def test_planners_get_403(app):
