@@ -15,6 +15,7 @@ from tests.support.apps import close_store, isolated
 from tests.support.data_dirs import make_dataset
 from tests.support.servers import serve
 from tests.support.stores import KINDS, fresh_database, quiet
+from tests.support.system_deps import missing
 from webmap import create_app
 
 # Property tests check behaviour, not speed: no per-example deadline, so a loaded CI
@@ -200,10 +201,13 @@ def shared_client(shared_tiny: tuple[Path, str]):
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PgCluster]:
-    """A PostgreSQL cluster with PostGIS on 127.0.0.1; skips when not installed."""
+    """A PostgreSQL cluster with PostGIS on 127.0.0.1.
+
+    Skips when not installed; fails instead under CI or as root (``system_deps``).
+    """
     bindir = find_bindir()
     if bindir is None:
-        pytest.skip(INSTALL_HINT)
+        missing("PostgreSQL with PostGIS", INSTALL_HINT)
     cluster = PgCluster.start(bindir)
     cluster.create_database("postgis_template")
     yield cluster

@@ -20,6 +20,7 @@ CROSS_CUTTING = {
     "test_architecture_doc.py",  # docs/architecture.md against every package
     "test_bad_corpus.py",  # tests/data/bad/ through every entry point
     "test_layout_of_tests.py",  # this file
+    "test_missing_dependencies.py",  # skip or fail without PostgreSQL, Chromium, GDAL
 }
 PLUMBING = {"__init__.py", "conftest.py"}
 

@@ -18,6 +18,7 @@ from tests.support.apps import isolated
 from tests.support.browser import ARTIFACTS, Guard, _route, sample_map_app
 from tests.support.extra_layers import build_extra_store
 from tests.support.servers import serve
+from tests.support.system_deps import missing
 from webmap import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,9 +38,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def chromium():
     """One headless Chromium per test process (never a downloaded browser)."""
     if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian's chromium is not installed (scripts/install_system_deps.sh)"
-        )
+        missing("Debian's chromium", f"apt-get install chromium (for {CHROMIUM})")
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as playwright:

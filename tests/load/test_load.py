@@ -8,7 +8,6 @@ sample store, after starting the server and fetching every URL once. The long fo
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,6 +18,7 @@ from layers.imagery.rasters import RasterRegistry
 from scripts.load import MIX, main, split
 from scripts.load_figures import parse_wrk
 from tests.support.rasters import marked_image
+from tests.support.system_deps import missing
 
 
 @pytest.fixture
@@ -34,12 +34,9 @@ def rasters(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def wrk() -> None:
-    """Skip without wrk, unless root: then make test should have installed it."""
-    if shutil.which("wrk") is not None:
-        return
-    if os.geteuid() == 0:
-        pytest.fail("wrk is missing: as root, make test installs it (make system-deps)")
-    pytest.skip("wrk is not installed and not root: apt-get install wrk")
+    """Skip without wrk; fail instead under CI or as root (``system_deps``)."""
+    if shutil.which("wrk") is None:
+        missing("wrk", "apt-get install wrk")
 
 
 def test_connections_are_split_by_weight_one_at_least() -> None:

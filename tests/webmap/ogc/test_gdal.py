@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 from flask import request
 
+from tests.support.system_deps import missing
 from webmap.core.store import get_store
 
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")
-pytestmark = pytest.mark.skipif(
-    OGRINFO is None or OGR2OGR is None,
-    reason="GDAL's ogrinfo/ogr2ogr not installed (make test installs gdal-bin)",
-)
+
+
+@pytest.fixture(autouse=True)
+def _gdal_tools() -> None:
+    """Skip without ogrinfo/ogr2ogr; fail instead under CI or as root."""
+    if OGRINFO is None or OGR2OGR is None:
+        missing("GDAL's ogrinfo/ogr2ogr", "apt-get install gdal-bin")
 
 
 def run(*args: str) -> str:
