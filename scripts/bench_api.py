@@ -183,13 +183,17 @@ def pick_requests(store_path: Path, n: int = 64) -> tuple[list[tuple], list[str]
     size = 0.006
     boxes: list[tuple] = []
     ids: list[str] = []
-    while len(boxes) < n:
+    for _ in range(200 * n):
+        if len(boxes) == n:
+            break
         x, y = rng.uniform(minx, maxx - size), rng.uniform(miny, maxy - size)
         box = (round(x, 6), round(y, 6), round(x + size, 6), round(y + size, 6))
         page = store.query_geojson("parcels", box, limit=100)
         if 100 <= page.number_matched <= 400:
             boxes.append(box)
             ids.extend(json.loads(t)["id"] for t in page.features[::25])
+    if len(boxes) < n:
+        raise BenchFailed(f"only {len(boxes)} of {n} boxes match 100–400 parcels")
     return boxes, ids
 
 

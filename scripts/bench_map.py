@@ -195,7 +195,7 @@ def main() -> None:
         )
     print(
         f"\nfirst: a first visitor (a fresh app, nothing cached; median of {RUNS}, "
-        "best–worst); warm: the server has rendered the page and tiles before "
+        "fastest–slowest); warm: the server has rendered the page and tiles before "
         f"(median of {RUNS}); every run in a fresh browser context"
     )
     print(

@@ -244,7 +244,7 @@ def main() -> None:
     if served:
         print(
             "\nrequests/s, wrk -t2 -c16, gunicorn -w 2 (sync workers), "
-            "median of the runs (best–worst)"
+            "median of the runs (lowest–highest)"
         )
         for label, f in served.items():
             name = f"cached {label} ({f['kib']:.0f} KiB)"

@@ -153,7 +153,7 @@ class Spread:
     n: int
 
     def __format__(self, spec: str) -> str:
-        """``median (best–worst)`` with ``spec`` applied to each."""
+        """``median (lowest–highest)`` with ``spec`` applied to each."""
         spec = spec or ".1f"
         if self.n == 1:
             return format(self.median, spec)
