@@ -5,7 +5,9 @@ at ≥ 3,000 tiles/s under ``wrk`` with 16 connections against gunicorn with 2 w
 A plain Flask route answering fixed bytes, served the same way, is the ceiling and is
 measured in the same run.
 
-Run: ``python scripts/bench_tiles.py [--parcels N] [--store PATH] [--seconds S]``.
+Run: ``python scripts/bench_tiles.py [--parcels N] [--store PATH] [--seconds S]
+[--rounds R]``; each throughput figure is the median of R wrk runs (lowest–highest
+beside it), every URL is checked first, and any wrk error exits 1.
 ``--store`` reuses a store built before (skips generating and building).
 """
 
