@@ -39,6 +39,7 @@ from layers.build import build
 from layers.store.gpkg import GpkgStore
 from scripts.benchkit import (
     Spread,
+    check_status,
     check_url,
     exit_on_failure,
     requests_per_second,
@@ -50,6 +51,7 @@ from webmap import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ZOOM = 14
+MVT = "application/vnd.mapbox-vector-tile"
 
 
 def baseline_app() -> Flask:
@@ -147,8 +149,8 @@ def wsgi_costs(store_path: Path, tile: Tile) -> dict[str, float]:
     path = f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt"
     plain = baseline_app()
     client = app.test_client()
-    size = len(client.get(path).data)
-    client.get(path)  # now cached
+    size = len(check_status(client.get(path), path, MVT))
+    check_status(client.get(path), path, MVT)  # now cached
     environs = {
         "tile": (app, EnvironBuilder(path=path).get_environ()),
         "plain": (plain, EnvironBuilder(path=f"/fixed/{size}").get_environ()),
@@ -211,9 +213,6 @@ def wrk(url: str, seconds: int, *headers: str) -> float:
 def wrk_rounds(url: str, seconds: int, rounds: int, *headers: str) -> Spread:
     """``rounds`` wrk runs of ``url``: their median, best and worst."""
     return spread([wrk(url, seconds, *headers) for _ in range(rounds)])
-
-
-MVT = "application/vnd.mapbox-vector-tile"
 
 
 def etag_of(url: str) -> str:
