@@ -12,7 +12,9 @@ synthetic 100,000-parcel store (``scripts/synthetic.py``).
 
 Targets (issue 4): ``items?bbox`` with 100 features ≥ 1,000 req/s and p99 ≤ 50 ms;
 one item ≥ 2,000 req/s. The three servers run side by side and the loads are
-interleaved over a few rounds, each keeping its best (see ``measure``).
+interleaved over a few rounds; each figure is the median round, with the best and
+worst req/s beside it (see ``measure``). Every URL is checked before it is timed,
+and any socket error, timeout or non-2xx/3xx answer fails the run (exit 1).
 Run: ``python scripts/bench_api.py [--parcels N] [--rounds R] [--duration S]``.
 """
 
@@ -43,6 +45,15 @@ from flask import Flask, Response  # noqa: E402
 
 from layers.build import build  # noqa: E402
 from layers.store.gpkg import GpkgStore  # noqa: E402
+from scripts.benchkit import (  # noqa: E402
+    BenchFailed,
+    Spread,
+    check_url,
+    exit_on_failure,
+    requests_per_second,
+    run_wrk,
+    spread,
+)
 from scripts.pygeoapi_setup import ensure_pygeoapi, pygeoapi_config  # noqa: E402
 from scripts.synthetic import make_synthetic  # noqa: E402
 
@@ -78,12 +89,12 @@ def ceiling_app() -> Flask:
 
 @dataclass
 class Result:
-    """What wrk measured."""
+    """What wrk measured (one run), or the median of the rounds (``rps`` spread)."""
 
     rps: float
     p50_ms: float
     p99_ms: float
-    errors: int
+    spread: Spread | None = None
 
 
 def free_port() -> int:
@@ -129,27 +140,23 @@ def server(
 
 
 def wrk(base: str, paths: list[str], duration: int) -> Result:
-    """Load ``base`` cycling through ``paths``; parse throughput and latency."""
+    """Load ``base`` cycling through ``paths``; parse throughput and latency.
+
+    Raises:
+        BenchFailed: on any socket error, timeout or non-2xx/3xx answer.
+    """
     paths_file = BENCH / "wrk-paths.txt"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
     script = BENCH / "wrk-paths.lua"
     script.write_text(LUA, encoding="utf-8")
-    out = subprocess.run(
+    out = run_wrk(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency",
          "-s", str(script), base],
+        f"{base}{paths[0]} and {len(paths) - 1} more",
         env={**os.environ, "WRK_PATHS": str(paths_file)},
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_errors = re.search(r"Socket errors:.*", out)
-    if socket_errors:
-        logger.info("wrk %s", socket_errors[0])
+    )  # fmt: skip
     return Result(
-        rps,
-        _percentile(out, "50"),
-        _percentile(out, "99"),
-        int(errors[1]) if errors else 0,
+        requests_per_second(out), _percentile(out, "50"), _percentile(out, "99")
     )
 
 
@@ -176,13 +183,17 @@ def pick_requests(store_path: Path, n: int = 64) -> tuple[list[tuple], list[str]
     size = 0.006
     boxes: list[tuple] = []
     ids: list[str] = []
-    while len(boxes) < n:
+    for _ in range(200 * n):
+        if len(boxes) == n:
+            break
         x, y = rng.uniform(minx, maxx - size), rng.uniform(miny, maxy - size)
         box = (round(x, 6), round(y, 6), round(x + size, 6), round(y + size, 6))
         page = store.query_geojson("parcels", box, limit=100)
         if 100 <= page.number_matched <= 400:
             boxes.append(box)
             ids.extend(json.loads(t)["id"] for t in page.features[::25])
+    if len(boxes) < n:
+        raise BenchFailed(f"only {len(boxes)} of {n} boxes match 100–400 parcels")
     return boxes, ids
 
 
@@ -199,12 +210,30 @@ def gunicorn(bin_dir: Path, port: int, app: str) -> list[str]:
     ]  # fmt: skip
 
 
-def check_page(base: str, path: str) -> None:
-    """Refuse to measure a server whose bbox answer is not 100 features."""
-    doc = json.loads(get(base + path))
-    returned = len(doc.get("features", []))
-    if returned != 100:
-        raise RuntimeError(f"{base}{path} returned {returned} features, not 100")
+JSON = ("application/geo+json", "application/json")
+
+
+def check_loads(base: str, loads: dict[str, list[str]]) -> None:
+    """Refuse to measure a server unless every URL it will be timed on answers well.
+
+    Every URL: 200, a JSON content type, a body; a bbox page holds 100 features,
+    an item is a Feature.
+
+    Raises:
+        BenchFailed: naming the first URL that does not.
+    """
+    for kind, paths in loads.items():
+        for path in paths:
+            body = check_url(base + path, JSON)
+            try:
+                doc = json.loads(body)
+            except ValueError:
+                raise BenchFailed(f"{base}{path}: not JSON") from None
+            if kind == "items" and len(doc.get("features", [])) != 100:
+                returned = len(doc.get("features", []))
+                raise BenchFailed(f"{base}{path}: {returned} features, not 100")
+            if kind == "item" and doc.get("type") != "Feature":
+                raise BenchFailed(f"{base}{path}: not a Feature")
 
 
 @dataclass
@@ -228,8 +257,9 @@ def start_parkmap(store: Path, boxes, ids) -> Iterator[Target]:
     cmd = gunicorn(VENV_BIN, port, "webmap:create_app()")
     env = {"PARKMAP_STORE": str(store)}
     with server(cmd, env, base + "/api/collections", BENCH / "parkmap.log"):
-        check_page(base, items[0])
-        yield Target("parkmap", base, {"items": items, "item": one})
+        loads = {"items": items, "item": one}
+        check_loads(base, loads)
+        yield Target("parkmap", base, loads)
 
 
 @contextmanager
@@ -249,8 +279,9 @@ def start_pygeoapi(store: Path, boxes, ids) -> Iterator[Target]:
     one = [f"/collections/parcels/items/{i}?f=json" for i in ids]
     cmd = gunicorn(bin_dir, port, "pygeoapi.flask_app:APP")
     with server(cmd, env, base + "/collections?f=json", BENCH / "pygeoapi.log"):
-        check_page(base, items[0])
-        yield Target(PYGEOAPI, base, {"items": items, "item": one})
+        loads = {"items": items, "item": one}
+        check_loads(base, loads)
+        yield Target(PYGEOAPI, base, loads)
 
 
 @contextmanager
@@ -260,18 +291,20 @@ def start_ceiling() -> Iterator[Target]:
     base = f"http://127.0.0.1:{port}"
     cmd = gunicorn(VENV_BIN, port, "scripts.bench_api:ceiling_app()")
     with server(cmd, {}, base + "/fixed", BENCH / "ceiling.log"):
+        check_url(base + "/fixed", "application/octet-stream")
         yield Target(CEILING, base, {"fixed": ["/fixed"]})
 
 
 def measure(
     targets: list[Target], rounds: int, duration: int
 ) -> dict[tuple[str, str], Result]:
-    """Each load, in turn, ``rounds`` times; keep each one's best round.
+    """Each load, in turn, ``rounds`` times; the median round of each.
 
-    Interleaving and keeping the best round make the comparison fair on a machine
-    that other work disturbs now and then: every server gets the quiet moments.
+    Interleaving spreads a disturbance of the machine over every server alike; the
+    median round (by req/s) is reported, its p50 and p99 with it, and the best and
+    worst req/s beside it. Any wrk error fails the run (``BenchFailed``).
     """
-    best: dict[tuple[str, str], Result] = {}
+    runs: dict[tuple[str, str], list[Result]] = {}
     for i in range(rounds):
         for target in targets:
             for kind, paths in target.loads.items():
@@ -279,18 +312,24 @@ def measure(
                 logger.info(
                     "round %d %s %s: %.0f req/s", i + 1, target.name, kind, result.rps
                 )
-                key = (target.name, kind)
-                if key not in best or result.rps > best[key].rps:
-                    best[key] = result
-    return best
+                runs.setdefault((target.name, kind), []).append(result)
+    out: dict[tuple[str, str], Result] = {}
+    for key, results in runs.items():
+        ordered = sorted(results, key=lambda r: r.rps)
+        middle = ordered[len(ordered) // 2]
+        rps = spread([r.rps for r in results])
+        out[key] = Result(rps.median, middle.p50_ms, middle.p99_ms, rps)
+    return out
 
 
 def row(name: str, r: Result | None) -> str:
     """One line of the table."""
     if r is None:
         return f"  {name:<34}{'—':>10}{'—':>10}{'—':>10}"
-    errors = f"  ({r.errors} errors)" if r.errors else ""
-    return f"  {name:<34}{r.rps:>10,.0f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{errors}"
+    extremes = ""
+    if r.spread is not None and r.spread.n > 1:
+        extremes = f"  (best {r.spread.best:,.0f}, worst {r.spread.worst:,.0f})"
+    return f"  {name:<34}{r.rps:>10,.0f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{extremes}"
 
 
 def print_table(results: dict[tuple[str, str], Result], rounds: int) -> None:
@@ -310,12 +349,17 @@ def print_table(results: dict[tuple[str, str], Result], rounds: int) -> None:
     print("targets: items?bbox ≥ 1,000 req/s with p99 ≤ 50 ms; one item ≥ 2,000 req/s")
     print(
         f"gunicorn {WORKERS} sync workers each; wrk {CONNECTIONS} connections; "
-        f"best of {rounds} interleaved rounds"
+        f"median of {rounds} interleaved rounds (p50/p99 of that round); "
+        "no errors (any fails the run)"
     )
 
 
+@exit_on_failure
 def main() -> None:
-    """Build (or reuse) the store, measure the three servers, print the table."""
+    """Build (or reuse) the store, measure the three servers, print the table.
+
+    Exits with status 1 on any bad answer, socket error or timeout.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=100_000)
@@ -335,6 +379,8 @@ def main() -> None:
         if not args.skip_pygeoapi:
             try:
                 targets.append(stack.enter_context(start_pygeoapi(store, boxes, ids)))
+            except BenchFailed:
+                raise  # it runs but answers badly: a failure, not a skip
             except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
                 print(f"pygeoapi skipped: {exc}")
         targets.append(stack.enter_context(start_ceiling()))

@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.tiles import tile_for_lonlat
+from scripts.benchkit import check_status, exit_on_failure
 from scripts.load import sample_store
 from webmap import create_app
 from webmap.core import assets
@@ -78,9 +79,17 @@ def urls(app) -> dict[str, str]:
 
 
 def measure_one(client, url: str, repeat: int, requests: int) -> dict[str, float]:
-    """Sizes, compression times and request times of one URL."""
+    """Sizes, compression times and request times of one URL.
+
+    The URL must answer 200 with a body, first and every time it is timed.
+    """
+
+    def fetch(headers: dict[str, str]) -> None:
+        with client.get(url, headers=headers, buffered=True) as resp:
+            check_status(resp, url)
+
     with client.get(url, buffered=True) as resp:
-        plain = resp.get_data()
+        plain = check_status(resp, url)
         is_file = resp.mimetype in ("text/javascript", "text/css")
     level: Level = level_for(len(plain), cached=True) if is_file else DYNAMIC
     row: dict[str, float] = {"plain": len(plain)}
@@ -90,7 +99,7 @@ def measure_one(client, url: str, repeat: int, requests: int) -> dict[str, float
     for coding in ("identity", BR):
         headers = {"Accept-Encoding": coding}
         row[f"req_{coding}_ms"] = p50_ms(
-            lambda h=headers: client.get(url, headers=h, buffered=True).close(),
+            lambda h=headers: fetch(h),
             requests,
         )
     return row
@@ -143,6 +152,7 @@ def _print_pair(label: str, sources: list[Path], copies: list[Path]) -> None:
     print(f"{label:<34} {size:>10,} {len(minified):>10,} {br:>9,}")
 
 
+@exit_on_failure
 def main() -> None:
     """Build the sample store if needed, then print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])

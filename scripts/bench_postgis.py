@@ -15,8 +15,10 @@ One run, on this machine: a throw-away PostgreSQL 15 + PostGIS 3 cluster on
   (``scripts/tipg_setup.py``), made on first use.
 
 Latency is per request, as a client sees it: requests are sent one at a time, in
-rounds over the request lists, after one warm-up round (the database's caches are
-warm, the app's tile cache is off). Targets (issue 9): load ≤ 10 min, items?bbox p50
+rounds over the request lists, after one warm-up round that also checks every URL
+(200, its content type, a body; the database's caches are warm, the app's tile cache
+is off). An error answer, socket error or timeout fails the run (exit 1): no error
+is ever inside p50/p95. Targets (issue 9): load ≤ 10 min, items?bbox p50
 ≤ 30 ms, parcel MVT tile p50 ≤ 40 ms.
 
 Run: ``python scripts/bench_postgis.py [--parcels N] [--layout L] [--keep DIR]
@@ -60,6 +62,7 @@ from geo.tiles import suggested_minzoom  # noqa: E402
 from layers.build import build  # noqa: E402
 from layers.errors import LayerNotFound, StoreUnavailable  # noqa: E402
 from layers.store.postgis import PostgisStore  # noqa: E402
+from scripts.benchkit import BenchFailed, check_url, exit_on_failure  # noqa: E402
 from scripts.kept_cluster import SERVER_SETTINGS, cluster_for  # noqa: E402
 from scripts.pgcluster import free_port  # noqa: E402
 from scripts.synthetic import LAYOUTS, make_synthetic  # noqa: E402
@@ -164,6 +167,8 @@ def pick_boxes(conninfo: str, n: int) -> list[tuple[float, ...]]:
                 boxes.append(tuple(round(v, 6) for v in box))
             if len(boxes) == n:
                 break
+    if not boxes:
+        raise BenchFailed("no sampled box holds a page of 100 parcels: too few parcels")
     return boxes
 
 
@@ -208,31 +213,44 @@ def serve(cmd: list[str], env: dict[str, str], ready: str, log: Path) -> Iterato
 
 @dataclass
 class Latency:
-    """Per-request latency of one kind of request, in milliseconds."""
+    """Per-request latency of one kind of request, in milliseconds (no errors)."""
 
     p50: float
     p95: float
     n: int
-    errors: int
     sizes: list[int]
 
 
-def measure(base: str, paths: list[str], requests: int) -> Latency:
-    """One warm-up round over ``paths``, then ``requests`` timed ones, one at a time."""
+MVT = ("application/vnd.mapbox-vector-tile", "application/x-protobuf")
+JSON = ("application/geo+json", "application/json")
+
+
+def measure(
+    base: str, paths: list[str], requests: int, content_type: tuple[str, ...]
+) -> Latency:
+    """A checking warm-up round over ``paths``, then ``requests`` timed, one at a time.
+
+    Raises:
+        BenchFailed: a URL answered other than 200 with ``content_type`` and a body
+            (in the check), or other than 200 (timed), or the request failed.
+    """
     for path in paths:
-        get(base + path)
-    times, sizes, errors = [], [], 0
+        check_url(base + path, content_type)
+    times, sizes = [], []
     for i in range(requests):
         path = paths[i % len(paths)]
         started = time.perf_counter()
-        status, body = get(base + path)
+        try:
+            status, body = get(base + path)
+        except OSError as exc:  # refused, reset, timed out
+            raise BenchFailed(f"{base}{path}: {exc}") from None
         times.append((time.perf_counter() - started) * 1000)
-        if status not in (200, 204):
-            errors += 1
+        if status != 200 or not body:
+            raise BenchFailed(f"{base}{path}: status {status}, {len(body)} bytes")
         sizes.append(len(body))
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-    return Latency(statistics.median(times), p95, len(times), errors, sizes)
+    return Latency(statistics.median(times), p95, len(times), sizes)
 
 
 def tile_features(data: bytes, layer: str) -> int:
@@ -276,8 +294,10 @@ def run_parkmap(url: str, tiles: TileSet, boxes: list, requests: int) -> Served:
         page = json.loads(get(base + items[0])[1])
         if len(page.get("features", [])) != 100:
             raise RuntimeError(f"{items[0]} did not answer a page of 100")
-        latency = {"items": measure(base, items, requests)}
-        latency |= {f"z{z}": measure(base, ps, requests) for z, ps in paths.items()}
+        latency = {"items": measure(base, items, requests, JSON)}
+        latency |= {
+            f"z{z}": measure(base, ps, requests, MVT) for z, ps in paths.items()
+        }
         samples = {z: [get(base + p)[1] for p in ps[:8]] for z, ps in paths.items()}
     return Served(latency, samples)
 
@@ -306,7 +326,7 @@ def run_tipg(
         for z, zs in tiles.items()
     }
     with serve(cmd, env, base + "/collections", BENCH / "tipg.log"):
-        latency = {f"z{z}": measure(base, ps, requests) for z, ps in paths.items()}
+        latency = {f"z{z}": measure(base, ps, requests, MVT) for z, ps in paths.items()}
         samples = {z: [get(base + p)[1] for p in ps[:8]] for z, ps in paths.items()}
     return Served(latency, samples)
 
@@ -318,8 +338,7 @@ def fmt_latency(lat: Latency | None) -> str:
     """``p50 / p95 ms``."""
     if lat is None:
         return "—"
-    errors = f" ({lat.errors} errors)" if lat.errors else ""
-    return f"{lat.p50:.1f} / {lat.p95:.1f} ms{errors}"
+    return f"{lat.p50:.1f} / {lat.p95:.1f} ms"
 
 
 def compare_tiles(ours: list[bytes], theirs: list[bytes]) -> str:
@@ -394,7 +413,8 @@ def print_table(facts: dict, ours: Served, tipg: Served | None) -> None:
     print(
         f"PostGIS store, {os.cpu_count()} CPUs, gunicorn -w {WORKERS} sync "
         f"(tipg: uvicorn --workers {WORKERS}); {ours.latency['items'].n} requests "
-        "per kind, one at a time, after a warm-up round; tiles from the densest half"
+        "per kind, one at a time, after a checking warm-up round, no errors (any fails "
+        "the run); tiles from the densest half"
     )
     for name, value, target in rows:
         print(f"{name.ljust(width)}  {value:>24}  {target}")
@@ -404,8 +424,12 @@ def print_table(facts: dict, ours: Served, tipg: Served | None) -> None:
     print("server: " + ", ".join(f"{k}={v}" for k, v in SERVER_SETTINGS.items()))
 
 
+@exit_on_failure
 def main() -> None:
-    """Start (or reuse) the cluster, load, measure both servers, print the table."""
+    """Start (or reuse) the cluster, load, measure both servers, print the table.
+
+    Exits with status 1 on any error answer, socket error or timeout.
+    """
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=1_000_000)

@@ -41,12 +41,14 @@ from geo.raster import north_up
 from geo.tiles import ORIGIN_SHIFT, Tile, tile_size_3857, tiles_for_bbox
 from layers.imagery.rasters import RasterInfo, RasterRegistry
 from scripts.bench_tiles import gunicorn, wrk
+from scripts.benchkit import check_status, check_url, exit_on_failure, spread
 from webmap import create_app
 
 SIZE = 4096
 ZOOMS = (12, 14, 16)
 MAX_TILES = 60  # per zoom, spread over the image
 TARGET_RATIO = 1.2
+PNG = "image/png"
 
 
 def photo_like(size: int, seed: int = 7) -> np.ndarray:
@@ -134,6 +136,9 @@ def uncached(workdir: Path, info: RasterInfo, rounds: int) -> dict[int, dict]:
     with Reader(cog) as reader:
         for z in ZOOMS:
             tiles = tiles_at(info.bbox, z)
+            for t in tiles:  # every tile that will be timed answers a PNG first
+                path = f"/tiles/raster/bench/{z}/{t.x}/{t.y}.png"
+                check_status(client.get(path), path, PNG)
             rio, ours, sizes = [], [], []
             passes = max(rounds, math.ceil(30 / len(tiles)))  # ≥ 30 requests
             for i in range(passes * len(tiles)):
@@ -146,9 +151,10 @@ def uncached(workdir: Path, info: RasterInfo, rounds: int) -> dict[int, dict]:
                         img.render(img_format="PNG")
                         rio.append(time.perf_counter() - started)
                     else:
-                        body = client.get(f"/tiles/raster/bench/{z}/{t.x}/{t.y}.png")
+                        path = f"/tiles/raster/bench/{z}/{t.x}/{t.y}.png"
+                        resp = client.get(path)
                         ours.append(time.perf_counter() - started)
-                        sizes.append(len(body.data))
+                        sizes.append(len(check_status(resp, path, PNG)))
             out[z] = {
                 "tiles": len(tiles),
                 "n": len(ours),
@@ -161,11 +167,13 @@ def uncached(workdir: Path, info: RasterInfo, rounds: int) -> dict[int, dict]:
 
 def cached_throughput(
     workdir: Path, info: RasterInfo, seconds: int, repeats: int
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict]:
     """Requests per second for cached tiles and for the same bytes from a plain route.
 
     Both servers run side by side and the wrk runs alternate (tile, plain, tile,
-    ...), so a change of load on the machine hits both alike; medians are kept.
+    ...), so a change of load on the machine hits both alike; medians are kept,
+    with the best and worst run. Both URLs are checked before they are timed, and
+    any wrk error fails the run (``bench_tiles.wrk``).
     """
     env = {
         "PARKMAP_STORE": str(workdir / "parkmap.gpkg"),
@@ -178,7 +186,7 @@ def cached_throughput(
             tiles_for_bbox(info.bbox, 12), key=lambda t: coverage(t, info)
         ),
     }
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict] = {}
     baseline = "scripts.bench_tiles:baseline_app()"
     with (
         gunicorn("webmap:create_app()", env, "/healthz", "sync") as base,
@@ -188,18 +196,21 @@ def cached_throughput(
             path = f"{base}/tiles/raster/bench/{t.z}/{t.x}/{t.y}.png"
             for _ in range(20):  # every worker renders it once, then serves it cached
                 with urllib.request.urlopen(path) as resp:
-                    size = len(resp.read())
+                    resp.read()
+            size = len(check_url(path, PNG))
+            check_url(f"{plain}/fixed/{size}", "application/octet-stream")
             runs: dict[str, list[float]] = {"cached": [], "plain": []}
             for _ in range(repeats):
                 runs["cached"].append(wrk(path, seconds))
                 runs["plain"].append(wrk(f"{plain}/fixed/{size}", seconds))
-            out[label] = {k: statistics.median(v) for k, v in runs.items()}
+            out[label] = {k: spread(v) for k, v in runs.items()}
             out[label]["kib"] = size / 1024
     return out
 
 
+@exit_on_failure
 def main() -> None:
-    """Make the COG, measure, print the table."""
+    """Make the COG, measure, print the table; exit 1 on any error."""
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over the tiles")
@@ -231,12 +242,15 @@ def main() -> None:
             f"  {verdict}"
         )
     if served:
-        print("\nrequests/s, wrk -t2 -c16, gunicorn -w 2 (sync workers), medians")
+        print(
+            "\nrequests/s, wrk -t2 -c16, gunicorn -w 2 (sync workers), "
+            "median of the runs (lowest–highest)"
+        )
         for label, f in served.items():
             name = f"cached {label} ({f['kib']:.0f} KiB)"
-            print(f"{name:<36}{f['cached']:>8.0f}   target ≥ 3,000")
+            print(f"{name:<36}{format(f['cached'], '.0f'):>20}   target ≥ 3,000")
             name = "  plain Flask route, same bytes"
-            print(f"{name:<36}{f['plain']:>8.0f}   (ceiling)")
+            print(f"{name:<36}{format(f['plain'], '.0f'):>20}   (ceiling)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ at ≥ 3,000 tiles/s under ``wrk`` with 16 connections against gunicorn with 2 w
 A plain Flask route answering fixed bytes, served the same way, is the ceiling and is
 measured in the same run.
 
-Run: ``python scripts/bench_tiles.py [--parcels N] [--store PATH] [--seconds S]``.
+Run: ``python scripts/bench_tiles.py [--parcels N] [--store PATH] [--seconds S]
+[--rounds R]``; each throughput figure is the median of R wrk runs (lowest–highest
+beside it), every URL is checked first, and any wrk error exits 1.
 ``--store`` reuses a store built before (skips generating and building).
 """
 
@@ -16,7 +18,6 @@ import contextlib
 import logging
 import os
 import random
-import re
 import shutil
 import socket
 import statistics
@@ -36,11 +37,21 @@ from werkzeug.test import EnvironBuilder
 from geo.tiles import Tile, tiles_for_bbox
 from layers.build import build
 from layers.store.gpkg import GpkgStore
+from scripts.benchkit import (
+    Spread,
+    check_status,
+    check_url,
+    exit_on_failure,
+    requests_per_second,
+    run_wrk,
+    spread,
+)
 from scripts.synthetic import make_synthetic
 from webmap import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ZOOM = 14
+MVT = "application/vnd.mapbox-vector-tile"
 
 
 def baseline_app() -> Flask:
@@ -138,8 +149,8 @@ def wsgi_costs(store_path: Path, tile: Tile) -> dict[str, float]:
     path = f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt"
     plain = baseline_app()
     client = app.test_client()
-    size = len(client.get(path).data)
-    client.get(path)  # now cached
+    size = len(check_status(client.get(path), path, MVT))
+    check_status(client.get(path), path, MVT)  # now cached
     environs = {
         "tile": (app, EnvironBuilder(path=path).get_environ()),
         "plain": (plain, EnvironBuilder(path=f"/fixed/{size}").get_environ()),
@@ -188,50 +199,69 @@ def gunicorn(app: str, env: dict[str, str], probe: str, kind: str) -> Iterator[s
 
 
 def wrk(url: str, seconds: int, *headers: str) -> float:
-    """Requests per second that ``wrk`` (2 threads, 16 connections) reaches."""
+    """Requests per second that ``wrk`` (2 threads, 16 connections) reaches.
+
+    Raises:
+        BenchFailed: on any socket error, timeout or non-2xx/3xx answer.
+    """
     cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s"]
     for header in headers:
         cmd += ["-H", header]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        print(f"warning: {errors.group(1)} error answers from {url}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    return float(match.group(1)) if match else float("nan")
+    return requests_per_second(run_wrk([*cmd, url], url))
+
+
+def wrk_rounds(url: str, seconds: int, rounds: int, *headers: str) -> Spread:
+    """``rounds`` wrk runs of ``url``: their median, best and worst."""
+    return spread([wrk(url, seconds, *headers) for _ in range(rounds)])
+
+
+def etag_of(url: str) -> str:
+    """The ``ETag`` that ``url`` answers with."""
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        return resp.headers["ETag"]
 
 
 def throughput(
-    store_path: Path, tiles: tuple[Tile, Tile], seconds: int, kind: str
-) -> dict[str, float]:
-    """Cached tiles and the same bytes from a plain route, requests per second."""
+    store_path: Path, tiles: tuple[Tile, Tile], seconds: int, kind: str, rounds: int
+) -> dict:
+    """Cached tiles and the same bytes from a plain route, requests per second.
+
+    Every URL is checked (status, content type, body) before it is timed; each
+    figure is the median of ``rounds`` wrk runs, with the best and worst.
+    """
     env = {"PARKMAP_STORE": str(store_path)}
     paths = [f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt" for t in tiles]
-    out: dict[str, float] = {}
+    out: dict = {}
     sizes = []
     with gunicorn("webmap:create_app()", env, "/healthz", kind) as base:
         for path in paths:
             for _ in range(20):  # every worker renders it once, then serves it cached
-                with urllib.request.urlopen(base + path) as resp:
-                    etag, size = resp.headers["ETag"], len(resp.read())
+                size = len(check_url(base + path, MVT))
             sizes.append(size)
-        out["cached"] = wrk(base + paths[0], seconds)
-        out["cached_small"] = wrk(base + paths[1], seconds)
-        out["revalidated"] = wrk(base + paths[1], seconds, f"If-None-Match: {etag}")
+        etag = etag_of(base + paths[1])
+        revalidate = f"If-None-Match: {etag}"
+        check_url(base + paths[1], status=304, headers={"If-None-Match": etag})
+        out["cached"] = wrk_rounds(base + paths[0], seconds, rounds)
+        out["cached_small"] = wrk_rounds(base + paths[1], seconds, rounds)
+        out["revalidated"] = wrk_rounds(base + paths[1], seconds, rounds, revalidate)
     app = "scripts.bench_tiles:baseline_app()"
     with gunicorn(app, {}, "/fixed/1", kind) as base:
-        out["plain"] = wrk(f"{base}/fixed/{sizes[0]}", seconds)
-        out["plain_small"] = wrk(f"{base}/fixed/{sizes[1]}", seconds)
+        for key, size in (("plain", sizes[0]), ("plain_small", sizes[1])):
+            check_url(f"{base}/fixed/{size}", "application/octet-stream")
+            out[key] = wrk_rounds(f"{base}/fixed/{size}", seconds, rounds)
     out["kib"], out["small_kib"] = sizes[0] / 1024, sizes[1] / 1024
     return out
 
 
+@exit_on_failure
 def main() -> None:
-    """Build (or reuse) the store, measure, print the table."""
+    """Build (or reuse) the store, measure, print the table; exit 1 on any error."""
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--store", type=Path, help="reuse a built store")
     parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per figure")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="parkmap-bench-tiles-") as tmp:
         store = args.store or build_store(args.parcels, Path(tmp))
@@ -242,12 +272,15 @@ def main() -> None:
         if shutil.which("wrk") is None:
             print("wrk not found (apt-get install wrk): throughput skipped")
         else:
-            served = {k: throughput(store, tiles, args.seconds, k) for k in WORKERS}
-    print_table(figures, served, tiles)
+            served = {
+                k: throughput(store, tiles, args.seconds, k, args.rounds)
+                for k in WORKERS
+            }
+    print_table(figures, served, tiles, args.rounds)
 
 
 def print_table(
-    f: dict[str, float], served: dict[str, dict[str, float]], tiles: tuple[Tile, Tile]
+    f: dict[str, float], served: dict[str, dict], tiles: tuple[Tile, Tile], rounds: int
 ) -> None:
     """The figures, with the targets beside them."""
     rows = [
@@ -295,10 +328,13 @@ def print_table(
     ]
     width = max(len(line[0]) for line in lines)
     kinds = list(served)
-    print(f"\nrequests/s, wrk -t2 -c16, gunicorn -w 2 ({' | '.join(kinds)} workers)")
-    print(" " * width + "".join(f"  {k:>10}" for k in kinds) + "  target")
+    print(
+        f"\nrequests/s, wrk -t2 -c16, gunicorn -w 2 ({' | '.join(kinds)} workers): "
+        f"median of {rounds} runs (lowest–highest)"
+    )
+    print(" " * width + "".join(f"  {k:>22}" for k in kinds) + "  target")
     for name, key, target in lines:
-        cells = "".join(f"  {served[k][key]:>10,.0f}" for k in kinds)
+        cells = "".join(f"  {format(served[k][key], ',.0f'):>22}" for k in kinds)
         print(f"{name.ljust(width)}{cells}  {target}")
 
 
