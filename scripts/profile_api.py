@@ -179,7 +179,7 @@ def snapshot(base: str, out: Path) -> None:
 
 
 def inproc(kind: str, rounds: int) -> None:
-    """The app's own time per request (no sockets, no gunicorn), median of rounds.
+    """The app's own CPU time per request (no sockets, no gunicorn), median of rounds.
 
     Steadier than wrk on a shared machine, so it can tell a 5 % change apart;
     ``PARKMAP_*`` settings come from the environment as for the server.
@@ -195,10 +195,10 @@ def inproc(kind: str, rounds: int) -> None:
             sys.exit(f"{status}")
 
     def one_round() -> float:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         for environ in envs:
             b"".join(app(dict(environ), start_response))
-        return (time.perf_counter() - t0) / len(envs) * 1e6
+        return (time.process_time() - t0) / len(envs) * 1e6
 
     for _ in range(3):
         one_round()
