@@ -87,7 +87,10 @@ class GpkgStore(Store):
 
     def layers(self) -> list[LayerInfo]:
         """Every layer, in build order."""
-        con = self._con()
+        return list(self._layer_infos(self._con()).values())
+
+    def _layer_infos(self, con: sqlite3.Connection) -> dict[str, LayerInfo]:
+        """The layers by name, read once per file state (``con`` just from _con)."""
         with self._lock:
             if self._infos is None:
                 try:
@@ -99,14 +102,16 @@ class GpkgStore(Store):
                         f"{self.path} is not a parkmap store: {exc}"
                     ) from exc
                 self._infos = {name: LayerInfo.from_json(text) for name, text in rows}
-            return list(self._infos.values())
+            return self._infos
 
     def layer(self, name: str) -> LayerInfo:
         """One layer's metadata; raise LayerNotFound."""
-        self.layers()
-        assert self._infos is not None
+        return self._layer_in(self._con(), name)
+
+    def _layer_in(self, con: sqlite3.Connection, name: str) -> LayerInfo:
+        """``layer`` for a reader just checked by ``_con`` (one stat per call)."""
         try:
-            return self._infos[name]
+            return self._layer_infos(con)[name]
         except KeyError:
             raise LayerNotFound(name) from None
 
@@ -152,9 +157,18 @@ class GpkgStore(Store):
     def _features(self, info: LayerInfo, fids: list[int]) -> list[Feature]:
         return read_features(self._con(), info, fids)
 
-    def _paged_layer(self, layer: str, limit: int, offset: int) -> LayerInfo:
-        """The layer's metadata (LayerNotFound first), then a check of the page."""
-        info = self.layer(layer)
+    def _paged_layer(
+        self,
+        layer: str,
+        limit: int,
+        offset: int,
+        con: sqlite3.Connection | None = None,
+    ) -> LayerInfo:
+        """The layer's metadata (LayerNotFound first), then a check of the page.
+
+        ``con``: a reader the caller just had from ``_con`` (else one is checked).
+        """
+        info = self.layer(layer) if con is None else self._layer_in(con, layer)
         if not 0 <= limit <= MAX_LIMIT or offset < 0:
             raise ValueError("limit must be 0..10000 and offset ≥ 0")
         return info
@@ -227,9 +241,9 @@ class GpkgStore(Store):
         offset: int = 0,
     ) -> GeoJSONPage:
         """Features as GeoJSON texts, from the pre-rendered table when there is one."""
-        info = self._paged_layer(layer, limit, offset)
+        con = self._con()  # one file check for the whole query
+        info = self._paged_layer(layer, limit, offset, con)
         parsed = self.parse_filters(info, filters)
-        con = self._con()
         table = self._geojson_table(con, info)
         if table is None:
             return super().query_geojson(layer, bbox, filters, limit, offset)
@@ -243,8 +257,8 @@ class GpkgStore(Store):
 
     def get_geojson(self, layer: str, feature_id: str) -> str:
         """One feature's GeoJSON text by id."""
-        info = self.layer(layer)
-        con = self._con()
+        con = self._con()  # one file check for the whole lookup
+        info = self._layer_in(con, layer)
         table = self._geojson_table(con, info)
         if table is None:
             return super().get_geojson(layer, feature_id)
