@@ -75,10 +75,10 @@ CEILING = "ceiling"
 logger = logging.getLogger("bench_api")
 
 
-def ceiling_app() -> Flask:
-    """A Flask app whose one route answers 50 kB of fixed bytes (the ceiling)."""
+def ceiling_app(size: int = 50_000) -> Flask:
+    """A Flask app whose one route answers ``size`` fixed bytes (the ceiling)."""
     app = Flask("ceiling")
-    body = b"x" * 50_000
+    body = b"x" * size
 
     @app.get("/fixed")
     def fixed() -> Response:
@@ -175,10 +175,12 @@ def make_store(n_parcels: int, rebuild: bool) -> Path:
     return store
 
 
-def pick_requests(store_path: Path, n: int = 64) -> tuple[list[tuple], list[str]]:
+def pick_requests(
+    store_path: Path, n: int = 64, layer: str = "parcels"
+) -> tuple[list[tuple], list[str]]:
     """Bboxes matching 100 to 400 parcels, and parcel ids to ask for one by one."""
     store = GpkgStore(store_path)
-    minx, miny, maxx, maxy = store.layer("parcels").bbox
+    minx, miny, maxx, maxy = store.layer(layer).bbox
     rng = random.Random(4)
     size = 0.006
     boxes: list[tuple] = []
@@ -188,7 +190,7 @@ def pick_requests(store_path: Path, n: int = 64) -> tuple[list[tuple], list[str]
             break
         x, y = rng.uniform(minx, maxx - size), rng.uniform(miny, maxy - size)
         box = (round(x, 6), round(y, 6), round(x + size, 6), round(y + size, 6))
-        page = store.query_geojson("parcels", box, limit=100)
+        page = store.query_geojson(layer, box, limit=100)
         if 100 <= page.number_matched <= 400:
             boxes.append(box)
             ids.extend(json.loads(t)["id"] for t in page.features[::25])

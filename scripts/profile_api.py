@@ -22,10 +22,7 @@ import argparse
 import hashlib
 import json
 import os
-import random
-import re
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -34,57 +31,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask, Response  # noqa: E402
+from flask import Flask  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-from layers.store.gpkg import GpkgStore  # noqa: E402
+from scripts import bench_api  # noqa: E402
+from scripts.benchkit import check_url, exit_on_failure, spread  # noqa: E402
 from webmap import create_app  # noqa: E402
 
 BENCH = ROOT / ".bench"
 LAYER = "bench_parcels"
-LUA = """
-local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local i = math.random(#paths)
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-"""
+JSON = ("application/geo+json", "application/json")
 
 
 def ceiling_app() -> Flask:
-    """A Flask app answering ``CEILING_BYTES`` fixed bytes at ``/fixed``."""
-    app = Flask("ceiling")
-    body = b"x" * int(os.environ.get("CEILING_BYTES", "50000"))
-
-    @app.get("/fixed")
-    def fixed() -> Response:
-        return Response(body, mimetype="application/geo+json")
-
-    return app
-
-
-def bbox_text(box: tuple) -> str:
-    """``minx,miny,maxx,maxy``."""
-    return ",".join(f"{v:.6f}" for v in box)
+    """The ceiling app of bench_api, answering ``CEILING_BYTES`` fixed bytes."""
+    return bench_api.ceiling_app(int(os.environ.get("CEILING_BYTES", "50000")))
 
 
 def make_paths(store_path: Path, n: int = 64) -> None:
     """Bboxes matching 100 to 400 features and ids, as wrk path files."""
-    store = GpkgStore(store_path)
-    minx, miny, maxx, maxy = store.layer(LAYER).bbox
-    rng = random.Random(4)
-    size = 0.006
-    boxes: list[tuple] = []
-    ids: list[str] = []
-    while len(boxes) < n:
-        x, y = rng.uniform(minx, maxx - size), rng.uniform(miny, maxy - size)
-        box = (round(x, 6), round(y, 6), round(x + size, 6), round(y + size, 6))
-        page = store.query_geojson(LAYER, box, limit=100)
-        if 100 <= page.number_matched <= 400:
-            boxes.append(box)
-            ids.extend(json.loads(t)["id"] for t in page.features[::25])
+    boxes, ids = bench_api.pick_requests(store_path, n, layer=LAYER)
+    bbox_text = bench_api.bbox_text
     items = [
         f"/api/collections/{LAYER}/items?bbox={bbox_text(b)}&limit=100" for b in boxes
     ]
@@ -94,44 +61,17 @@ def make_paths(store_path: Path, n: int = 64) -> None:
     (BENCH / "prof-fixed.txt").write_text("/fixed\n")
 
 
-def get(url: str) -> tuple[int, dict, bytes]:
-    """GET ``url`` (only ever 127.0.0.1): status, headers, body."""
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        return resp.status, dict(resp.headers), resp.read()
-
-
-def wrk_once(base: str, kind: str, duration: int) -> tuple[float, float]:
-    """One wrk run: req/s and p99 ms; SystemExit on any error."""
-    script = BENCH / "prof.lua"
-    script.write_text(LUA)
-    out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-s", str(script), base],
-        env={**os.environ, "WRK_PATHS": str(BENCH / f"prof-{kind}.txt")},
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    if re.search(r"Non-2xx|Socket errors", out):
-        sys.exit(f"errors under load:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-    return rps, float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
-
-
 def run_wrk(base: str, kind: str, rounds: int, duration: int) -> None:
     """Check every path, then ``rounds`` runs; print the median, best and worst."""
-    for path in (BENCH / f"prof-{kind}.txt").read_text().split():
-        status, _, body = get(base + path)
-        if status != 200:
-            sys.exit(f"{path}: {status}")
+    paths = (BENCH / f"prof-{kind}.txt").read_text().split()
+    for path in paths:
+        body = check_url(base + path, None if kind == "fixed" else JSON)
         if kind == "items" and len(json.loads(body)["features"]) != 100:
             sys.exit(f"{path}: not 100 features")
-    runs = [wrk_once(base, kind, duration) for _ in range(rounds)]
-    rps = sorted(r for r, _ in runs)
-    p99 = sorted(p for _, p in runs)
-    print(
-        f"{kind}: median {statistics.median(rps):,.0f} req/s (min {rps[0]:,.0f}, "
-        f"max {rps[-1]:,.0f}); p99 median {statistics.median(p99):.1f} ms "
-        f"(min {p99[0]:.1f}, max {p99[-1]:.1f})"
-    )
+    runs = [bench_api.wrk(base, paths, duration) for _ in range(rounds)]
+    rps = spread([r.rps for r in runs])
+    p99 = spread([r.p99_ms for r in runs], higher_is_better=False)
+    print(f"{kind}: {rps:,.0f} req/s; p99 {p99:.1f} ms (median (lowest–highest))")
 
 
 def snapshot(base: str, out: Path) -> None:
@@ -209,6 +149,7 @@ def inproc(kind: str, rounds: int) -> None:
     )
 
 
+@exit_on_failure
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -240,7 +181,7 @@ def main() -> None:
         snapshot(args.base, args.out)
     else:
         sizes = [
-            len(get(args.base + p)[2])
+            len(check_url(args.base + p, JSON))
             for p in (BENCH / "prof-items.txt").read_text().split()
         ]
         print(int(statistics.median(sizes)))
