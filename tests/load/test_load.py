@@ -2,7 +2,7 @@
 
 About 25 s: 15 s of load with 16 connections against 2 gunicorn workers over the
 sample store, after starting the server and fetching every URL once. The long form
-(60 s, 64 connections) is ``python -m scripts.load`` (README, Load testing).
+(60 s, 64 connections) is ``python -m scripts.load`` (docs/operations.md, Load testing).
 """
 
 from __future__ import annotations
