@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webmap import accesslog, auth, cli, mapview, metrics, settings
-from webmap.core import compression, errors, limits, ratelimit, security
+from webmap.core import compression, errors, limits, ratelimit, security, store
 from webmap.imagery import service as imagery_service
 from webmap.views import api as api_views
 from webmap.views import apidoc as apidoc_views
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accesslog.init_app(app)  # first: times every request, X-Request-ID, access log
     compression.init_app(app)  # br/gzip by Accept-Encoding, just before the log
     security.init_app(app)  # headers on every response, the CSP nonce
+    store.init_app(app)  # one check of the store per request
     cli.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(apidoc_views.bp)  # /openapi.json: every route

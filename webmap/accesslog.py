@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
 from flask import Flask, Response, current_app, g, request, session
 
@@ -55,7 +55,12 @@ def _add_handler() -> None:
 def _start() -> None:
     g.parkmap_started = time.perf_counter()
     given = request.headers.get(HEADER, "")
-    g.parkmap_request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
+    g.parkmap_request_id = given if given and SAFE_ID.fullmatch(given) else new_id()
+
+
+def new_id() -> str:
+    """A fresh request id: 32 random hex digits."""
+    return os.urandom(16).hex()
 
 
 def elapsed() -> float:
@@ -73,7 +78,7 @@ def route() -> str:
 def request_id() -> str:
     """This request's id (made now if the timer never started)."""
     if "parkmap_request_id" not in g:
-        g.parkmap_request_id = uuid.uuid4().hex
+        g.parkmap_request_id = new_id()
     return str(g.parkmap_request_id)
 
 

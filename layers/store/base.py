@@ -163,6 +163,16 @@ class Store(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
+    def hold(self) -> None:  # noqa: B027 - optional hook
+        """Check for a rebuild or an edit once until ``release`` (one request).
+
+        Backends whose every call checks the store's state (the GeoPackage's file
+        and data version) may keep what the first check found until ``release``.
+        """
+
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """End ``hold``: check the store's state on every call again."""
+
     @staticmethod
     def parse_filters(
         info: LayerInfo, filters: dict[str, str] | None

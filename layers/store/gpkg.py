@@ -46,8 +46,8 @@ from layers.store.gpkg_geojson import (
     first_texts,
     prerendered_table,
     read_features,
+    sorted_texts,
     text_by_id,
-    texts,
 )
 from layers.store.tileprops import TileProperties
 
@@ -199,6 +199,14 @@ class GpkgStore(Store):
         """Close this thread's connection."""
         self.db.close()
 
+    def hold(self) -> None:
+        """Check the file once until ``release`` (see ``GpkgConnection.hold``)."""
+        self.db.hold()
+
+    def release(self) -> None:
+        """Check the file on every call again."""
+        self.db.release()
+
     # Fast path for the API: feature texts pre-rendered at build time (see
     # ``write_geojson_table``), candidates from the R-tree, exact tests only on the
     # features whose envelope straddles the bbox edge.
@@ -253,7 +261,8 @@ class GpkgStore(Store):
             fids = self._matching_fids(info, None, parsed)
         else:
             fids = bbox_fids(con, info, bbox, self._where(info, parsed))
-        return GeoJSONPage(texts(con, table, fids[offset : offset + limit]), len(fids))
+        page = sorted_texts(con, table, fids[offset : offset + limit])
+        return GeoJSONPage(page, len(fids))
 
     def get_geojson(self, layer: str, feature_id: str) -> str:
         """One feature's GeoJSON text by id."""

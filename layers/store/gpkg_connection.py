@@ -139,8 +139,10 @@ class GpkgConnection:
         other connection (an edit, in any process) commits, so the per-thread
         caches keyed on it (``cached``) see edits even within one mtime tick.
         """
-        stamp = self.file_stamp()
         con = getattr(self._local, "con", None)
+        if con is not None and getattr(self._local, "held", False):
+            return con  # checked once already in this request (``hold``)
+        stamp = self.file_stamp()
         if con is None or getattr(self._local, "file_stamp", None) != stamp:
             if con is not None:
                 con.close()
@@ -152,7 +154,22 @@ class GpkgConnection:
             self._local.con, self._local.file_stamp = con, stamp
         version = con.execute("PRAGMA data_version").fetchone()[0]
         self._local.stamp = (*stamp, version)
+        self._local.held = getattr(self._local, "holding", False)
         return con
+
+    def hold(self) -> None:
+        """Check the file on the next ``reader`` call only, until ``release``.
+
+        One request then sees one state of the store (the web app holds from its
+        first store call to the end of the request) and pays for one check instead
+        of one per store call. A ``writer`` releases: after an edit, reads check
+        again and see it.
+        """
+        self._local.holding = True
+
+    def release(self) -> None:
+        """Check the file on every ``reader`` call again."""
+        self._local.holding = self._local.held = False
 
     @property
     def stamp(self) -> tuple[int, int, int]:
@@ -186,6 +203,7 @@ class GpkgConnection:
                 yield con
             finally:
                 con.close()
+                self._local.held = False  # the next read sees this edit
 
     def close(self) -> None:
         """Close this thread's reader."""

@@ -126,7 +126,7 @@ def compress(response: Response) -> Response:
     size = _plain_size(response)
     if size is None:
         return response
-    response.vary.add("Accept-Encoding")  # from here on, the answer depends on it
+    add_vary(response, "Accept-Encoding")  # from here on, the answer depends on it
     if coding is None:
         return response
     is_file = response.direct_passthrough
@@ -151,6 +151,15 @@ def compress(response: Response) -> Response:
     if etag is not None:
         response.set_etag(variant_etag(etag, coding), weak)
     return response
+
+
+def add_vary(response: Response, name: str) -> None:
+    """Name ``name`` in ``Vary`` unless it is there (without parsing a header set)."""
+    current = response.headers.get("Vary")
+    if not current:
+        response.headers["Vary"] = name
+    elif name.lower() not in {v.strip().lower() for v in current.split(",")}:
+        response.headers["Vary"] = f"{current}, {name}"
 
 
 def _plain_size(response: Response) -> int | None:

@@ -12,6 +12,7 @@ Inline scripts carry ``nonce="{{ csp_nonce() }}"``; the nonce is made once per r
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 
@@ -51,8 +52,13 @@ def frame_ancestors(path: str) -> str:
 
 def default_csp(path: str) -> dict[str, str]:
     """The policy of responses that set none: this site only, base-map images."""
-    images = " ".join(("'self'", "data:", *tile_sources()))
-    nonce = g.get(NONCE_KEY)
+    return _policy(frame_ancestors(path), tile_sources(), g.get(NONCE_KEY))
+
+
+def _policy(
+    ancestors: str, tiles: tuple[str, ...], nonce: str | None
+) -> dict[str, str]:
+    images = " ".join(("'self'", "data:", *tiles))
     own = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     return {
         "default-src": "'self'",
@@ -62,7 +68,7 @@ def default_csp(path: str) -> dict[str, str]:
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": frame_ancestors(path),
+        "frame-ancestors": ancestors,
     }
 
 
@@ -93,22 +99,49 @@ def _headers(response: Response) -> Response:
     """Set the security headers (a view's own values win, its CSP is completed)."""
     headers = response.headers
     path = request.path
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS)
-    if path != EMBED_PATH:
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    present = {name.lower() for name in headers.keys()}
+    for name, value in _fixed_headers(path, request.is_secure):
+        if name.lower() not in present:
+            headers.add(name, value)
     own = headers.get("Content-Security-Policy")
     if own:
         headers["Content-Security-Policy"] = merge_csp(own, path)
     else:
-        policy = default_csp(path)
-        headers["Content-Security-Policy"] = "; ".join(
-            f"{name} {value}" for name, value in policy.items()
+        headers["Content-Security-Policy"] = _policy_text(
+            frame_ancestors(path), tile_sources(), g.get(NONCE_KEY)
         )
     return response
+
+
+def _fixed_headers(path: str, secure: bool) -> list[tuple[str, str]]:
+    """The headers every response carries unless its view set them."""
+    fixed = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", PERMISSIONS),
+    ]
+    if path != EMBED_PATH:
+        fixed.append(("Cross-Origin-Opener-Policy", "same-origin"))
+    if secure:
+        fixed.append(("Strict-Transport-Security", HSTS))
+    return fixed
+
+
+@functools.lru_cache(maxsize=64)
+def _nonceless_policy(ancestors: str, tiles: tuple[str, ...]) -> str:
+    return _join_policy(ancestors, tiles, None)
+
+
+def _policy_text(ancestors: str, tiles: tuple[str, ...], nonce: str | None) -> str:
+    """``default_csp`` as header text; the same text for every nonce-less answer."""
+    if nonce is None:
+        return _nonceless_policy(ancestors, tiles)
+    return _join_policy(ancestors, tiles, nonce)
+
+
+def _join_policy(ancestors: str, tiles: tuple[str, ...], nonce: str | None) -> str:
+    policy = _policy(ancestors, tiles, nonce)
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
 def init_app(app: Flask) -> None:

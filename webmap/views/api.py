@@ -43,6 +43,7 @@ def _errors(state: BlueprintSetupState) -> None:
 
 
 CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}
+ITEMS_PARAMS = frozenset(p.name for p in ops.ITEMS.params)  # the rest are filters
 
 
 class Call:
@@ -159,8 +160,7 @@ def items(collection_id: str) -> Response:
     values = call.values
     limit = values.get("limit", Limit()).value
     offset = values.get("offset", Offset()).value
-    names = {p.name for p in ops.ITEMS.params}
-    filters = {k: v for k, v in values.items() if k not in names}
+    filters = {k: v for k, v in values.items() if k not in ITEMS_PARAMS}
     page = query_items(
         store,
         info.name,

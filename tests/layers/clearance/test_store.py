@@ -81,6 +81,37 @@ def test_an_edit_reaches_the_layer_its_geojson_and_the_build_id(store: Store):
     assert store.build_id() != build_before
 
 
+def test_an_edit_within_a_hold_is_seen_at_once(store: Store):
+    """A request that edits and then reads sees its own edit (the writer releases)."""
+    row = first_at(store, "compensating")
+    store.hold()
+    try:
+        build_before = store.build_id()
+        store.clearance.update(row.parcel_id, 0, {"stage": "cleared"}, user="lan")
+        text = json.loads(store.get_geojson("parcels", row.parcel_id))
+        assert text["properties"]["clr_stage"] == "cleared"
+        assert store.build_id() != build_before
+    finally:
+        store.release()
+
+
+def test_a_hold_keeps_one_state_until_released(store: Store):
+    """Another process's edit during a hold shows after release (PostGIS: at once)."""
+    row = first_at(store, "surveyed")
+    store.hold()
+    seen_before = store.build_id()
+    other = open_store(location(store))
+    other.clearance.update(row.parcel_id, 0, {"note": "from elsewhere"}, user="x")
+    other.close()
+    held = store.build_id()
+    store.release()
+    assert store.build_id() != seen_before
+    if isinstance(store, GpkgStore):  # checked once per hold: the same id
+        assert held == seen_before
+    else:  # every PostGIS call reads the database afresh
+        assert held != seen_before
+
+
 def test_another_process_edit_is_seen_by_an_open_store(store: Store):
     row = first_at(store, "surveyed")
     seen_before = store.build_id()
