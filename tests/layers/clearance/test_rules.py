@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 
 from layers.clearance.rules import (
-    STAGES,
     AuditRecord,
     Clearance,
     EditRejected,
@@ -45,6 +44,12 @@ def record(seq: int, before: Clearance, after: Clearance, at: str) -> AuditRecor
         before.editable(), after.editable(),
     )  # fmt: skip
 
+
+# The stages in order, written out: a change to the rules' tuple must show here.
+STAGES = (
+    "not_started", "surveyed", "plan_approved", "compensating", "cleared",
+    "handed_over",
+)  # fmt: skip
 
 # --- baseline ---
 
