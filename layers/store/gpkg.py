@@ -34,6 +34,7 @@ from layers.store.base import (
     Store,
 )
 from layers.store.feature import StoredFeature
+from layers.store.gpkg_boxes import Boxes
 from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import (
     GEOM,
@@ -74,6 +75,7 @@ class GpkgStore(Store):
         self._stamp: tuple[int, int] | None = None
         self._tile_lock = threading.Lock()  # builds TileProperties, one at a time
         self._tile_props: dict[str, tuple[str, int, TileProperties]] = {}
+        self._envelopes: dict[str, tuple[tuple[int, int], Boxes]] = {}
         self.db.file_stamp()
 
     def _con(self) -> sqlite3.Connection:
@@ -260,9 +262,26 @@ class GpkgStore(Store):
         if bbox is None:
             fids = self._matching_fids(info, None, parsed)
         else:
-            fids = bbox_fids(con, info, bbox, self._where(info, parsed))
+            boxes = None if parsed else self._boxes(con, info)
+            fids = bbox_fids(con, info, bbox, self._where(info, parsed), boxes)
         page = sorted_texts(con, table, fids[offset : offset + limit])
         return GeoJSONPage(page, len(fids))
+
+    def _boxes(self, con: sqlite3.Connection, info: LayerInfo) -> Boxes:
+        """The layer's envelopes in memory, read once per store file (per process).
+
+        Builds replace the file and only builds change geometries, so the file's
+        identity keys them; ``con`` is this thread's reader, just checked.
+        """
+        stamp = self.db.stamp[:2]
+        with self._lock:
+            found = self._envelopes.get(info.name)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        boxes = Boxes.read(con, info)  # outside the lock: other layers go on
+        with self._lock:
+            self._envelopes[info.name] = (stamp, boxes)
+        return boxes
 
     def get_geojson(self, layer: str, feature_id: str) -> str:
         """One feature's GeoJSON text by id."""

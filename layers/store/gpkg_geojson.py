@@ -15,6 +15,7 @@ from typing import Any
 import shapely
 
 from layers.store.base import BBox, Feature, LayerInfo, features_json
+from layers.store.gpkg_boxes import Boxes
 from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import (
     GEOM,
@@ -100,6 +101,7 @@ def bbox_fids(
     info: LayerInfo,
     bbox: BBox,
     where: tuple[str, list[Any]] = ("1", []),
+    boxes: Boxes | None = None,
 ) -> list[int]:
     """Fids of the features intersecting ``bbox`` and matching ``where``, in order.
 
@@ -112,8 +114,16 @@ def bbox_fids(
         info: the layer.
         bbox: (min lon, min lat, max lon, max lat), minx ≤ maxx.
         where: an SQL condition on the layer's table aliased ``t`` and its values.
+        boxes: the layer's envelopes in memory, used instead of the R-tree when
+            there is no ``where`` condition.
     """
     condition, params = where
+    if boxes is not None and condition == "1":
+        fids, edge = boxes.split(bbox)
+        if edge:
+            fids.extend(exact_hits(con, info, edge, bbox))
+            fids.sort()
+        return fids
     rtree = quote(f"rtree_{info.name}_{GEOM}")
     join = f"JOIN {quote(info.name)} t ON t.fid = r.id" if condition != "1" else ""
     inside = "r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?"
