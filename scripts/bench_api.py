@@ -1,21 +1,27 @@
-"""Benchmark the OGC API under gunicorn against pygeoapi and a plain-Flask ceiling.
+"""Benchmark the OGC API under gunicorn beside plain-Flask ceilings and pygeoapi.
 
-Everything is measured in one run, on this machine, with the same load:
-gunicorn with 2 sync workers per server, ``wrk`` with 16 connections, over the
-synthetic 100,000-parcel store (``scripts/synthetic.py``).
+Everything is measured in one run, on this machine, with the same load (``wrk``,
+16 connections) over the synthetic 100,000-parcel store (``scripts/synthetic.py``):
 
-- parkmap: ``webmap:create_app()`` serving ``/api``;
-- pygeoapi 0.21 through its OGR provider on the same GeoPackage, installed only in
-  ``.bench/pygeoapi-venv`` (never a project dependency; skipped with a note when it
-  cannot be installed);
-- ceiling: a Flask route answering 50 kB of fixed bytes.
+- parkmap: ``webmap:create_app()`` serving ``/api``, under plain ``gunicorn -w 2``
+  (sync workers) and under ``deploy/gunicorn.conf.py`` (gthread, keep-alive);
+- ceilings: a plain Flask route answering fixed bytes of the median size of the
+  responses it stands beside (one for the bbox pages, one for single items), under
+  the same two gunicorn set-ups: what this machine serves with no work per request;
+- pygeoapi 0.21 through its OGR provider on the same GeoPackage (plain gunicorn),
+  installed only in ``.bench/pygeoapi-venv`` (skipped with a note when it cannot be).
 
-Targets (issue 4): ``items?bbox`` with 100 features ≥ 1,000 req/s and p99 ≤ 50 ms;
-one item ≥ 2,000 req/s. The three servers run side by side and the loads are
-interleaved over a few rounds; each figure is the median round, with the best and
-worst req/s beside it (see ``measure``). Every URL is checked before it is timed,
-and any socket error, timeout or non-2xx/3xx answer fails the run (exit 1).
-Run: ``python scripts/bench_api.py [--parcels N] [--rounds R] [--duration S]``.
+``--store postgis`` builds the same data into a throw-away PostGIS cluster
+(``scripts/pgcluster.py``) and serves parkmap from it (pygeoapi is then skipped).
+
+Targets (issue 18): ``items?bbox`` with 100 features ≥ 0.5 of its ceiling (≥ 0.3 on
+PostGIS) and ≥ 2,000 req/s with p99 ≤ 20 ms under both set-ups; one item ≥ 3,000
+req/s. The servers run side by side and the loads are interleaved over a few rounds;
+each figure is the median round, with the best and worst req/s beside it. Every URL
+is checked before it is timed, and any socket error, timeout or non-2xx/3xx answer
+fails the run (exit 1); a missed target is printed as MISSED, not an error.
+Run: ``python scripts/bench_api.py [--parcels N] [--rounds R] [--duration S]
+[--store gpkg|postgis] [--setups plain,deploy]``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -54,6 +61,7 @@ from scripts.benchkit import (  # noqa: E402
     run_wrk,
     spread,
 )
+from scripts.pgcluster import PgCluster, find_bindir  # noqa: E402
 from scripts.pygeoapi_setup import ensure_pygeoapi, pygeoapi_config  # noqa: E402
 from scripts.synthetic import make_synthetic  # noqa: E402
 
@@ -75,10 +83,14 @@ CEILING = "ceiling"
 logger = logging.getLogger("bench_api")
 
 
-def ceiling_app(size: int = 50_000) -> Flask:
-    """A Flask app whose one route answers ``size`` fixed bytes (the ceiling)."""
+def ceiling_app(size: int | None = None) -> Flask:
+    """A Flask app whose one route answers ``size`` fixed bytes (the ceiling).
+
+    Without ``size``, ``CEILING_BYTES`` from the environment (default 50,000), so
+    gunicorn can start it as ``'scripts.bench_api:ceiling_app()'``.
+    """
     app = Flask("ceiling")
-    body = b"x" * size
+    body = b"x" * (size or int(os.environ.get("CEILING_BYTES", "50000")))
 
     @app.get("/fixed")
     def fixed() -> Response:
@@ -204,8 +216,16 @@ def bbox_text(box: tuple) -> str:
     return ",".join(f"{v:.6f}" for v in box)
 
 
-def gunicorn(bin_dir: Path, port: int, app: str) -> list[str]:
-    """The gunicorn command line shared by every server."""
+SETUPS = ("plain", "deploy")
+
+
+def gunicorn(bin_dir: Path, port: int, app: str, setup: str = "plain") -> list[str]:
+    """The gunicorn command line of ``setup``: plain ``-w 2`` or the deployment's."""
+    if setup == "deploy":
+        return [
+            str(bin_dir / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "-b", f"127.0.0.1:{port}", "--log-level", "warning", app,
+        ]  # fmt: skip
     return [
         str(bin_dir / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
         "--log-level", "warning", app,
@@ -215,18 +235,24 @@ def gunicorn(bin_dir: Path, port: int, app: str) -> list[str]:
 JSON = ("application/geo+json", "application/json")
 
 
-def check_loads(base: str, loads: dict[str, list[str]]) -> None:
+def check_loads(base: str, loads: dict[str, list[str]]) -> dict[str, int]:
     """Refuse to measure a server unless every URL it will be timed on answers well.
 
     Every URL: 200, a JSON content type, a body; a bbox page holds 100 features,
     an item is a Feature.
 
+    Returns:
+        The median body size of each load, for the ceilings beside it.
+
     Raises:
         BenchFailed: naming the first URL that does not.
     """
+    sizes: dict[str, int] = {}
     for kind, paths in loads.items():
+        lengths = []
         for path in paths:
             body = check_url(base + path, JSON)
+            lengths.append(len(body))
             try:
                 doc = json.loads(body)
             except ValueError:
@@ -236,6 +262,8 @@ def check_loads(base: str, loads: dict[str, list[str]]) -> None:
                 raise BenchFailed(f"{base}{path}: {returned} features, not 100")
             if kind == "item" and doc.get("type") != "Feature":
                 raise BenchFailed(f"{base}{path}: not a Feature")
+        sizes[kind] = int(statistics.median(lengths))
+    return sizes
 
 
 @dataclass
@@ -247,21 +275,30 @@ class Target:
     loads: dict[str, list[str]]
 
 
+def parkmap_name(setup: str) -> str:
+    """The table's name of parkmap under ``setup``."""
+    return f"parkmap ({setup})"
+
+
+def ceiling_name(setup: str, kind: str) -> str:
+    """The table's name of the ceiling beside ``kind`` under ``setup``."""
+    return f"ceiling ({setup}) {kind}"
+
+
 @contextmanager
-def start_parkmap(store: Path, boxes, ids) -> Iterator[Target]:
-    """This project under gunicorn."""
+def start_parkmap(store: str, boxes, ids, setup: str) -> Iterator[Target]:
+    """This project under gunicorn (``store``: a GeoPackage path or PostGIS URL)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     items = [
         f"/api/collections/parcels/items?bbox={bbox_text(b)}&limit=100" for b in boxes
     ]
     one = [f"/api/collections/parcels/items/{i}" for i in ids]
-    cmd = gunicorn(VENV_BIN, port, "webmap:create_app()")
-    env = {"PARKMAP_STORE": str(store)}
-    with server(cmd, env, base + "/api/collections", BENCH / "parkmap.log"):
-        loads = {"items": items, "item": one}
-        check_loads(base, loads)
-        yield Target("parkmap", base, loads)
+    cmd = gunicorn(VENV_BIN, port, "webmap:create_app()", setup)
+    env = {"PARKMAP_STORE": store}
+    log = BENCH / f"parkmap-{setup}.log"
+    with server(cmd, env, base + "/api/collections", log):
+        yield Target(parkmap_name(setup), base, {"items": items, "item": one})
 
 
 @contextmanager
@@ -287,14 +324,17 @@ def start_pygeoapi(store: Path, boxes, ids) -> Iterator[Target]:
 
 
 @contextmanager
-def start_ceiling() -> Iterator[Target]:
-    """The plain-Flask 50 kB route under gunicorn."""
+def start_ceiling(setup: str, kind: str, size: int) -> Iterator[Target]:
+    """The plain-Flask route of ``size`` fixed bytes under gunicorn ``setup``."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = gunicorn(VENV_BIN, port, "scripts.bench_api:ceiling_app()")
-    with server(cmd, {}, base + "/fixed", BENCH / "ceiling.log"):
-        check_url(base + "/fixed", "application/octet-stream")
-        yield Target(CEILING, base, {"fixed": ["/fixed"]})
+    cmd = gunicorn(VENV_BIN, port, "scripts.bench_api:ceiling_app()", setup)
+    env = {"CEILING_BYTES": str(size)}
+    with server(cmd, env, base + "/fixed", BENCH / f"ceiling-{setup}-{kind}.log"):
+        body = check_url(base + "/fixed", "application/octet-stream")
+        if len(body) != size:
+            raise BenchFailed(f"ceiling answered {len(body)} bytes, not {size}")
+        yield Target(ceiling_name(setup, kind), base, {kind: ["/fixed"]})
 
 
 def measure(
@@ -324,41 +364,118 @@ def measure(
     return out
 
 
-def row(name: str, r: Result | None) -> str:
-    """One line of the table."""
+def row(name: str, r: Result | None, ceiling: Result | None = None) -> str:
+    """One line of the table (with the share of its ceiling when given)."""
     if r is None:
         return f"  {name:<34}{'—':>10}{'—':>10}{'—':>10}"
+    share = f"{r.rps / ceiling.rps:>9.2f}" if ceiling is not None else f"{'':>9}"
     extremes = ""
     if r.spread is not None and r.spread.n > 1:
         extremes = f"  (best {r.spread.best:,.0f}, worst {r.spread.worst:,.0f})"
-    return f"  {name:<34}{r.rps:>10,.0f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{extremes}"
-
-
-def print_table(results: dict[tuple[str, str], Result], rounds: int) -> None:
-    """The figures, with the targets."""
-    print()
-    print(f"  {'':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for kind, title in (("items", "items?bbox, 100 features"), ("item", "one item")):
-        ours, theirs = results[("parkmap", kind)], results.get((PYGEOAPI, kind))
-        print(title)
-        print(row("parkmap", ours))
-        print(row(PYGEOAPI, theirs))
-        if theirs is not None:
-            print(f"  {'speed-up':<34}{ours.rps / theirs.rps:>9.1f}×")
-    print("ceiling")
-    print(row("Flask, 50 kB of fixed bytes", results[(CEILING, "fixed")]))
-    print()
-    print("targets: items?bbox ≥ 1,000 req/s with p99 ≤ 50 ms; one item ≥ 2,000 req/s")
-    print(
-        f"gunicorn {WORKERS} sync workers each; wrk {CONNECTIONS} connections; "
-        f"median of {rounds} interleaved rounds (p50/p99 of that round); "
-        "no errors (any fails the run)"
+    return (
+        f"  {name:<34}{r.rps:>10,.0f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{share}"
+        f"{extremes}"
     )
+
+
+def verdicts(
+    results: dict[tuple[str, str], Result], setups: list[str], min_share: float
+) -> list[str]:
+    """One line per target: the figure, the target, met or MISSED."""
+    lines = []
+    for setup in setups:
+        items = results[(parkmap_name(setup), "items")]
+        item = results[(parkmap_name(setup), "item")]
+        share = items.rps / results[(ceiling_name(setup, "items"), "items")].rps
+        checks = [
+            (f"items?bbox share of ceiling ≥ {min_share}", share, share >= min_share),
+            ("items?bbox ≥ 2,000 req/s", items.rps, items.rps >= 2000),
+            ("items?bbox p99 ≤ 20 ms", items.p99_ms, items.p99_ms <= 20),
+            ("one item ≥ 3,000 req/s", item.rps, item.rps >= 3000),
+        ]
+        for label, value, met in checks:
+            verdict = "met" if met else "MISSED"
+            lines.append(f"  {setup:<7} {label:<38}{value:>10,.2f}  {verdict}")
+    return lines
+
+
+def print_table(
+    results: dict[tuple[str, str], Result],
+    rounds: int,
+    setups: list[str],
+    min_share: float,
+) -> None:
+    """The figures, each beside its ceiling, and the targets."""
+    print()
+    print(f"  {'':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'share':>9}")
+    for kind, title in (("items", "items?bbox, 100 features"), ("item", "one item")):
+        print(title)
+        for setup in setups:
+            ceiling = results[(ceiling_name(setup, kind), kind)]
+            print(
+                row(parkmap_name(setup), results[(parkmap_name(setup), kind)], ceiling)
+            )
+            print(row(ceiling_name(setup, kind), ceiling))
+        theirs = results.get((PYGEOAPI, kind))
+        if theirs is not None:
+            print(row(PYGEOAPI, theirs, results[(ceiling_name("plain", kind), kind)]))
+    print()
+    print("targets (issue 18)")
+    print("\n".join(verdicts(results, setups, min_share)))
+    print(
+        f"plain: gunicorn -w {WORKERS} (sync); deploy: deploy/gunicorn.conf.py; "
+        f"wrk {CONNECTIONS} connections; median of {rounds} interleaved rounds "
+        "(p50/p99 of that round); share = req/s ÷ the ceiling's of the same size "
+        "and set-up; no errors (any fails the run)"
+    )
+
+
+@contextmanager
+def postgis_store(data_store: Path) -> Iterator[str]:
+    """The synthetic data built into a throw-away PostGIS cluster; its URL."""
+    bindir = find_bindir()
+    if bindir is None:
+        raise BenchFailed("PostgreSQL with PostGIS not found: make system-deps")
+    cluster = PgCluster.start(bindir)
+    try:
+        cluster.create_database("bench")
+        url = cluster.url("bench")
+        logger.info("building %s into PostGIS", data_store.parent.parent / "data")
+        build(data_store.parent.parent / "data", url, progress=logger.info)
+        yield url
+    finally:
+        cluster.stop()
+
+
+def serve_all(
+    stack: ExitStack, store_path: Path, store: str, args: argparse.Namespace
+) -> list[Target]:
+    """Start every server of the run; check their URLs; the targets to time."""
+    boxes, ids = pick_requests(store_path)
+    logger.info("%d bboxes, %d ids over %s", len(boxes), len(ids), store)
+    targets: list[Target] = []
+    sizes: dict[str, int] = {}
+    for setup in args.setups:
+        ours = stack.enter_context(start_parkmap(store, boxes, ids, setup))
+        sizes = check_loads(ours.base, ours.loads)
+        targets.append(ours)
+    if args.store == "gpkg" and not args.skip_pygeoapi:
+        try:
+            targets.append(stack.enter_context(start_pygeoapi(store_path, boxes, ids)))
+        except BenchFailed:
+            raise  # it runs but answers badly: a failure, not a skip
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+            print(f"pygeoapi skipped: {exc}")
+    for setup in args.setups:
+        for kind, size in sizes.items():
+            targets.append(stack.enter_context(start_ceiling(setup, kind, size)))
+    logger.info("response sizes (median): %s", sizes)
+    return targets
 
 
 @exit_on_failure
 def main() -> None:
-    """Build (or reuse) the store, measure the three servers, print the table.
+    """Build (or reuse) the store, measure every server, print the table.
 
     Exits with status 1 on any bad answer, socket error or timeout.
     """
@@ -369,25 +486,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip-pygeoapi", action="store_true")
+    parser.add_argument("--store", choices=("gpkg", "postgis"), default="gpkg")
+    parser.add_argument(
+        "--setups",
+        type=lambda text: [s for s in text.split(",") if s],
+        default=list(SETUPS),
+        help="comma-separated: plain, deploy",
+    )
     args = parser.parse_args()
+    if unknown := set(args.setups) - set(SETUPS):
+        parser.error(f"unknown --setups {', '.join(sorted(unknown))}")
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk (make system-deps)")
     BENCH.mkdir(exist_ok=True)
-    store = make_store(args.parcels, args.rebuild)
-    boxes, ids = pick_requests(store)
-    logger.info("%d bboxes, %d ids over %s", len(boxes), len(ids), store)
+    store_path = make_store(args.parcels, args.rebuild)
     with ExitStack() as stack:
-        targets = [stack.enter_context(start_parkmap(store, boxes, ids))]
-        if not args.skip_pygeoapi:
-            try:
-                targets.append(stack.enter_context(start_pygeoapi(store, boxes, ids)))
-            except BenchFailed:
-                raise  # it runs but answers badly: a failure, not a skip
-            except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
-                print(f"pygeoapi skipped: {exc}")
-        targets.append(stack.enter_context(start_ceiling()))
+        store = str(store_path)
+        if args.store == "postgis":
+            store = stack.enter_context(postgis_store(store_path))
+        targets = serve_all(stack, store_path, store, args)
         results = measure(targets, args.rounds, args.duration)
-    print_table(results, args.rounds)
+    print_table(
+        results, args.rounds, args.setups, 0.3 if args.store == "postgis" else 0.5
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Usage (the store is made once, see ``--help``)::
     python scripts/profile_api.py inproc KIND           # app CPU per request, no HTTP
 
 ``KIND`` is ``items`` (bbox pages of 100 features), ``item`` (one feature by id)
-or ``fixed`` (the plain-Flask ceiling, ``gunicorn 'scripts.profile_api:ceiling_app()'``
+or ``fixed`` (the plain-Flask ceiling, ``gunicorn 'scripts.bench_api:ceiling_app()'``
 with ``CEILING_BYTES`` set). Every path is checked before timing, and any non-2xx or
 socket error fails the run (exit 1). Figures are the median of the rounds, with
 the best and worst beside it: this is for before/after comparisons run back to
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -31,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from scripts import bench_api  # noqa: E402
@@ -41,11 +39,6 @@ from webmap import create_app  # noqa: E402
 BENCH = ROOT / ".bench"
 LAYER = "bench_parcels"
 JSON = ("application/geo+json", "application/json")
-
-
-def ceiling_app() -> Flask:
-    """The ceiling app of bench_api, answering ``CEILING_BYTES`` fixed bytes."""
-    return bench_api.ceiling_app(int(os.environ.get("CEILING_BYTES", "50000")))
 
 
 def make_paths(store_path: Path, n: int = 64) -> None:

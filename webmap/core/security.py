@@ -99,7 +99,7 @@ def _headers(response: Response) -> Response:
     """Set the security headers (a view's own values win, its CSP is completed)."""
     headers = response.headers
     path = request.path
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _ in headers}
     for name, value in _fixed_headers(path, request.is_secure):
         if name.lower() not in present:
             headers.add(name, value)
