@@ -24,7 +24,7 @@ DEFAULT_SPEEDS: dict[str, float] = {
     "national": 50.0,  # quốc lộ (QL)
     "ring": 50.0,  # vành đai
     "provincial": 40.0,  # tỉnh lộ (ĐT)
-    "urban": 30.0,  # đường đô thị
+    "street": 30.0,  # đường đô thị
     "local": 25.0,  # đường huyện, xã
     "ramp": 40.0,  # nhánh nút giao
     "bridge": 40.0,

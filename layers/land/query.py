@@ -56,6 +56,7 @@ from layers.store.base import LayerInfo
 
 __all__ = [
     "LAYER",
+    "MIN_PREFIX",
     "DistanceLimit",
     "DriveLimit",
     "LandQuery",

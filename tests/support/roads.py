@@ -5,7 +5,7 @@ Around (E0, N0) near Hai Phong; 60 km/h covers 1 km a minute, the connector
 
     D(0,3000) ——— class "fast" (90 km/h in the spec), 4 min ——— C(6000,3000)
       |                                                            |
-    60 km/h, 3 min                                 class "urban" (30 km/h), 6 min
+    60 km/h, 3 min                                 class "street" (30 km/h), 6 min
       |                                                            |
     A(0,0) ——————————————— 60 km/h, 6 min ——————————————————— B(6000,0)
                                           E(20000,0) — F(21000,0): apart, 60 km/h
@@ -75,14 +75,14 @@ landmark_id = { type = "str", required = true, column = "landmark_i" }
 # road_id, class, speed (0: from the class), vertices (metres from E0, N0)
 ROADS = [
     ("ab", "", 60.0, [(0, 0), (6000, 0)]),
-    ("bc", "urban", 0.0, [(6000, 0), (6000, 3000)]),
+    ("bc", "street", 0.0, [(6000, 0), (6000, 3000)]),
     ("ad", "", 60.0, [(0, 0), (0, 3000)]),
     ("dc", "fast", 0.0, [(0, 3000), (6000, 3000)]),
     ("ef", "", 60.0, [(20000, 0), (21000, 0)]),
 ]
 # site id → (centre in metres, expected minutes to "port", worked out by hand)
 SITES = {
-    # 2 connector + 5 to B + 3 up half of B–C (urban, 30 km/h) + 1 connector
+    # 2 connector + 5 to B + 3 up half of B–C (street, 30 km/h) + 1 connector
     "east": ((6100, 1500), 11.0),
     # 2 + (1 to A + 3 up A–D + 2 along half of D–C at 90 km/h) + 0.5
     "north": ((3000, 3050), 8.5),
