@@ -192,7 +192,7 @@ def isochrone_layer(
         for limit, area in sorted(zip(iso.minutes, areas, strict=True), reverse=True):
             if not area.is_empty:  # largest first: the smaller ones draw on top
                 rows.append((f"{origin_id}-{limit}", str(origin_id), limit))
-                geoms.append(area.simplify(ISOCHRONE_SIMPLIFY_M))
+                geoms.append(_multi(area.simplify(ISOCHRONE_SIMPLIFY_M)))
     spec = _isochrone_spec(roads_layer.spec, iso, origins.spec)
     gdf = gpd.GeoDataFrame(
         {
@@ -206,6 +206,13 @@ def isochrone_layer(
     )
     gdf["minutes"] = gdf["minutes"].astype("Int64")
     return LoadedLayer(spec, gdf, source_crs=UTM48N)
+
+
+def _multi(area: shapely.Geometry) -> shapely.Geometry:
+    """Every isochrone a MultiPolygon: one geometry type, the same in both stores."""
+    if area.geom_type == "Polygon":
+        return shapely.MultiPolygon([area])
+    return area
 
 
 def _source(roads: LoadedLayer) -> str:

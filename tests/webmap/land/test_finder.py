@@ -428,3 +428,15 @@ def test_form_and_list_show_drive_times(web) -> None:
 def test_drive_time_labels_are_translated(web) -> None:
     html = web.get("/land?lang=vi").get_data(as_text=True)
     assert "Thời gian lái xe tối đa (phút)" in html
+
+
+def test_csv_export_has_minutes_beside_km(web) -> None:
+    resp = web.get("/land/export.csv?min_port=25&lang=en")
+    rows = list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
+    assert rows
+    for row in rows:
+        port = min(
+            float(row["drive_lach_huyen_port_min"]),
+            float(row["drive_haiphong_port_min"]),
+        )
+        assert port <= 25 and float(row["dist_lach_huyen_port_km"]) > 0
