@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from layers.errors import InvalidQuery
-from layers.land.vocabulary import LandVocabulary
+from layers.land.vocabulary import LandVocabulary, resolve_target
 
 MIN_PREFIX = "min_"
 
@@ -38,17 +37,13 @@ def is_drive_parameter(name: str, parameters: Collection[str]) -> bool:
 
 def drive_target(name: str, vocabulary: LandVocabulary) -> tuple[str, tuple[str, ...]]:
     """``min_<target>`` → (target, its drive-time fields); unknown names refused."""
-    target = name[len(MIN_PREFIX) :]
-    fields = vocabulary.drive_fields(target)
-    if fields is None:
-        known = ", ".join(vocabulary.drive_targets()) or "none"
-        raise InvalidQuery(
-            name,
-            f"no drive times to {target!r}; known: {known}",
-            "unknown",
-            target,
-        )
-    return target, fields
+    return resolve_target(
+        name,
+        MIN_PREFIX,
+        vocabulary.drive_fields,
+        vocabulary.drive_targets(),
+        "no drive times to",
+    )
 
 
 def drive_limits(

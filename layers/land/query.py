@@ -51,6 +51,7 @@ from layers.land.vocabulary import (
     LandVocabulary,
     distance_field,
     land_vocabulary,
+    resolve_target,
 )
 from layers.store.base import LayerInfo
 
@@ -314,17 +315,13 @@ def _choices(raw: dict[str, str], name: str, known: tuple[str, ...]) -> tuple[st
 
 def _target(name: str, vocabulary: LandVocabulary) -> tuple[str, tuple[str, ...]]:
     """``km_<target>`` → (target, its distance fields); unknown names refused."""
-    target = name[len(KM_PREFIX) :]
-    fields = vocabulary.distance_fields(target)
-    if fields is None:
-        known = ", ".join(vocabulary.targets()) or "none"
-        raise InvalidQuery(
-            name,
-            f"unknown landmark or kind {target!r}; known: {known}",
-            "unknown",
-            target,
-        )
-    return target, fields
+    return resolve_target(
+        name,
+        KM_PREFIX,
+        vocabulary.distance_fields,
+        vocabulary.targets(),
+        "unknown landmark or kind",
+    )
 
 
 def _distances(

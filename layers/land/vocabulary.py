@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from layers.errors import LayerNotFound
+from layers.errors import InvalidQuery, LayerNotFound
 from layers.store.base import Store
 
 LAYER = "parcels"
@@ -76,6 +76,28 @@ def _fields(
             return (field(lm),)
     found = tuple(field(lm) for lm, kind in pairs if kind == target)
     return found or None
+
+
+def resolve_target(
+    name: str,
+    prefix: str,
+    fields_of: Callable[[str], tuple[str, ...] | None],
+    known: tuple[str, ...],
+    what: str,
+) -> tuple[str, tuple[str, ...]]:
+    """``<prefix><target>`` → (target, its fields); an unknown target refused.
+
+    Raises:
+        InvalidQuery: naming the parameter, ``what`` the target and the known ones.
+    """
+    target = name[len(prefix) :]
+    fields = fields_of(target)
+    if fields is None:
+        listed = ", ".join(known) or "none"
+        raise InvalidQuery(
+            name, f"{what} {target!r}; known: {listed}", "unknown", target
+        )
+    return target, fields
 
 
 def distance_field(landmark_id: str) -> str:
