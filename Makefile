@@ -28,6 +28,7 @@ data: $(VENV)/.runtime
 ## sample: regenerate the committed sample shapefiles and tables (deterministic)
 sample: $(VENV)/.runtime
 	$(BIN)/python scripts/make_sample_data.py
+	$(BIN)/python scripts/make_infrastructure_data.py
 
 ## assets: the map pages' JS/CSS/fonts from npm (package-lock.json), served by the app,
 ## and minified copies of them and of webmap/static/ (esbuild) in build/assets/

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.crs import UTM48N, area_ha, point_distances_km, reproject
 from geo.geometry import contiguous_groups, outside, overlaps
+from layers.drive import Roads, derive_drive_times, isochrone_layer, read_roads
 from layers.errors import InvalidSourceData
 from layers.load import LoadedLayer
 from layers.spec import BlocksSpec, FieldSpec, OccupancySpec, ParentSpec
@@ -175,4 +176,40 @@ def derive_all(loaded: dict[str, LoadedLayer]) -> list[InvalidSourceData]:
         occ = layer.spec.occupancy
         if occ:
             derive_occupancy(layer, loaded[occ.children], occ)
+    problems.extend(derive_network(loaded))
+    return problems
+
+
+def derive_network(loaded: dict[str, LoadedLayer]) -> list[InvalidSourceData]:
+    """Drive times and isochrone layers (added to ``loaded``); return problems.
+
+    Each road layer is read as a network once, whoever asks for it.
+    """
+    roads: dict[str, Roads | None] = {}
+    problems: list[InvalidSourceData] = []
+
+    def network(name: str) -> Roads | None:
+        if name not in roads:
+            roads[name], found = read_roads(loaded[name])
+            problems.extend(found)
+        return roads[name]
+
+    for layer in list(loaded.values()):
+        drive = layer.spec.drive_times
+        if drive and (net := network(drive.roads)) is not None:
+            derive_drive_times(layer, loaded[drive.to], net)
+    for layer in list(loaded.values()):
+        iso = layer.spec.network.isochrones if layer.spec.network else None
+        if iso is None or (net := network(layer.spec.name)) is None:
+            continue
+        if iso.layer in loaded:
+            problems.append(
+                InvalidSourceData(
+                    f"isochrone layer '{iso.layer}' clashes with a layer of that name",
+                    path=layer.spec.spec_path,
+                    field="isochrones",
+                )
+            )
+            continue
+        loaded[iso.layer] = isochrone_layer(layer, net, iso, loaded[iso.origins])
     return problems

@@ -16,6 +16,12 @@ from typing import Any
 
 import tomli_w
 
+from layers.drivespec import (
+    DriveTimesSpec,
+    NetworkSpec,
+    parse_drive_times,
+    parse_network,
+)
 from layers.errors import SpecError
 
 LANGUAGES = ("vi", "en", "ko", "ja")
@@ -117,6 +123,8 @@ class LayerSpec:
     style: dict[str, Any] = field(default_factory=dict)
     spec_path: Path | None = None
     as_of: str | None = None  # the day the source describes (YYYY-MM-DD)
+    drive_times: DriveTimesSpec | None = None
+    network: NetworkSpec | None = None
 
     @property
     def id_field(self) -> str:
@@ -137,6 +145,10 @@ class LayerSpec:
             deps.add(self.parent.layer)
         if self.occupancy:
             deps.add(self.occupancy.children)
+        if self.drive_times:
+            deps |= {self.drive_times.to, self.drive_times.roads}
+        if self.network and self.network.isochrones:
+            deps.add(self.network.isochrones.origins)
         return deps
 
     def label(self, lang: str) -> str:
@@ -229,6 +241,8 @@ def _derive(data: dict[str, Any], path: Path) -> dict[str, Any]:
             out["blocks"] = BlocksSpec(**(blocks if isinstance(blocks, dict) else {}))
         if "parent" in data:
             out["parent"] = ParentSpec(**data["parent"])
+        if "drive_times" in raw:
+            out["drive_times"] = parse_drive_times(raw["drive_times"], path)
     except TypeError as exc:
         raise SpecError(f"bad derive/parent table: {exc}", path=path) from exc
     return out
@@ -288,6 +302,7 @@ def parse_spec(data: dict[str, Any], path: Path, data_dir: Path) -> LayerSpec:
         style=dict(data.get("style", {})),
         spec_path=path,
         as_of=_as_of(data, path),
+        network=parse_network(data, path),
         **_derive(data, path),
     )
 

@@ -30,6 +30,7 @@ from layers.land.query import (
     LandResult,
     check_fields,
 )
+from layers.land.vocabulary import is_drive_field
 from layers.store.base import MAX_LIMIT, LayerInfo
 from layers.store.gpkg_connection import GpkgConnection
 from layers.store.gpkg_format import quote
@@ -52,6 +53,7 @@ def land_index(con: sqlite3.Connection, info: LayerInfo) -> None:
         return
     wanted = [*INDEX_LEADING, *INDEX_COLUMNS, info.id_field]
     wanted += sorted(n for n in names if n.startswith("dist_") and n.endswith("_km"))
+    wanted += sorted(n for n in names if is_drive_field(n))
     columns = ", ".join(quote(n) for n in dict.fromkeys(wanted) if n in names)
     con.execute(f"CREATE INDEX {quote(INDEX)} ON {quote(LAYER)} ({columns})")
 
@@ -83,6 +85,9 @@ def where(query: LandQuery) -> tuple[str, list[Any]]:
     for limit in query.within:
         clauses.append(f"{_expression(limit.fields)} <= ?")
         params.append(limit.km)
+    for drive in query.drive_within:  # min_<target>: minutes by road
+        clauses.append(f"{_expression(drive.fields)} <= ?")
+        params.append(drive.minutes)
     if query.ready:
         clauses.append(
             "t.status = 'available' AND (t.clr_stage IS NULL OR "

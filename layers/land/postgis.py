@@ -32,6 +32,7 @@ from layers.land.query import (
     LandResult,
     check_fields,
 )
+from layers.land.vocabulary import is_drive_field
 from layers.store.base import MAX_LIMIT, LayerInfo
 from layers.store.pg_connection import PgConnection
 from layers.store.pg_schema import META_LAYERS, Migration, ident
@@ -55,6 +56,7 @@ def land_index(con: psycopg.Connection, schema: str, info: LayerInfo) -> None:
         return
     carried = [*INDEX_COLUMNS, info.id_field]
     carried += sorted(n for n in names if n.startswith("dist_") and n.endswith("_km"))
+    carried += sorted(n for n in names if is_drive_field(n))
     included = [n for n in dict.fromkeys(carried) if n in names]
     con.execute(
         sql.SQL("CREATE INDEX {} ON {} ({}) INCLUDE ({})").format(
@@ -139,6 +141,9 @@ def where(schema: str, query: LandQuery) -> tuple[sql.Composable, list[Any]]:
     for limit in query.within:
         clauses.append(sql.SQL("{} <= %s").format(_expression(limit.fields)))
         params.append(limit.km)
+    for drive in query.drive_within:  # min_<target>: minutes by road
+        clauses.append(sql.SQL("{} <= %s").format(_expression(drive.fields)))
+        params.append(drive.minutes)
     if query.ready:
         clauses.append(
             sql.SQL(

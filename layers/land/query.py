@@ -13,6 +13,8 @@ parameter may be absent or empty (an HTML form sends empty fields):
   (``km_lach_huyen_port=20``) or to the nearest landmark of a kind
   (``km_junction=10``: the minimum over every junction's ``dist_<id>_km``);
   a landmark id wins over a kind of the same name;
+- ``min_<target>``: maximum drive time in minutes by road, landmark or kind as
+  for ``km_`` (``layers.land.minutes``);
 - ``min_price`` / ``max_price``: asking rent in USD/m²; with either, parcels
   without a price are left out;
 - ``ready=1``: cleared and ready, i.e. available and with no clearance stage or
@@ -36,17 +38,28 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from layers.errors import InvalidQuery
+from layers.land.minutes import (
+    MIN_PREFIX,
+    DriveLimit,
+    drive_fields_used,
+    drive_limits,
+    drive_sort,
+    is_drive_parameter,
+)
 from layers.land.vocabulary import (
     LAYER,
     LandVocabulary,
     distance_field,
     land_vocabulary,
+    resolve_target,
 )
 from layers.store.base import LayerInfo
 
 __all__ = [
     "LAYER",
+    "MIN_PREFIX",
     "DistanceLimit",
+    "DriveLimit",
     "LandQuery",
     "LandResult",
     "LandVocabulary",
@@ -99,6 +112,7 @@ class LandQuery:
     parks: tuple[str, ...] = ()
     zones: tuple[str, ...] = ()
     within: tuple[DistanceLimit, ...] = ()
+    drive_within: tuple[DriveLimit, ...] = ()
     min_price: float | None = None
     max_price: float | None = None
     ready: bool = False
@@ -136,6 +150,9 @@ class LandQuery:
         if self.zones:
             out.append(("zone", ",".join(self.zones)))
         out.extend((KM_PREFIX + d.target, number_text(d.km)) for d in self.within)
+        out.extend(
+            (MIN_PREFIX + d.target, number_text(d.minutes)) for d in self.drive_within
+        )
         for name in ("min_price", "max_price", "min_block_ha"):
             _add_number(out, name, getattr(self, name))
         if self.ready:
@@ -152,6 +169,7 @@ class LandQuery:
         """Every parameter with its value (defaults included), for JSON answers."""
         data = asdict(self)
         data["within"] = {d.target: d.km for d in self.within}
+        data["drive_within"] = {d.target: d.minutes for d in self.drive_within}
         del data["sort_fields"]
         return data
 
@@ -225,6 +243,7 @@ def parse_land_query(
         parks=_choices(raw, "park", vocabulary.parks),
         zones=_choices(raw, "zone", vocabulary.zones),
         within=_distances(raw, vocabulary),
+        drive_within=drive_limits(raw, vocabulary, PARAMETERS, _number),
         min_price=min_price,
         max_price=max_price,
         ready=_flag(raw, "ready"),
@@ -244,7 +263,8 @@ def _raw_args(args: Mapping[str, str], ignore: tuple[str, ...]) -> dict[str, str
     for name in args:
         if name in ignore:
             continue
-        if name not in PARAMETERS and not name.startswith(KM_PREFIX):
+        known = name in PARAMETERS or name.startswith(KM_PREFIX)
+        if not known and not is_drive_parameter(name, PARAMETERS):
             raise InvalidQuery(name, "unknown parameter", "unknown_parameter", name)
         values = getlist(name) if getlist else [args[name]]
         text = ",".join(v.strip() for v in values if v.strip())
@@ -295,17 +315,13 @@ def _choices(raw: dict[str, str], name: str, known: tuple[str, ...]) -> tuple[st
 
 def _target(name: str, vocabulary: LandVocabulary) -> tuple[str, tuple[str, ...]]:
     """``km_<target>`` → (target, its distance fields); unknown names refused."""
-    target = name[len(KM_PREFIX) :]
-    fields = vocabulary.distance_fields(target)
-    if fields is None:
-        known = ", ".join(vocabulary.targets()) or "none"
-        raise InvalidQuery(
-            name,
-            f"unknown landmark or kind {target!r}; known: {known}",
-            "unknown",
-            target,
-        )
-    return target, fields
+    return resolve_target(
+        name,
+        KM_PREFIX,
+        vocabulary.distance_fields,
+        vocabulary.targets(),
+        "unknown landmark or kind",
+    )
 
 
 def _distances(
@@ -353,7 +369,16 @@ def _sort(text: str | None, vocabulary: LandVocabulary) -> tuple[str, tuple[str,
             return text, _target(text, vocabulary)[1]
         except InvalidQuery:
             pass
-    known = ", ".join([*SORTS, *(KM_PREFIX + t for t in vocabulary.targets())])
+    drive = drive_sort(text, vocabulary)
+    if drive:
+        return text, drive
+    known = ", ".join(
+        [
+            *SORTS,
+            *(KM_PREFIX + t for t in vocabulary.targets()),
+            *(MIN_PREFIX + t for t in vocabulary.drive_targets()),
+        ]
+    )
     raise InvalidQuery(
         "sort", f"unknown sort {text!r}; known: {known}", "unknown", text
     )
@@ -389,6 +414,7 @@ def check_fields(query: LandQuery, info: LayerInfo) -> None:
         (p, "area_ha") for p in ("min_ha", "max_ha") if getattr(query, p) is not None
     ]
     used += [(f"km_{d.target}", f) for d in query.within for f in d.fields]
+    used += drive_fields_used(query.drive_within)
     if query.min_price is not None or query.max_price is not None:
         used.append(("min_price", "price_usd"))
     if query.min_block_ha is not None:

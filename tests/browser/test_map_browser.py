@@ -13,7 +13,15 @@ from tests.support.extra_layers import EVIL_NAME
 
 pytestmark = pytest.mark.browser
 
-OVERLAYS = ["zones", "parks", "parcels", "berths", "housing", "landmarks"]
+# Shown by default, in map order (the other infrastructure layers start hidden).
+OVERLAYS = ["zones", "parks", "parcels", "roads", "berths", "housing", "landmarks"]
+# The Layers tab: by group (zones and parks, land, port and logistics, roads and
+# utilities, housing), then in map order.
+IN_PANEL = [
+    *("zones", "parks", "parcels", "berths", "landmarks", "river_ports"),
+    *("isochrones", "roads", "rail", "interchanges", "substations", "water_plants"),
+    "housing",
+]
 
 
 def feature(site: str, layer: str, feature_id: str, lang: str = "en") -> dict:
@@ -55,10 +63,8 @@ def test_map_renders_every_overlay(map_site, map_app, guarded_page, guard) -> No
     # The panel's Layers tab lists them (no layer control on the map).
     assert page.locator(".leaflet-control-layers").count() == 0
     boxes = page.locator("#pm-layers input[type=checkbox]")
-    # Grouped: zones and parks, land, port and logistics, housing.
-    in_panel = [boxes.nth(i).get_attribute("value") for i in range(6)]
-    assert in_panel == ["zones", "parks", "parcels", "berths", "landmarks", "housing"]
-    assert boxes.count() == 6
+    in_panel = [boxes.nth(i).get_attribute("value") for i in range(boxes.count())]
+    assert in_panel == IN_PANEL
     assert page.locator("#pm-layers input[type=radio][name=pm-base]").count() == 3
     for control in (
         "search-input",
@@ -181,7 +187,7 @@ def test_moved_view_is_shareable(map_site, guarded_page, guard) -> None:
     wait_for_map(page)
     state = page.evaluate("parkmap.state()")
     assert state["zoom"] == 12 and state["base"] == "satellite"
-    assert state["layers"] == ["zones", "parks", "parcels", "berths", "landmarks"]
+    assert state["layers"] == [o for o in OVERLAYS if o != "housing"]
     guard.check()
 
 

@@ -33,6 +33,17 @@ FIELD_LABELS = {
     "capacity": _l("Capacity (people)"),
     "location": _l("Location"),
     "progress": _l("Progress"),
+    # infrastructure layers and isochrones (issue 19)
+    "road_class": _l("Road class"),
+    "ref": _l("Road number"),
+    "speed_kmh": _l("Speed (km/h)"),
+    "kv": _l("Voltage (kV)"),
+    "mva": _l("Capacity (MVA)"),
+    "m3_day": _l("Capacity (m³/day)"),
+    "river": _l("River"),
+    "roads": _l("Roads"),
+    "origin_id": _l("From"),
+    "minutes": _l("Minutes by road"),
 }
 
 UNITS = {
@@ -87,6 +98,18 @@ VALUE_LABELS = {
     # sources
     "HEZA report 10/2023": _l("HEZA report 10/2023"),
     "illustrative": _l("illustrative (made up for the demonstration)"),
+    # road classes and water plants (issue 19)
+    "expressway": _l("expressway"),
+    "national": _l("national road"),
+    "ring": _l("ring road"),
+    "provincial": _l("provincial road"),
+    "street": _l("city street"),
+    "local": _l("local road"),
+    "ramp": _l("interchange ramp"),
+    "bridge": _l("bridge"),
+    "ferry": _l("ferry"),
+    "water": _l("water supply"),
+    "wastewater": _l("wastewater treatment"),
 }
 
 

@@ -32,6 +32,7 @@ GROUPS: dict[str, Any] = {
     "zones": _l("Zones and parks"),
     "land": _l("Land"),
     "port": _l("Port and logistics"),
+    "infrastructure": _l("Roads and utilities"),
     "housing": _l("Housing"),
     "imagery": _l("Imagery"),
     "vr": _l("360° views"),
@@ -45,6 +46,14 @@ LAYER_GROUPS = {
     "berths": "port",
     "landmarks": "port",
     "housing": "housing",
+    # issue 19: infrastructure and drive-time areas
+    "river_ports": "port",
+    "isochrones": "infrastructure",
+    "roads": "infrastructure",
+    "rail": "infrastructure",
+    "interchanges": "infrastructure",
+    "substations": "infrastructure",
+    "water_plants": "infrastructure",
 }
 SHEET_STATES = ("peek", "half", "full")
 META = "_shell"  # the attribute a Folium layer's description is kept in

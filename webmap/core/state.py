@@ -141,6 +141,7 @@ def parse_view(
     known_layers: Iterable[str],
     default_base: str,
     known_rasters: Iterable[str] = (),
+    shown: Iterable[str] | None = None,
 ) -> ViewState:
     """Parse a map URL's query into a ViewState, dropping what is malformed.
 
@@ -150,6 +151,7 @@ def parse_view(
         known_layers: the store's layer names, in map order.
         default_base: the base map when ``base`` is absent or unknown.
         known_rasters: the registered imagery rasters' names (for ``compare``).
+        shown: the layers shown when the URL names none (default: every one).
 
     Returns:
         A complete view: centre and zoom only when both are valid.
@@ -162,7 +164,8 @@ def parse_view(
     park = (args.get("park") or "").strip()
     return ViewState(
         lang=lang,
-        layers=parse_layers(args.get("layers"), known) or known,
+        layers=parse_layers(args.get("layers"), known)
+        or (known if shown is None else tuple(shown)),
         base=base if base in BASEMAPS else default_base,
         center=center,
         zoom=zoom,

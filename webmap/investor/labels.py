@@ -51,6 +51,13 @@ def landmark_of(name: str) -> str | None:
     return None
 
 
+def drive_landmark_of(name: str) -> str | None:
+    """The landmark id of a ``drive_<id>_min`` field (minutes by road), else None."""
+    if name.startswith("drive_") and name.endswith("_min") and len(name) > 10:
+        return name[len("drive_") : -len("_min")]
+    return None
+
+
 def field_label(name: str, lookups: Lookups) -> str:
     """A field's label in the request's language (its name if unknown).
 
@@ -62,6 +69,10 @@ def field_label(name: str, lookups: Lookups) -> str:
     if landmark is not None:
         target = lookups.name("landmarks", landmark)
         return gettext("Distance to %(target)s", target=target)
+    driven = drive_landmark_of(name)
+    if driven is not None:
+        target = lookups.name("landmarks", driven)
+        return gettext("Drive time to %(target)s", target=target)
     label = EXTRA_FIELDS.get(name) or FIELD_LABELS.get(name)
     return str(label) if label is not None else name
 
@@ -86,6 +97,8 @@ def field_value(name: str, value: Any, lookups: Lookups) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if landmark_of(name) is not None:
             return f"{number(value, 1)} km"
+        if drive_landmark_of(name) is not None:
+            return gettext("%(minutes)s min", minutes=number(value, 0))
         if name in EXTRA_UNITS:
             return f"{number(value, 2)} {EXTRA_UNITS[name]}"
     text = format_value(name, value, lookups)

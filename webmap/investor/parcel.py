@@ -54,6 +54,7 @@ class Distance:
     name: str
     kind: str
     km: float
+    minutes: float | None = None  # by road (drive_<landmark>_min); None: unknown
 
 
 @dataclass(slots=True)
@@ -99,7 +100,11 @@ def rows(
 
 
 def distances(props: dict[str, Any], lookups: Lookups) -> list[Distance]:
-    """The ``dist_<landmark>_km`` values with the landmarks' names, nearest first."""
+    """The ``dist_<landmark>_km`` values with the landmarks' names, nearest first.
+
+    Each carries the drive time by road (``drive_<landmark>_min``) when the build
+    computed one (None: no road network, or the roads do not reach the feature).
+    """
     found = []
     for key, value in props.items():
         landmark = labels.landmark_of(key)
@@ -113,6 +118,7 @@ def distances(props: dict[str, Any], lookups: Lookups) -> list[Distance]:
                 name=lookups.name("landmarks", landmark),
                 kind=value_label(kind) if kind else "",
                 km=km,
+                minutes=labels.finite(props.get(f"drive_{landmark}_min")),
             )
         )
     return sorted(found, key=lambda d: (d.km, d.landmark))
@@ -189,7 +195,12 @@ def parcel_context(store: Store, parcel_id: str, lang: str) -> dict[str, Any]:
     block = block_of(store, parcel, lookups) if "block_id" in props else None
     housing = nearby.housing_near(store, lon, lat, lang)
     scenes = nearby.scenes_near(lon, lat, lang)
-    shown = tuple(f.name for f in info.fields if labels.landmark_of(f.name) is None)
+    shown = tuple(
+        f.name
+        for f in info.fields
+        if labels.landmark_of(f.name) is None
+        and labels.drive_landmark_of(f.name) is None
+    )
     return {
         "parcel": parcel,
         "status": value_label(str(props.get("status") or "")),

@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 import shapely
 
 from layers.land.query import LandResult
+from layers.land.vocabulary import is_drive_field
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +59,7 @@ def _features(result: LandResult) -> list[dict[str, Any]]:
 def csv_bytes(
     result: LandResult, parks: dict[str, str], zones: dict[str, str | None]
 ) -> bytes:
-    """One row per parcel: ids, park name, zone, figures, distances, lon/lat.
+    """One row per parcel: ids, park, zone, figures, km, minutes by road, lon/lat.
 
     Args:
         result: the matches (as many as exported).
@@ -66,9 +67,10 @@ def csv_bytes(
         zones: park id → zone id.
     """
     features = _features(result)
-    dist = sorted(
+    dist = sorted(  # km, then minutes by road (drive_<landmark>_min)
         {k for f in features for k in f["properties"] if k.startswith("dist_")}
     )
+    dist += sorted({k for f in features for k in f["properties"] if is_drive_field(k)})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*BASE_COLUMNS, *dist, "lon", "lat"])

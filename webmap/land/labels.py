@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from layers.errors import InvalidQuery
-from layers.land.query import KM_PREFIX
+from layers.land.query import KM_PREFIX, MIN_PREFIX, PARAMETERS
 from webmap.core.labels import value_label
 
 PARAM_LABELS = {
@@ -67,6 +67,9 @@ def param_label(name: str, names: dict[str, str]) -> str:
     if name.startswith(KM_PREFIX):
         target = target_label(name[len(KM_PREFIX) :], names)
         return gettext("Distance to %(target)s (km)", target=target)
+    if name.startswith(MIN_PREFIX) and name not in PARAMETERS:
+        target = target_label(name[len(MIN_PREFIX) :], names)
+        return gettext("Drive time to %(target)s (min)", target=target)
     label = PARAM_LABELS.get(name)
     return str(label) if label is not None else name
 
@@ -99,5 +102,6 @@ def client_texts() -> dict[str, str]:
         "zoomOut": gettext("Zoom out"),
         "ha": gettext("ha"),
         "km": gettext("km"),
+        "min": gettext("min"),
         "usd": gettext("USD/m²"),
     }

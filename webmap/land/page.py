@@ -15,11 +15,13 @@ from flask import current_app, request, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from layers.land.minutes import is_drive_parameter
 from layers.land.query import (
     DEFAULT_LIMIT,
     DEFAULT_STATUS,
     INTEGER,
     KM_PREFIX,
+    PARAMETERS,
     LandQuery,
     LandResult,
     LandVocabulary,
@@ -108,16 +110,21 @@ def form_context(store: Store, lang: str, shown: list[Target]) -> dict[str, Any]
     sorts += [
         Option(t.key, gettext("Distance to %(target)s", target=t.label)) for t in shown
     ]
+    sorts += _drive_sorts(shown)
     hidden = [
         (k, v)
         for k, v in request.args.items(multi=True)
         if k.startswith(KM_PREFIX) and k not in {t.key for t in shown}
     ]
+    hidden += _hidden_drives(shown)
     return {
         "statuses": _options(vocab.statuses, status_names, statuses),
         "parks": _options(vocab.parks, park_names(store, lang), _asked("park")),
         "zones": _options(vocab.zones, lookups.names.get("zones", {}), _asked("zone")),
         "distances": [(t, request.args.get(t.key, "")) for t in shown],
+        "drives": [
+            (t, request.args.get(t.drive_key, "")) for t in shown if t.drive_fields
+        ],
         "value": lambda name: request.args.get(name, ""),
         "ready": request.args.get("ready", "").lower() in ("1", "true", "yes", "on"),
         "sorts": [Option(o.value, o.label, o.value == sort) for o in sorts],
@@ -128,6 +135,25 @@ def form_context(store: Store, lang: str, shown: list[Target]) -> dict[str, Any]
         "has_blocks": "block_ha" in vocab.fields,
         "labels": {k: str(v) for k, v in labels.PARAM_LABELS.items()},
     }
+
+
+def _drive_sorts(shown: list[Target]) -> list[Option]:
+    """Sort by the drive time to each shown target the parcels carry one to."""
+    return [
+        Option(t.drive_key, gettext("Drive time to %(target)s", target=t.label))
+        for t in shown
+        if t.drive_fields
+    ]
+
+
+def _hidden_drives(shown: list[Target]) -> list[tuple[str, str]]:
+    """``min_<target>`` conditions the form has no field for, kept as they are."""
+    fields = {t.drive_key for t in shown if t.drive_fields}
+    return [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if is_drive_parameter(k, PARAMETERS) and k not in fields
+    ]
 
 
 def page_url(query: LandQuery, lang: str, **changes: Any) -> str:

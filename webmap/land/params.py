@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.land.query import FALSE, KM_PREFIX, MAX_LIMIT, MAX_OFFSET, SORTS, TRUE
+from layers.land.query import (
+    FALSE,
+    KM_PREFIX,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MIN_PREFIX,
+    SORTS,
+    TRUE,
+)
 from layers.land.vocabulary import LandVocabulary
 from webmap.core.openapi import LANG, Param, choice, query
 
@@ -41,9 +49,25 @@ def land_params(facts: Any) -> tuple[Param, ...]:
             query(f"{KM_PREFIX}{t}", f"At most this many km from {t}.", AMOUNT)
             for t in v.targets()
         ),
+        *(
+            query(
+                f"{MIN_PREFIX}{t}",
+                f"At most this many minutes by road from {t}.",
+                AMOUNT,
+            )
+            for t in v.drive_targets()
+        ),
         query("ready", "1: cleared and ready.", choice((*TRUE, *FALSE))),
         query(
-            "sort", "Sort key.", choice([*sorts, *(KM_PREFIX + t for t in v.targets())])
+            "sort",
+            "Sort key.",
+            choice(
+                [
+                    *sorts,
+                    *(KM_PREFIX + t for t in v.targets()),
+                    *(MIN_PREFIX + t for t in v.drive_targets()),
+                ]
+            ),
         ),
         query("order", "asc or desc.", choice(("asc", "desc"))),
         query(

@@ -16,6 +16,7 @@ from flask import request
 
 from layers.land.query import (
     KM_PREFIX,
+    MIN_PREFIX,
     LandQuery,
     LandResult,
     LandVocabulary,
@@ -51,15 +52,27 @@ def parse_request(store: Store) -> LandQuery:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A distance the page shows: ``km_<target>`` and the fields it reads."""
+    """A distance the page shows: ``km_<target>`` and the fields it reads.
+
+    ``drive_key`` (``min_<target>``) and ``drive_fields`` are the drive time's,
+    when the parcels carry one to that target (else empty).
+    """
 
     key: str
     label: str
     fields: tuple[str, ...]
+    drive_key: str = ""
+    drive_fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """For the script's configuration."""
-        return {"key": self.key, "label": self.label, "fields": list(self.fields)}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "fields": list(self.fields),
+            "driveKey": self.drive_key,
+            "driveFields": list(self.drive_fields),
+        }
 
 
 def targets(vocab: LandVocabulary, lookups: Lookups, query: LandQuery) -> list[Target]:
@@ -69,11 +82,28 @@ def targets(vocab: LandVocabulary, lookups: Lookups, query: LandQuery) -> list[T
     extra = [d.target for d in query.within]
     if query.sort.startswith(KM_PREFIX):
         extra.append(query.sort[len(KM_PREFIX) :])
+    extra += _drive_targets(vocab, query)
     wanted += [t for t in dict.fromkeys(extra) if t not in wanted]
     return [
-        Target(KM_PREFIX + t, target_label(t, names), vocab.distance_fields(t) or ())
+        Target(
+            KM_PREFIX + t,
+            target_label(t, names),
+            vocab.distance_fields(t) or (),
+            MIN_PREFIX + t,
+            vocab.drive_fields(t) or (),
+        )
         for t in wanted
     ]
+
+
+def _drive_targets(vocab: LandVocabulary, query: LandQuery) -> list[str]:
+    """The targets a query's drive-time conditions and sort name (``min_<t>``)."""
+    extra = [d.target for d in query.drive_within]
+    if query.sort.startswith(MIN_PREFIX) and vocab.drive_fields(
+        query.sort[len(MIN_PREFIX) :]
+    ):
+        extra.append(query.sort[len(MIN_PREFIX) :])
+    return extra
 
 
 def feature_collection(
@@ -110,6 +140,7 @@ class Row:
     price: str
     block: str
     km: tuple[str, ...]
+    minutes: tuple[str | None, ...] = ()  # per target; None: no drive times to it
 
 
 def _km(props: dict[str, Any], fields: tuple[str, ...]) -> float | None:
@@ -136,6 +167,10 @@ def result_rows(result: LandResult, shown: list[Target], lookups: Lookups) -> li
                 price=_text(props.get("price_usd"), 1),
                 block=_text(props.get("block_ha"), 2),
                 km=tuple(_text(_km(props, t.fields), 1) for t in shown),
+                minutes=tuple(
+                    _text(_km(props, t.drive_fields), 0) if t.drive_fields else None
+                    for t in shown
+                ),
             )
         )
     return rows

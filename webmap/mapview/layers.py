@@ -39,7 +39,11 @@ POINTS_PANE, TILES_PANE = "pm-points", "pm-tiles"
 MAP_ORDER = {
     name: i
     for i, name in enumerate(
-        ("zones", "parks", "parcels", "berths", "housing", "landmarks")
+        (
+            *("zones", "isochrones", "parks", "parcels", "roads", "rail", "berths"),
+            *("housing", "landmarks", "interchanges", "substations", "water_plants"),
+            "river_ports",
+        )
     )
 }
 
@@ -70,8 +74,13 @@ class BuildContext:
 
 
 def is_tiled(info: LayerInfo, inline_max: int) -> bool:
-    """Whether a layer goes out as vector tiles rather than inline GeoJSON."""
-    return info.name in TILED_ALWAYS or info.count > inline_max
+    """Whether a layer goes out as vector tiles rather than inline GeoJSON.
+
+    Parcels always do, as does a layer whose style says ``tiled = true`` (large
+    polygons, e.g. the isochrones) and any layer above ``inline_max`` features.
+    """
+    tiled = info.name in TILED_ALWAYS or info.style.get("tiled") is True
+    return tiled or info.count > inline_max
 
 
 def _round(geom: shapely.Geometry) -> shapely.Geometry:

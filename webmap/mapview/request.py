@@ -27,10 +27,12 @@ def view_state(query: str | None = None) -> ViewState:
     Args:
         query: a map URL's query string; None reads the request's own.
     """
-    names = sorted(
-        (info.name for info in get_store().layers()),
-        key=lambda name: MAP_ORDER.get(name, len(MAP_ORDER)),
+    infos = sorted(
+        get_store().layers(), key=lambda info: MAP_ORDER.get(info.name, len(MAP_ORDER))
     )
+    names = [info.name for info in infos]
+    # a layer whose style says hidden = true is listed but off until asked for
+    shown = [info.name for info in infos if info.style.get("hidden") is not True]
     args = request.args if query is None else MultiDict(parse_qsl(query))
     asked = str(args.get("lang", "")).lower()
     return parse_view(
@@ -39,6 +41,7 @@ def view_state(query: str | None = None) -> ViewState:
         known_layers=names,
         default_base=current_app.config["DEFAULT_BASEMAP"],
         known_rasters=[info.name for info in raster_tiles().registry.list()],
+        shown=shown,
     )
 
 

@@ -244,6 +244,10 @@ def matches(q: LandQuery, p: dict, zones: dict) -> bool:  # noqa: PLR0911 - a ch
         km = _within(p, limit.fields)
         if km is None or km > limit.km:
             return False
+    for drive in q.drive_within:  # min_<target>: no drive time never matches
+        minutes = _within(p, drive.fields)
+        if minutes is None or minutes > drive.minutes:
+            return False
     if q.ready and not (
         p["status"] == "available"
         and (p["clr_stage"] is None or p["clr_stage"] in READY)
@@ -402,17 +406,26 @@ def editable(request):
     s.close()
 
 
-def test_a_missing_distance_makes_the_nearest_of_a_kind_missing(editable) -> None:
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("km_junction", "dist_jct_do_son_km"),
+        # a parcel the roads do not reach has no drive time: it never matches
+        ("min_port", "drive_haiphong_port_min"),
+    ],
+)
+def test_a_missing_distance_makes_the_nearest_of_a_kind_missing(
+    editable, kind: str, field: str
+) -> None:
     """One of several fields missing: no minimum (SQLite's min, not PG's LEAST)."""
     vocab = land_vocabulary(editable)
-    nearest = parse_land_query({"sort": "km_junction", "limit": "1"}, vocab)
+    nearest = parse_land_query({"sort": kind, "limit": "1"}, vocab)
     first = json.loads(editable.land.search(nearest).features[0])["id"]
     run_sql(
         editable,
-        "UPDATE {s}parcels SET dist_jct_do_son_km = NULL "
-        f"WHERE parcel_id = '{first}'",
+        f"UPDATE {{s}}parcels SET {field} = NULL WHERE parcel_id = '{first}'",
     )
-    within = parse_land_query({"km_junction": "1000", "limit": "500"}, vocab)
+    within = parse_land_query({kind: "1000", "limit": "500"}, vocab)
     found = [json.loads(t)["id"] for t in editable.land.search(within).features]
     assert found and first not in found
     every = dataclasses.replace(nearest, limit=500)
@@ -452,3 +465,73 @@ def test_ready_takes_cleared_handed_over_or_untracked_available_parcels(
     assert got == expected
     assert ids[3] in got and ids[4] in got
     assert not {ids[0], ids[1], ids[2]} & got
+
+
+# --- drive times: min_<target> ----------------------------------------------------
+
+DRIVE_VOCAB = dataclasses.replace(VOCAB, drives=VOCAB.landmarks[:3])
+
+
+def test_minutes_to_a_landmark_and_to_the_nearest_of_a_kind() -> None:
+    args = {"min_port": "20", "min_cat_bi_airport": "15.5", "min_ha": "2"}
+    query = parse_land_query(args, DRIVE_VOCAB)
+    assert query.min_ha == 2.0  # the search's own min_ parameter keeps its meaning
+    assert [(d.target, d.fields, d.minutes) for d in query.drive_within] == [
+        ("cat_bi_airport", ("drive_cat_bi_airport_min",), 15.5),
+        ("port", ("drive_lach_huyen_port_min", "drive_haiphong_port_min"), 20.0),
+    ]
+    assert ("min_port", "20") in query.params()
+    assert parse_land_query(dict(query.params()), DRIVE_VOCAB) == query
+
+
+def test_sort_by_minutes() -> None:
+    query = parse_land_query({"sort": "min_port"}, DRIVE_VOCAB)
+    assert query.sort_fields == ("drive_lach_huyen_port_min", "drive_haiphong_port_min")
+    assert query.order == "asc"
+
+
+@pytest.mark.parametrize(
+    ("args", "parameter", "reason"),
+    [
+        ({"min_junction": "5"}, "min_junction", "unknown"),  # no drive times to it
+        ({"min_port": "-1"}, "min_port", "negative"),
+        ({"min_port": "soon"}, "min_port", "number"),
+        ({"sort": "min_nowhere"}, "sort", "unknown"),
+    ],
+)
+def test_bad_minutes_name_the_parameter(args, parameter, reason) -> None:
+    with pytest.raises(InvalidQuery) as info:
+        parse_land_query(args, DRIVE_VOCAB)
+    assert (info.value.parameter, info.value.reason) == (parameter, reason)
+
+
+@st.composite
+def drive_args(draw, vocab: LandVocabulary) -> dict[str, str]:
+    """Drive-time limits, perhaps a distance limit, a sort by minutes and a page."""
+    args: dict[str, str] = {}
+    targets = draw(st.lists(st.sampled_from(vocab.drive_targets()), max_size=3))
+    for target in targets:
+        args[f"min_{target}"] = repr(draw(st.sampled_from([5.0, 12.5, 20.0, 30.0])))
+    if draw(st.booleans()):
+        args[f"km_{draw(st.sampled_from(vocab.targets()))}"] = "15.0"
+    sorts = ["area", *(f"min_{t}" for t in vocab.drive_targets())]
+    args["sort"] = draw(st.sampled_from(sorts))
+    args["order"] = draw(st.sampled_from(["asc", "desc"]))
+    args["limit"] = str(draw(st.sampled_from([1, 7, 50, 500])))
+    args["offset"] = str(draw(st.sampled_from([0, 3])))
+    args["status"] = draw(st.sampled_from(["available", ",".join(vocab.statuses)]))
+    return args
+
+
+def test_the_sample_parcels_carry_drive_times(vocab) -> None:
+    assert "drive_lach_huyen_port_min" in vocab.fields
+    assert set(vocab.drive_targets()) == set(vocab.targets())
+
+
+@settings(max_examples=60, suppress_health_check=FIXTURES)
+@given(data=st.data())
+def test_drive_times_and_sorts_equal_brute_force(
+    store, everything, vocab, data
+) -> None:
+    result = check(store, everything, data.draw(drive_args(vocab)), vocab)
+    event("matches" if result.number_matched else "no match")

@@ -15,6 +15,7 @@ from layers.store.gpkg import GpkgStore
 from layers.store.postgis import PostgisStore
 
 LAYERS = ["zones", "parks", "parcels", "berths", "housing", "landmarks"]
+LAYERS += ["roads", "isochrones", "substations", "water_plants"]  # issue 19
 BOXES = [
     None,
     (106.55, 20.80, 106.75, 20.95),

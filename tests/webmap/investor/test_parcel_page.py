@@ -59,18 +59,26 @@ def table(page: str, table_id: str) -> str:
 def cells(page: str, attr: str) -> dict[str, str]:
     """``data-<attr>`` rows → the text of their last cell."""
     found = {}
-    pattern = rf'<tr data-{attr}="([^"]+)">(.*?)</tr>'
-    for key, row in re.findall(pattern, page, re.S):
-        found[html.unescape(key)] = html.unescape(
-            re.findall(r"<td[^>]*>(.*?)</td>", row)[-1]
-        )
+    for key, row in row_cells(page, attr).items():
+        found[key] = row[-1]
     return found
+
+
+def row_cells(page: str, attr: str) -> dict[str, list[str]]:
+    """``data-<attr>`` rows → the texts of their cells."""
+    pattern = rf'<tr data-{attr}="([^"]+)">(.*?)</tr>'
+    return {
+        html.unescape(key): [
+            html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
+        ]
+        for key, row in re.findall(pattern, page, re.S)
+    }
 
 
 def test_every_attribute_is_shown_with_its_label(page: str, parcel):
     shown = cells(table(page, "iv-attributes"), "field")
     for name in parcel.properties:
-        if name.startswith("dist_"):
+        if name.startswith(("dist_", "drive_")):
             continue  # in the distances table
         assert name in shown, name
     assert shown["area_ha"] == f"{parcel.properties['area_ha']:.2f} ha"
@@ -95,7 +103,7 @@ def test_the_park_around_it(page: str):
 
 
 def test_distances_to_every_landmark_with_names(page: str, parcel):
-    shown = cells(page, "landmark")
+    shown = {k: row[1] for k, row in row_cells(page, "landmark").items()}
     expected = {
         name[len("dist_") : -len("_km")]: value
         for name, value in parcel.properties.items()
@@ -106,6 +114,15 @@ def test_distances_to_every_landmark_with_names(page: str, parcel):
         assert shown[landmark] == f"{km:.1f} km".replace(".0 km", " km")
     assert "Lach Huyen international gateway port" in page
     assert "Cat Bi international airport" in page
+
+
+def test_drive_times_beside_the_distances(page: str, parcel):
+    rows = row_cells(page, "landmark")
+    assert "Drive time by road</th>" in page
+    for landmark, row in rows.items():
+        minutes = parcel.properties[f"drive_{landmark}_min"]
+        assert minutes > 0
+        assert row[2] == f"{minutes:.0f} min", landmark
 
 
 def test_the_block_and_its_other_parcels(page: str, sample_location: str, parcel):

@@ -147,3 +147,16 @@ def test_the_bar_chart_escapes_and_checks_colours():
 def test_an_empty_bar_chart_says_so():
     svg = bar_chart([Bar("leased", 0.0, "#000")], "Land", "No area known.")
     assert "No area known." in svg and "<rect" not in svg
+
+
+def test_drive_times_beside_the_distances(page: str, parcels):
+    park, _ = parcels
+    travel = re.search(r'id="iv-travel">(.*?)</table>', page, re.S).group(1)
+    shown = dict(
+        re.findall(r'data-landmark="([^"]+)">.*?<td class="num">[^<]+</td>'
+                   r'<td class="num">([^<]+)<', travel)
+    )  # fmt: skip
+    assert set(shown) == {"lach_huyen_port", "haiphong_port", "cat_bi_airport"}
+    for landmark, text in shown.items():
+        minutes = park.properties[f"drive_{landmark}_min"]
+        assert text == f"{minutes:.0f} min by road"

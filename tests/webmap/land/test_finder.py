@@ -378,3 +378,65 @@ def test_a_search_the_store_refuses_is_a_message_too(web, monkeypatch) -> None:
     assert resp.status_code == 400
     assert "Sort by: not available for these data" in resp.get_data(as_text=True)
     assert web.get("/land/search.json").status_code == 400
+
+
+# --- drive times: min_<target> ----------------------------------------------------
+
+
+def test_search_json_filters_and_sorts_on_minutes(web) -> None:
+    doc = search(web, "min_port=20&sort=min_lach_huyen_port&status=available,leased")
+    assert doc["query"]["drive_within"] == {"port": 20.0}
+    assert ["min_port", "20"] in doc["params"]
+    minutes = [f["properties"]["drive_lach_huyen_port_min"] for f in doc["features"]]
+    assert minutes and minutes == sorted(minutes)
+    for f in doc["features"]:
+        props = f["properties"]
+        assert (
+            min(props["drive_lach_huyen_port_min"], props["drive_haiphong_port_min"])
+            <= 20
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("min_nowhere=10", "min_nowhere", "Drive time to nowhere (min)"),
+        ("min_port=-5", "min_port", "Drive time to nearest seaport (min)"),
+        ("sort=min_nowhere", "sort", "Sort by: unknown value"),
+    ],
+)
+def test_bad_minutes_are_a_400_and_a_message(web, query, parameter, message) -> None:
+    resp = web.get(f"/land/search.json?{query}")
+    assert resp.status_code == 400
+    assert resp.get_json()["parameter"] == parameter
+    html = web.get(f"/land?{query}&lang=en").get_data(as_text=True)
+    assert message in html
+
+
+def test_form_and_list_show_drive_times(web) -> None:
+    html = web.get("/land?min_lach_huyen_port=45&lang=en").get_data(as_text=True)
+    assert "Maximum drive time (min)" in html
+    assert 'name="min_lach_huyen_port" min="0" step="any"' in html
+    assert 'value="45"' in html
+    assert "min by road to nearest expressway junction</th>" in html
+    assert 'data-target="min_lach_huyen_port"' in html
+    first = re.search(r'<tr data-id="[^"]+" tabindex="0">(.*?)</tr>', html, re.S)
+    assert first and len(re.findall(r'<td class="num">', first.group(1))) == 3 + 2 * 4
+    assert '<option value="min_haiphong_port">' in html
+
+
+def test_drive_time_labels_are_translated(web) -> None:
+    html = web.get("/land?lang=vi").get_data(as_text=True)
+    assert "Thời gian lái xe tối đa (phút)" in html
+
+
+def test_csv_export_has_minutes_beside_km(web) -> None:
+    resp = web.get("/land/export.csv?min_port=25&lang=en")
+    rows = list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
+    assert rows
+    for row in rows:
+        port = min(
+            float(row["drive_lach_huyen_port_min"]),
+            float(row["drive_haiphong_port_min"]),
+        )
+        assert port <= 25 and float(row["dist_lach_huyen_port_km"]) > 0

@@ -17,7 +17,19 @@ SAMPLE_TITLES_VI = (
     "Bến cảng Lạch Huyện",
     "Nhà ở công nhân và nhà ở xã hội",
     "Địa điểm mốc",
+    "Đường giao thông chính",
+    "Trạm biến áp",
+    "Vùng thời gian lái xe",
 )
+MAP_ORDER = [
+    *("zones", "isochrones", "parks", "parcels", "roads", "rail", "berths"),
+    *("housing", "landmarks", "interchanges", "substations", "water_plants"),
+    "river_ports",
+]
+# The infrastructure layers other than the roads, and the isochrones, are off
+# until asked for (hidden = true in their style).
+HIDDEN = {"isochrones", "rail", "interchanges", "substations", "water_plants"}
+HIDDEN |= {"river_ports"}
 
 
 def page(client, query: str = "", **headers: str) -> str:
@@ -38,8 +50,8 @@ def test_every_sample_layer_is_an_overlay(sample_app) -> None:
     html = page(sample_app.test_client())
     config = client_config(html)
     names = [o["name"] for o in config["overlays"]]
-    assert names == ["zones", "parks", "parcels", "berths", "housing", "landmarks"]
-    assert config["layers"] == names
+    assert names == MAP_ORDER
+    assert config["layers"] == [n for n in names if n not in HIDDEN]
     for title in SAMPLE_TITLES_VI:
         assert shows(html, title)
 
@@ -48,14 +60,7 @@ def test_parcels_come_as_tiles_never_inline(sample_app) -> None:
     client = sample_app.test_client()
     html = page(client)
     tiled = {o["name"]: o["tiled"] for o in client_config(html)["overlays"]}
-    assert tiled == {
-        "zones": False,
-        "parks": False,
-        "parcels": True,
-        "berths": False,
-        "housing": False,
-        "landmarks": False,
-    }
+    assert tiled == {name: name in ("parcels", "isochrones") for name in MAP_ORDER}
     assert (
         "L.vectorGrid.protobuf(\n                '/tiles/parcels/{z}/{x}/{y}.mvt'"
         in html
@@ -64,6 +69,11 @@ def test_parcels_come_as_tiles_never_inline(sample_app) -> None:
         parcels = get_store().query("parcels", limit=50).features
     assert parcels
     assert not any(f'"{p.id}"' in html for p in parcels)
+
+
+def test_a_hidden_layer_shows_when_the_url_names_it(sample_app) -> None:
+    html = page(sample_app.test_client(), "?layers=parks,substations")
+    assert client_config(html)["layers"] == ["parks", "substations"]
 
 
 def test_sample_page_is_small(sample_app) -> None:

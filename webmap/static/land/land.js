@@ -48,7 +48,7 @@
   };
 
   land.isLandParam = function (key) {
-    return /^km_/.test(key) || ['status', 'min_ha', 'max_ha', 'park', 'zone', 'min_price',
+    return /^(km|min)_/.test(key) || ['status', 'min_ha', 'max_ha', 'park', 'zone', 'min_price',
       'max_price', 'ready', 'min_block_ha', 'sort', 'order', 'limit', 'offset'].indexOf(key) >= 0;
   };
 
@@ -229,11 +229,17 @@
       cell(row, 'td', num(lang, p.area_ha, 2), 'num');
       cell(row, 'td', num(lang, p.price_usd, 1), 'num');
       cell(row, 'td', num(lang, p.block_ha, 2), 'num');
-      targets.forEach(function (t) { cell(row, 'td', num(lang, kmOf(p, t.fields), 1), 'num'); });
+      targets.forEach(function (t) {
+        cell(row, 'td', num(lang, kmOf(p, t.fields), 1), 'num');
+        if (t.driveFields.length) { cell(row, 'td', num(lang, kmOf(p, t.driveFields), 0), 'num'); }
+      });
     } else {
       row = document.createElement('li');
       cell(row, 'strong', String(feature.id));
       var km = targets.length ? ' · ' + num(lang, kmOf(p, targets[0].fields), 1) + ' ' + this.texts.km : '';
+      if (targets.length && targets[0].driveFields.length) {
+        km += ' · ' + num(lang, kmOf(p, targets[0].driveFields), 0) + ' ' + this.texts.min;
+      }
       row.appendChild(document.createTextNode(
         ' · ' + park + ' · ' + num(lang, p.area_ha, 2) + ' ' + this.texts.ha + km));
     }
