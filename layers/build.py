@@ -49,6 +49,7 @@ def layer_info(layer: LoadedLayer) -> LayerInfo:
         description=spec.description,
         style=dict(spec.style),
         as_of=spec.as_of or "",
+        vocabularies={name: v.rows for name, v in layer.vocabularies.items()},
     )
 
 

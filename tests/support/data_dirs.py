@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import textwrap
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import Point, box
+
+from geo.errors import GeoError
+from layers.build import build
+from layers.errors import BuildFailed
 
 PARK_SPEC = """
 name = "parks"
@@ -152,3 +158,20 @@ def make_dataset(root: Path) -> Path:
     )
     write_shapefile(landmarks, data / "shapefiles" / "landmarks.shp")
     return data
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fails_with(data_dir: Path, store: Path, *needles: str) -> str:
+    """Build must fail, mention every needle, and not touch the store."""
+    before = digest(store)
+    with pytest.raises((BuildFailed, GeoError)) as info:
+        build(data_dir, store, progress=lambda _m: None)
+    message = str(info.value)
+    for needle in needles:
+        assert needle in message, message
+    assert digest(store) == before
+    assert not list(store.parent.glob("*.tmp*")), "temporary file left behind"
+    return message
