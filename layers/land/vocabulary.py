@@ -14,6 +14,8 @@ from layers.errors import LayerNotFound
 from layers.store.base import Store
 
 LAYER = "parcels"
+PARKS = "parks"  # the layer whose zone_id and facts the park conditions read
+INDUSTRY_CODES = "vsic"  # the parks' code table of industries (VSIC 2018)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,10 @@ class LandVocabulary:
         landmarks: (landmark id, kind) of each landmark the parcels carry a
             ``dist_<id>_km`` field for.
         fields: the parcels layer's field names (optional filters need theirs).
+        industries: the VSIC division codes a park's accepted industries may list.
+        handovers: the handover conditions a park may have.
+        park_fields: the parks layer's field names (the park-fact conditions need
+            theirs).
     """
 
     statuses: tuple[str, ...]
@@ -34,6 +40,9 @@ class LandVocabulary:
     zones: tuple[str, ...] = ()
     landmarks: tuple[tuple[str, str], ...] = ()
     fields: frozenset[str] = frozenset()
+    industries: tuple[str, ...] = ()
+    handovers: tuple[str, ...] = ()
+    park_fields: frozenset[str] = frozenset()
 
     def kinds(self) -> tuple[str, ...]:
         """The landmark kinds, in order of first appearance."""
@@ -83,7 +92,22 @@ def land_vocabulary(store: Store) -> LandVocabulary:
         zones=tuple(sorted(str(z) for z in zones if z)),
         landmarks=tuple(landmarks),
         fields=fields,
+        **_park_facts(store),
     )
+
+
+def _park_facts(store: Store) -> dict[str, Any]:
+    """What the park-fact conditions may name: VSIC codes, handover conditions."""
+    try:
+        info = store.layer(PARKS)
+    except LayerNotFound:
+        return {}
+    handover = next((f.allowed for f in info.fields if f.name == "handover"), ())
+    return {
+        "industries": tuple(info.vocabularies.get(INDUSTRY_CODES, {})),
+        "handovers": tuple(handover),
+        "park_fields": frozenset(f.name for f in info.fields),
+    }
 
 
 def _rows(store: Store, layer: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
