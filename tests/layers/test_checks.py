@@ -11,66 +11,7 @@ from layers.build import build
 from layers.errors import SpecError
 from layers.spec import load_spec
 from layers.store.open import open_store
-from tests.support.data_dirs import fails_with, write_csv
-
-FACT_SPEC = """
-[[join]]
-file = "attributes/facts.csv"
-key = "park_id"
-
-[vocabularies]
-vsic = "vocabularies/vsic.csv"
-"""
-FACT_FIELDS = """
-accepted = { type = "str", multiple = true, vocabulary = "vsic" }
-excluded = { type = "str", multiple = true, vocabulary = "vsic", disjoint = "accepted" }
-power_mva = { type = "float", min = 0 }
-lease_end_year = { type = "int", min = 1990, max = 2100 }
-rent_min_usd = { type = "float", min = 0 }
-rent_max_usd = { type = "float", min = 0, not_below = "rent_min_usd" }
-handover = { type = "str", allowed = ["serviced", "raw"] }
-telecoms = { type = "str", multiple = true, allowed = ["fibre", "4g", "5g"] }
-"""
-GOOD = {
-    "a": {
-        "accepted": "26, 27;26",
-        "excluded": "13",
-        "power_mva": "63",
-        "lease_end_year": "2058",
-        "rent_min_usd": "95",
-        "rent_max_usd": "125",
-        "handover": "serviced",
-        "telecoms": "fibre,5g",
-    },
-    "b": {
-        "accepted": "",
-        "excluded": "",
-        "power_mva": "",
-        "lease_end_year": "",
-        "rent_min_usd": "100",
-        "rent_max_usd": "100",
-        "handover": "raw",
-        "telecoms": "",
-    },
-}
-
-
-def with_facts(data_dir: Path, **changes: dict[str, str]) -> Path:
-    """Give the tiny parks layer the fact fields, a VSIC table and facts.csv."""
-    spec = data_dir / "layers" / "parks.toml"
-    text = spec.read_text(encoding="utf-8")
-    text = text.replace("[fields]\n", FACT_SPEC + "\n[fields]\n" + FACT_FIELDS, 1)
-    spec.write_text(text, encoding="utf-8")
-    write_csv(
-        data_dir / "vocabularies" / "vsic.csv",
-        [
-            {"code": c, "name_vi": f"ngành {c}", "name_en": f"division {c}"}
-            for c in ("13", "26", "27")
-        ],
-    )
-    rows = [{"park_id": p, **GOOD[p], **changes.get(p, {})} for p in ("a", "b")]
-    write_csv(data_dir / "attributes" / "facts.csv", rows)
-    return data_dir
+from tests.support.data_dirs import fails_with, with_facts, write_csv
 
 
 def test_good_facts_reach_the_store_normalised(data_dir: Path, tmp_path) -> None:
@@ -83,13 +24,15 @@ def test_good_facts_reach_the_store_normalised(data_dir: Path, tmp_path) -> None
         info = store.layer("parks")
     finally:
         store.close()
-    assert a["accepted"] == "26,27"  # spaces, ';' and the repeat gone
+    assert a["industries_accepted"] == "26,27"  # spaces, ';' and the repeat gone
     assert (a["telecoms"], a["lease_end_year"], a["power_mva"]) == (
         "fibre,5g",
         2058,
         63,
     )
-    assert b["accepted"] is None and b["rent_max_usd"] == 100  # equal ends pass
+    assert (
+        b["industries_accepted"] is None and b["rent_max_usd"] == 100
+    )  # equal ends pass
     assert info.vocabularies["vsic"]["26"] == {
         "name_vi": "ngành 26",
         "name_en": "division 26",
@@ -98,8 +41,16 @@ def test_good_facts_reach_the_store_normalised(data_dir: Path, tmp_path) -> None
 
 
 BAD = [
-    ({"accepted": "26,99"}, "row 1, field 'accepted'", "unknown code '99'"),
-    ({"excluded": "1x"}, "row 1, field 'excluded'", "unknown code '1x'"),
+    (
+        {"industries_accepted": "26,99"},
+        "row 1, field 'industries_accepted'",
+        "unknown code '99'",
+    ),
+    (
+        {"industries_excluded": "1x"},
+        "row 1, field 'industries_excluded'",
+        "unknown code '1x'",
+    ),
     ({"power_mva": "-5"}, "row 1, field 'power_mva'", "-5.0 is below the minimum 0"),
     (
         {"lease_end_year": "3000"},
@@ -117,7 +68,11 @@ BAD = [
         "'paved' is not one of serviced, raw",
     ),
     ({"telecoms": "fibre,6g"}, "row 1, field 'telecoms'", "'6g' is not one of"),
-    ({"excluded": "13,27"}, "row 1, field 'excluded'", "27 also in accepted"),
+    (
+        {"industries_excluded": "13,27"},
+        "row 1, field 'industries_excluded'",
+        "27 also in industries_accepted",
+    ),
     ({"power_mva": "lots"}, "row 1, field 'power_mva'", "expected a number"),
 ]
 
