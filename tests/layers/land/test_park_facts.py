@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from layers.errors import InvalidQuery
-from layers.land.query import LandVocabulary, land_vocabulary, parse_land_query
+from layers.land.query import LandVocabulary, parse_land_query
 from layers.store.base import MAX_LIMIT
-from tests.support.stores import KINDS, open_kind
 
 # Written out here, not imported: the divisions the sample parks accept or not
 # (99: a VSIC division no park lists), and the two handover conditions.
@@ -89,18 +88,6 @@ def test_a_lease_end_is_a_year(text: str, reason: str) -> None:
 
 
 # --- the stores against a plain filter -------------------------------------------
-
-
-@pytest.fixture(scope="module", params=KINDS)
-def store(request):
-    s = open_kind(request, "sample_store", "pg_sample_store")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def vocab(store) -> LandVocabulary:
-    return land_vocabulary(store)
 
 
 @pytest.fixture(scope="module")
