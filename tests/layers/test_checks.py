@@ -38,6 +38,9 @@ def test_good_facts_reach_the_store_normalised(data_dir: Path, tmp_path) -> None
         "name_en": "division 26",
     }
     assert list(info.vocabularies["vsic"]) == ["13", "26", "27"]
+    # a list field ("fibre,5g") publishes no enum; a one-value field keeps its own
+    assert info.field("telecoms").allowed == ()
+    assert info.field("handover").allowed == ("serviced", "raw")
 
 
 BAD = [
