@@ -34,7 +34,11 @@ Progress = Callable[[str], None]
 def layer_info(layer: LoadedLayer) -> LayerInfo:
     """Store metadata for a loaded layer."""
     spec, gdf = layer.spec, layer.gdf
-    fields = [FieldInfo(f.name, f.type, f.allowed, f.display) for f in layer.fields]
+    # A list field ("fibre,4g") holds no single allowed value: no enum to publish.
+    fields = [
+        FieldInfo(f.name, f.type, () if f.multiple else f.allowed, f.display)
+        for f in layer.fields
+    ]
     if spec.id is None:
         fields.insert(0, FieldInfo(spec.id_field, "str"))
     bbox = tuple(float(v) for v in gdf.total_bounds) if len(gdf) else None
@@ -49,6 +53,7 @@ def layer_info(layer: LoadedLayer) -> LayerInfo:
         description=spec.description,
         style=dict(spec.style),
         as_of=spec.as_of or "",
+        vocabularies={name: v.rows for name, v in layer.vocabularies.items()},
     )
 
 

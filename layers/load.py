@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from geo.crs import to_wgs84
 from geo.errors import GeoError
 from geo.geometry import Repair, check_type, find_empty, repair
 from geo.io import read_vector
+from layers.checks import Vocabulary, check_pairs, check_value, read_vocabularies
 from layers.errors import InvalidSourceData
 from layers.spec import FieldSpec, JoinSpec, LayerSpec
 from layers.values import coerce, numeric_style
@@ -41,6 +43,7 @@ class LoadedLayer:
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     derived: list[FieldSpec] = field(default_factory=list)
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -185,9 +188,14 @@ def _join(
 
 
 def _type_fields(
-    spec: LayerSpec, gdf: gpd.GeoDataFrame, origin: dict[str, Any], problems: Problems
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    origin: dict[str, Any],
+    problems: Problems,
+    vocabularies: dict[str, Vocabulary],
 ) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame({"geometry": gdf.geometry.values}, crs=gdf.crs)
+    columns: dict[str, list[Any]] = {}
     for fs in spec.fields:
         path, rownums = origin.get(fs.name, (origin["*"], None))
         if fs.name not in gdf.columns:
@@ -201,33 +209,40 @@ def _type_fields(
         values = []
         for i, raw in enumerate(gdf[fs.name]):
             row = rownums[i] if rownums else i + 1
-            try:
-                value = coerce(raw, fs.type, style)
-            except ValueError as exc:
-                problems.append(
-                    InvalidSourceData(str(exc), path=path, row=row, field=fs.name)
-                )
-                value = None
-            if value is None and fs.required:
-                problems.append(
-                    InvalidSourceData(
-                        "required value missing", path=path, row=row, field=fs.name
-                    )
-                )
-            elif value is not None and fs.allowed and str(value) not in fs.allowed:
-                problems.append(
-                    InvalidSourceData(
-                        f"'{value}' is not one of {', '.join(fs.allowed)}",
-                        path=path,
-                        row=row,
-                        field=fs.name,
-                    )
-                )
+            value, found = _typed(fs, raw, style, vocabularies)
+            problems.extend(
+                InvalidSourceData(m, path=path, row=row, field=fs.name) for m in found
+            )
             values.append(value)
         out[fs.name] = _column(values, fs.type)
+        columns[fs.name] = values
+    problems.extend(check_pairs(spec.fields, columns, _where(origin)))
     if spec.id is None:
         out[spec.id_field] = gdf[spec.id_field].values
     return out
+
+
+def _typed(
+    fs: FieldSpec, raw: Any, style: str, vocabularies: dict[str, Vocabulary]
+) -> tuple[Any, list[str]]:
+    """One cell typed and checked: the value (None if unusable) and the problems."""
+    try:
+        value = coerce(raw, fs.type, style)
+    except ValueError as exc:
+        return None, [str(exc)]
+    if value is None:
+        return None, ["required value missing"] if fs.required else []
+    return check_value(fs, value, vocabularies)
+
+
+def _where(origin: dict[str, Any]) -> Callable[[str, int], dict[str, Any]]:
+    """A field's row index → the file and row number a problem names."""
+
+    def where(name: str, index: int) -> dict[str, Any]:
+        path, rownums = origin.get(name, (origin["*"], None))
+        return {"path": path, "row": rownums[index] if rownums else index + 1}
+
+    return where
 
 
 def _column(values: list[Any], ftype: str) -> pd.Series:
@@ -281,10 +296,13 @@ def load_layer(spec: LayerSpec) -> tuple[LoadedLayer | None, list[GeoError]]:
     origin: dict[str, Any] = {"*": spec.source}
     for join in spec.joins:
         gdf = _join(join, gdf, origin, problems)
-    typed = _type_fields(spec, gdf, origin, problems)
+    vocabularies, found = read_vocabularies(spec, read_table)
+    problems.extend(found)
+    typed = _type_fields(spec, gdf, origin, problems, vocabularies)
     layer = LoadedLayer(
         spec, typed, src.crs.to_string(), src.encoding, repairs, list(src.warnings)
     )
+    layer.vocabularies = vocabularies
     declared = {f.name for f in spec.fields} | {spec.id_field, "geometry"}
     ignored = sorted(c for c in gdf.columns if c not in declared)
     if ignored:

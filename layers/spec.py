@@ -28,6 +28,11 @@ LANGUAGES = ("vi", "en", "ko", "ja")
 FIELD_TYPES = ("str", "int", "float", "bool", "date")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# A field's optional keys in TOML, in FieldSpec._optional()'s order.
+OPTIONAL_KEYS = (
+    "column", "min", "max", "multiple", "vocabulary", "not_below", "disjoint",
+)  # fmt: skip
+FIELD_KEYS = frozenset({"type", "required", "allowed", "display", *OPTIONAL_KEYS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,12 @@ class FieldSpec:
     allowed: tuple[str, ...] = ()
     display: bool = True  # shipped in vector tiles and popups
     column: str | None = None  # name in the source file, if different (10-char .dbf)
+    minimum: float | None = None  # TOML ``min``: numbers below it are refused
+    maximum: float | None = None  # TOML ``max``
+    multiple: bool = False  # several values in one cell, comma-separated
+    vocabulary: str | None = None  # values must be codes of this [vocabularies] entry
+    not_below: str | None = None  # a number not below this other field's (ranges)
+    disjoint: str | None = None  # no value shared with this other (multiple) field
 
     def to_dict(self) -> dict[str, Any]:
         """Return the TOML/JSON form, leaving defaults out."""
@@ -50,9 +61,21 @@ class FieldSpec:
             out["allowed"] = list(self.allowed)
         if not self.display:
             out["display"] = False
-        if self.column:
-            out["column"] = self.column
+        for key, value in zip(OPTIONAL_KEYS, self._optional(), strict=True):
+            if value not in (None, False):
+                out[key] = value
         return out
+
+    def _optional(self) -> tuple[Any, ...]:
+        return (
+            self.column,
+            self.minimum,
+            self.maximum,
+            self.multiple,
+            self.vocabulary,
+            self.not_below,
+            self.disjoint,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +148,7 @@ class LayerSpec:
     as_of: str | None = None  # the day the source describes (YYYY-MM-DD)
     drive_times: DriveTimesSpec | None = None
     network: NetworkSpec | None = None
+    vocabularies: dict[str, Path] = field(default_factory=dict)  # name → code table
 
     @property
     def id_field(self) -> str:
@@ -169,7 +193,7 @@ def _field(name: str, raw: Any, path: Path) -> FieldSpec:
         raise SpecError(
             "a field must be a table like {type = 'str'}", path=path, field=name
         )
-    unknown = set(raw) - {"type", "required", "allowed", "display", "column"}
+    unknown = set(raw) - FIELD_KEYS
     if unknown:
         raise SpecError(f"unknown keys {sorted(unknown)}", path=path, field=name)
     ftype = raw.get("type", "str")
@@ -189,7 +213,56 @@ def _field(name: str, raw: Any, path: Path) -> FieldSpec:
         allowed=tuple(str(v) for v in allowed),
         display=bool(raw.get("display", True)),
         column=raw.get("column"),
+        **_checks(name, raw, ftype, path),
     )
+
+
+def _checks(name: str, raw: dict[str, Any], ftype: str, path: Path) -> dict[str, Any]:
+    """A field's value checks: min and max, multiple, vocabulary, pairs."""
+    out: dict[str, Any] = {}
+    for key, attr in (("min", "minimum"), ("max", "maximum")):
+        if key in raw:
+            value = raw[key]
+            if ftype not in ("int", "float") or isinstance(value, bool):
+                raise SpecError(
+                    f"'{key}' needs a number field and a number", path=path, field=name
+                )
+            if not isinstance(value, int | float):
+                raise SpecError(f"'{key}' must be a number", path=path, field=name)
+            out[attr] = float(value)
+    out["multiple"] = bool(raw.get("multiple", False))
+    if out["multiple"] and ftype != "str":
+        raise SpecError("'multiple' needs a str field", path=path, field=name)
+    for key in ("vocabulary", "not_below", "disjoint"):
+        if key in raw and not isinstance(raw[key], str):
+            raise SpecError(f"'{key}' must be a name", path=path, field=name)
+        out[key] = raw.get(key)
+    return out
+
+
+def _vocabularies(
+    data: dict[str, Any], fields: tuple[FieldSpec, ...], path: Path, data_dir: Path
+) -> dict[str, Path]:
+    """``[vocabularies]`` (name → CSV of codes), and the fields' references to them."""
+    raw = data.get("vocabularies", {})
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise SpecError(
+            "[vocabularies] maps names to CSV files", path=path, field="vocabularies"
+        )
+    names = {f.name for f in fields}
+    for f in fields:
+        if f.vocabulary is not None and f.vocabulary not in raw:
+            raise SpecError(
+                f"vocabulary '{f.vocabulary}' is not in [vocabularies]",
+                path=path,
+                field=f.name,
+            )
+        for other in (f.not_below, f.disjoint):
+            if other is not None and other not in names:
+                raise SpecError(
+                    f"'{other}' is not in [fields]", path=path, field=f.name
+                )
+    return {name: _resolve(file, data_dir) for name, file in raw.items()}
 
 
 def _resolve(value: str, data_dir: Path) -> Path:
@@ -303,6 +376,7 @@ def parse_spec(data: dict[str, Any], path: Path, data_dir: Path) -> LayerSpec:
         spec_path=path,
         as_of=_as_of(data, path),
         network=parse_network(data, path),
+        vocabularies=_vocabularies(data, fields, path, data_dir),
         **_derive(data, path),
     )
 
@@ -337,6 +411,8 @@ def dump_spec(spec: LayerSpec, data_dir: Path) -> str:
         doc["description"] = spec.description
     if spec.title:
         doc["title"] = spec.title
+    if spec.vocabularies:
+        doc["vocabularies"] = {k: rel(v) for k, v in spec.vocabularies.items()}
     doc["fields"] = {f.name: f.to_dict() for f in spec.fields}
     if spec.style:
         doc["style"] = spec.style

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from layers.land.parkfacts import ParkFacts, check_park_fields
 from layers.land.query import (
     INDEX,
     INDEX_COLUMNS,
@@ -95,7 +96,29 @@ def where(query: LandQuery) -> tuple[str, list[Any]]:
             + ")"
         )
         params.extend(READY_STAGES)
+    if query.facts:
+        condition, values = park_fact_condition(query.facts)
+        clauses.append(f"t.park_id IN (SELECT park_id FROM {PARKS} WHERE {condition})")
+        params.extend(values)
     return " AND ".join(clauses), params
+
+
+def park_fact_condition(facts: ParkFacts) -> tuple[str, list[Any]]:
+    """The SQL condition on the parks table for the park-fact conditions."""
+    parts: list[str] = []
+    values: list[Any] = []
+    for name, op, value in facts.conditions():
+        column = quote(name)
+        if op == "has":  # exact item of a comma-separated list
+            parts.append(f"instr(',' || {column} || ',', ?) > 0")
+            values.append(f",{value},")
+        elif op == "in":
+            parts.append(_in(column, value))
+            values.extend(value)
+        else:
+            parts.append(f"{column} >= ?")
+            values.append(value)
+    return " AND ".join(parts), values
 
 
 def order_by(query: LandQuery, id_field: str) -> str:
@@ -125,6 +148,9 @@ class GpkgLand:
         if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
             raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
         check_fields(query, info)
+        if query.facts:
+            parks = {f.name for f in self._layer(PARKS).fields}
+            check_park_fields(query.facts.parameters(), parks)
         condition, params = where(query)
         table = quote(info.name)
         area = "t.area_ha" if any(f.name == "area_ha" for f in info.fields) else "0"

@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from layers.land.parkfacts import ParkFacts, check_park_fields
 from layers.land.query import (
     INDEX,
     INDEX_COLUMNS,
@@ -152,7 +153,33 @@ def where(schema: str, query: LandQuery) -> tuple[sql.Composable, list[Any]]:
             )
         )
         params.append(list(READY_STAGES))
+    if query.facts:
+        condition, values = park_fact_condition(query.facts)
+        clauses.append(
+            sql.SQL("t.park_id IN (SELECT park_id FROM {} WHERE {})").format(
+                ident(schema, PARKS), condition
+            )
+        )
+        params.extend(values)
     return sql.SQL(" AND ").join(clauses), params
+
+
+def park_fact_condition(facts: ParkFacts) -> tuple[sql.Composable, list[Any]]:
+    """The condition on the parks table for the park-fact conditions (as SQLite's)."""
+    parts: list[sql.Composable] = []
+    values: list[Any] = []
+    for name, op, value in facts.conditions():
+        column = sql.Identifier(name)
+        if op == "has":  # exact item of a comma-separated list
+            parts.append(sql.SQL("strpos(',' || {} || ',', %s) > 0").format(column))
+            values.append(f",{value},")
+        elif op == "in":
+            parts.append(sql.SQL("{} = ANY(%s)").format(column))
+            values.append(list(value))
+        else:
+            parts.append(sql.SQL("{} >= %s").format(column))
+            values.append(value)
+    return sql.SQL(" AND ").join(parts), values
 
 
 def order_by(query: LandQuery, info: LayerInfo) -> sql.Composed:
@@ -187,6 +214,9 @@ class PgLand:
             if not 0 <= query.limit <= MAX_LIMIT or query.offset < 0:
                 raise ValueError(f"limit must be 0..{MAX_LIMIT} and offset ≥ 0")
             check_fields(query, info)
+            if query.facts:
+                parks = self._layer_info(con, PARKS).fields
+                check_park_fields(query.facts.parameters(), {f.name for f in parks})
             condition, params = where(self._db.schema, query)
             table = ident(self._db.schema, info.name)
             has_area = any(f.name == "area_ha" for f in info.fields)

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from layers.errors import InvalidQuery
+from layers.land import parkfacts
 from layers.land.minutes import (
     MIN_PREFIX,
     DriveLimit,
@@ -46,8 +47,10 @@ from layers.land.minutes import (
     drive_sort,
     is_drive_parameter,
 )
+from layers.land.parkfacts import ParkFacts
 from layers.land.vocabulary import (
     LAYER,
+    PARKS,
     LandVocabulary,
     distance_field,
     land_vocabulary,
@@ -58,11 +61,13 @@ from layers.store.base import LayerInfo
 __all__ = [
     "LAYER",
     "MIN_PREFIX",
+    "PARKS",
     "DistanceLimit",
     "DriveLimit",
     "LandQuery",
     "LandResult",
     "LandVocabulary",
+    "ParkFacts",
     "distance_field",
     "land_vocabulary",
     "parse_land_query",
@@ -79,6 +84,7 @@ RANGES = (("min_ha", "max_ha"), ("min_price", "max_price"))
 PARAMETERS = (
     "status", "min_ha", "max_ha", "park", "zone", "min_price", "max_price",
     "ready", "min_block_ha", "sort", "order", "limit", "offset",
+    *parkfacts.PARAMETERS,
 )  # fmt: skip
 # ASCII digits only: re's \d (and int()/float()) also take other scripts' "٣".
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -90,7 +96,6 @@ MAX_VALUE_CHARS = 2000
 INDEX = f"ix_{LAYER}_land"
 INDEX_LEADING = ("status", "area_ha")
 INDEX_COLUMNS = ("park_id", "clr_stage", "price_usd", "block_ha")
-PARKS = "parks"  # the layer whose zone_id a zone condition reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ class LandQuery:
     order: str = "desc"
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    facts: ParkFacts = field(default_factory=ParkFacts)  # conditions on the park
 
     def bounds(self) -> list[tuple[str, str, float]]:
         """The numeric bounds given, as (field, ``>=`` or ``<=``, value)."""
@@ -157,6 +163,7 @@ class LandQuery:
             _add_number(out, name, getattr(self, name))
         if self.ready:
             out.append(("ready", "1"))
+        out.extend(self.facts.params(number_text))
         if self.sort != "area" or self.order != default_order(self.sort):
             out.extend((("sort", self.sort), ("order", self.order)))
         if page and self.limit != DEFAULT_LIMIT:
@@ -170,7 +177,8 @@ class LandQuery:
         data = asdict(self)
         data["within"] = {d.target: d.km for d in self.within}
         data["drive_within"] = {d.target: d.minutes for d in self.drive_within}
-        del data["sort_fields"]
+        del data["sort_fields"], data["facts"]
+        data.update(self.facts.to_dict())
         return data
 
 
@@ -253,6 +261,7 @@ def parse_land_query(
         order=_order(raw.get("order"), sort),
         limit=_integer(raw, "limit", DEFAULT_LIMIT, MAX_LIMIT),
         offset=_integer(raw, "offset", 0, MAX_OFFSET),
+        facts=_park_facts(raw, vocabulary),
     )
 
 
@@ -404,6 +413,23 @@ def _integer(raw: dict[str, str], name: str, default: int, most: int) -> int:
     if value > most:
         raise InvalidQuery(name, f"at most {most}, got {value}", "too_large", text)
     return value
+
+
+# --- conditions on the parcel's park (issue 19) ------------------------------------
+
+
+def _park_facts(raw: dict[str, str], vocabulary: LandVocabulary) -> ParkFacts:
+    """The conditions on the park's facts (``layers.land.parkfacts``)."""
+    if vocabulary.park_fields:
+        asked = [p for p in parkfacts.PARAMETERS if p in raw]
+        parkfacts.check_park_fields(asked, vocabulary.park_fields)
+    return ParkFacts(
+        industries=_choices(raw, "industry", vocabulary.industries),
+        min_power_mva=_number(raw, "min_power_mva"),
+        min_water_m3_day=_number(raw, "min_water_m3_day"),
+        handover=_choices(raw, "handover", vocabulary.handovers),
+        min_lease_end=parkfacts.year(raw.get("min_lease_end"), "min_lease_end"),
+    )
 
 
 def check_fields(query: LandQuery, info: LayerInfo) -> None:

@@ -15,6 +15,8 @@ from layers.errors import InvalidQuery, LayerNotFound
 from layers.store.base import Store
 
 LAYER = "parcels"
+PARKS = "parks"  # the layer whose zone_id and facts the park conditions read
+INDUSTRY_CODES = "vsic"  # the parks' code table of industries (VSIC 2018)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,10 @@ class LandVocabulary:
         fields: the parcels layer's field names (optional filters need theirs).
         drives: (landmark id, kind) of each landmark the parcels carry a
             ``drive_<id>_min`` field for (drive times by road).
+        industries: the VSIC division codes a park's accepted industries may list.
+        handovers: the handover conditions a park may have.
+        park_fields: the parks layer's field names (the park-fact conditions need
+            theirs).
     """
 
     statuses: tuple[str, ...]
@@ -38,6 +44,9 @@ class LandVocabulary:
     landmarks: tuple[tuple[str, str], ...] = ()
     fields: frozenset[str] = frozenset()
     drives: tuple[tuple[str, str], ...] = ()
+    industries: tuple[str, ...] = ()
+    handovers: tuple[str, ...] = ()
+    park_fields: frozenset[str] = frozenset()
 
     def kinds(self) -> tuple[str, ...]:
         """The landmark kinds, in order of first appearance."""
@@ -140,7 +149,22 @@ def land_vocabulary(store: Store) -> LandVocabulary:
         landmarks=tuple(landmarks),
         fields=fields,
         drives=tuple(drives),
+        **_park_facts(store),
     )
+
+
+def _park_facts(store: Store) -> dict[str, Any]:
+    """What the park-fact conditions may name: VSIC codes, handover conditions."""
+    try:
+        info = store.layer(PARKS)
+    except LayerNotFound:
+        return {}
+    handover = next((f.allowed for f in info.fields if f.name == "handover"), ())
+    return {
+        "industries": tuple(info.vocabularies.get(INDUSTRY_CODES, {})),
+        "handovers": tuple(handover),
+        "park_fields": frozenset(f.name for f in info.fields),
+    }
 
 
 def _rows(store: Store, layer: str, names: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -55,6 +55,8 @@ class LayerInfo:
     description: str = ""
     style: dict[str, Any] = field(default_factory=dict)
     as_of: str = ""  # the day the source describes, if the spec says
+    # code tables the layer's fields name (``[vocabularies]``): name → code → columns
+    vocabularies: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def field(self, name: str) -> FieldInfo:
         """Return the field named ``name``; raise KeyError if absent."""

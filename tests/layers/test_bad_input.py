@@ -3,7 +3,6 @@ and leaves the previous store exactly as it was."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,10 +10,14 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo.errors import GeoError
 from layers.build import build
 from layers.errors import BuildFailed
-from tests.support.data_dirs import parcels_frame, write_csv, write_shapefile
+from tests.support.data_dirs import (
+    fails_with,
+    parcels_frame,
+    write_csv,
+    write_shapefile,
+)
 
 
 def parks_csv(data_dir: Path, *rows: tuple[str, str, str]) -> None:
@@ -26,23 +29,6 @@ def parks_csv(data_dir: Path, *rows: tuple[str, str, str]) -> None:
             for p, s, t in rows
         ],
     )
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def fails_with(data_dir: Path, store: Path, *needles: str) -> str:
-    """Build must fail, mention every needle, and not touch the store."""
-    before = digest(store)
-    with pytest.raises((BuildFailed, GeoError)) as info:
-        build(data_dir, store, progress=lambda _m: None)
-    message = str(info.value)
-    for needle in needles:
-        assert needle in message, message
-    assert digest(store) == before
-    assert not list(store.parent.glob("*.tmp*")), "temporary file left behind"
-    return message
 
 
 def geojson_parcels(data_dir: Path, frame: gpd.GeoDataFrame) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import textwrap
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import Point, box
+
+from geo.errors import GeoError
+from layers.build import build
+from layers.errors import BuildFailed
 
 PARK_SPEC = """
 name = "parks"
@@ -152,3 +158,92 @@ def make_dataset(root: Path) -> Path:
     )
     write_shapefile(landmarks, data / "shapefiles" / "landmarks.shp")
     return data
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fails_with(data_dir: Path, store: Path, *needles: str) -> str:
+    """Build must fail, mention every needle, and not touch the store."""
+    before = digest(store)
+    with pytest.raises((BuildFailed, GeoError)) as info:
+        build(data_dir, store, progress=lambda _m: None)
+    message = str(info.value)
+    for needle in needles:
+        assert needle in message, message
+    assert digest(store) == before
+    assert not list(store.parent.glob("*.tmp*")), "temporary file left behind"
+    return message
+
+
+FACT_SPEC = """
+[[join]]
+file = "attributes/facts.csv"
+key = "park_id"
+
+[vocabularies]
+vsic = "vocabularies/vsic.csv"
+"""
+FACT_FIELDS = """
+industries_accepted = { type = "str", multiple = true, vocabulary = "vsic" }
+industries_excluded = { type = "str", multiple = true, vocabulary = "vsic", disjoint = "industries_accepted" }
+power_mva = { type = "float", min = 0 }
+lease_end_year = { type = "int", min = 1990, max = 2100 }
+rent_min_usd = { type = "float", min = 0 }
+rent_max_usd = { type = "float", min = 0, not_below = "rent_min_usd" }
+handover = { type = "str", allowed = ["serviced", "raw"] }
+telecoms = { type = "str", multiple = true, allowed = ["fibre", "4g", "5g"] }
+office_name = { type = "str" }
+"""
+VSIC = {"13": "division 13", "26": "division 26", "27": "division 27"}
+GOOD = {
+    "a": {
+        "industries_accepted": "26, 27;26",
+        "industries_excluded": "13",
+        "power_mva": "63",
+        "lease_end_year": "2058",
+        "rent_min_usd": "95",
+        "rent_max_usd": "125",
+        "handover": "serviced",
+        "telecoms": "fibre,5g",
+        "office_name": "Investment office A",
+    },
+    "b": {
+        "industries_accepted": "",
+        "industries_excluded": "",
+        "power_mva": "",
+        "lease_end_year": "",
+        "rent_min_usd": "100",
+        "rent_max_usd": "100",
+        "handover": "raw",
+        "telecoms": "",
+        "office_name": "",
+    },
+}
+
+
+def with_facts(
+    data_dir: Path, vsic: dict[str, str] | None = None, **changes: dict[str, str]
+) -> Path:
+    """Give the tiny parks layer fact fields (issue 19), a VSIC table and facts.csv.
+
+    Args:
+        data_dir: a data directory from ``make_dataset``.
+        vsic: code → English name of the VSIC table (default three divisions).
+        changes: park id → the columns of its facts.csv row to change.
+    """
+    spec = data_dir / "layers" / "parks.toml"
+    text = spec.read_text(encoding="utf-8")
+    text = text.replace("[fields]\n", FACT_SPEC + "\n[fields]\n" + FACT_FIELDS, 1)
+    spec.write_text(text, encoding="utf-8")
+    write_csv(
+        data_dir / "vocabularies" / "vsic.csv",
+        [
+            {"code": c, "name_vi": f"ngành {c}", "name_en": name}
+            for c, name in (vsic or VSIC).items()
+        ],
+    )
+    rows = [{"park_id": p, **GOOD[p], **changes.get(p, {})} for p in ("a", "b")]
+    write_csv(data_dir / "attributes" / "facts.csv", rows)
+    return data_dir

@@ -95,6 +95,12 @@ VALUE_LABELS = {
     "airport": _l("airport"),
     "city": _l("city centre"),
     "junction": _l("expressway junction"),
+    # parks' facts (issue 19)
+    "serviced": _l("serviced (roads and utilities to the plot)"),
+    "raw": _l("raw land"),
+    "fibre": _l("optical fibre"),
+    "4g": "4G",
+    "5g": "5G",
     # sources
     "HEZA report 10/2023": _l("HEZA report 10/2023"),
     "illustrative": _l("illustrative (made up for the demonstration)"),
@@ -117,3 +123,15 @@ def value_label(value: str) -> str:
     """A coded value's label in the request's language, or the value itself."""
     label = VALUE_LABELS.get(value)
     return str(label) if label is not None else value
+
+
+def code_name(row: dict[str, str], lang: str, default: str, key: str = "name") -> str:
+    """A code table's text in ``lang`` (``<key>_<lang>``), else English, else default.
+
+    Args:
+        row: the code's columns, from a layer's ``vocabularies``.
+        lang: the request's language.
+        default: what to show when the table has neither.
+        key: the column family (``name``, ``rules``).
+    """
+    return row.get(f"{key}_{lang}") or row.get(f"{key}_en") or default

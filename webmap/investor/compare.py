@@ -11,11 +11,12 @@ from typing import Any
 
 from flask_babel import gettext
 
-from layers.errors import FeatureNotFound
+from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Feature, Store
 from webmap.core.lookups import Lookups
 from webmap.investor import labels
-from webmap.investor.parcel import PARCELS
+from webmap.investor.facts import compared_facts
+from webmap.investor.parcel import PARCELS, PARKS
 
 MAX_COMPARE = 4
 MAX_ID_CHARS = 200
@@ -118,7 +119,36 @@ def compare(store: Store, text: str | None, lang: str) -> Comparison:
         result.status = 404
     if result.parcels:
         result.rows = _rows(store, result.parcels, Lookups.cached(store, lang))
+        result.rows += park_fact_rows(store, result.parcels, lang)
     return result
+
+
+def park_fact_rows(store: Store, parcels: list[Feature], lang: str) -> list[CompareRow]:
+    """The facts of the parcels' parks side by side (issue 19).
+
+    A parcel without a park the store knows shows ``—``; no rows when the parks
+    layer has none of the facts.
+    """
+    try:
+        info = store.layer(PARKS)
+    except LayerNotFound:
+        return []
+    columns = []
+    for parcel in parcels:
+        try:
+            park = store.get(PARKS, str(parcel.properties.get("park_id") or ""))
+        except FeatureNotFound:
+            columns.append({})
+            continue
+        columns.append({r.name: r for r in compared_facts(info, park.properties, lang)})
+    names = list(dict.fromkeys(n for column in columns for n in column))
+    rows = []
+    for name in names:
+        fact = next(c[name].label for c in columns if name in c)
+        label = gettext("%(fact)s (the park)", fact=fact)
+        values = [c[name].value if name in c else "—" for c in columns]
+        rows.append(CompareRow(f"park.{name}", label, values, len(set(values)) > 1))
+    return rows
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
@@ -12,6 +13,16 @@ from layers.enquiries.rules import LENGTHS
 from webmap.core.i18n import number
 from webmap.core.labels import FIELD_LABELS
 from webmap.core.lookups import Lookups, format_value
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One attribute: field name, label and value as text."""
+
+    name: str
+    label: str
+    value: str
+
 
 # Fields of the parcels and parks layers the map's popups never label.
 EXTRA_FIELDS = {

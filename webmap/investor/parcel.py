@@ -18,8 +18,9 @@ from webmap.core.basemap import base_map
 from webmap.core.i18n import display_name
 from webmap.core.labels import value_label
 from webmap.core.lookups import Lookups
-from webmap.investor import labels, nearby
+from webmap.investor import facts, labels, nearby
 from webmap.investor.areamap import camera
+from webmap.investor.labels import Row
 from webmap.vr.overlay import view_in_360_url
 
 PARCELS, PARKS = "parcels", "parks"
@@ -33,17 +34,9 @@ PARK_FIELDS = (
     "free_ha",
     "occupancy_pct",
     "occupancy_computed_pct",
+    "eco_candidate",
 )
 MAP_ZOOM = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One attribute: field name, label and value as text."""
-
-    name: str
-    label: str
-    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +59,7 @@ class Park:
     rows: list[Row]
     url: str
     geometry: dict[str, Any] | None = None
+    facts: list[facts.Section] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -140,6 +134,7 @@ def park_of(store: Store, park_id: Any, lookups: Lookups) -> Park | None:
         rows=rows(info, props, lookups, PARK_FIELDS),
         url=url_for("investor.park_page", park_id=park.id, lang=lookups.lang),
         geometry=nearby.geojson(park.geometry),
+        facts=facts.park_facts(info, props, lookups.lang),
     )
 
 

@@ -18,7 +18,7 @@ from layers.store.base import MAX_LIMIT
 from webmap.core.i18n import display_name, number
 from webmap.core.labels import value_label
 from webmap.core.lookups import Lookups
-from webmap.investor import areamap, labels, nearby
+from webmap.investor import areamap, facts, labels, nearby
 from webmap.investor.parcel import PARCELS, PARKS, Row, distances, rows
 from webmap.planner.charts import Bar, bar_chart
 
@@ -34,6 +34,7 @@ SUMMARY_FIELDS = (
     "occupancy_pct",
     "occupancy_computed_pct",
     "occupancy_source",
+    "eco_candidate",
 )
 STATUS_ORDER = ("available", "reserved", "clearance", "leased")
 FREE = "available"
@@ -204,5 +205,6 @@ def park_context(store: Store, park_id: str, lang: str) -> dict[str, Any]:
         "blocks": blocks,
         "travel": travel,
         "block_label": labels.field_label("block_id", lookups),
+        "facts": facts.park_facts(info, park.properties, lang),
         **surroundings(store, park, parcels, lang),
     }

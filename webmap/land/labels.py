@@ -27,6 +27,12 @@ PARAM_LABELS = {
     "order": _l("Order"),
     "limit": _l("Results per page"),
     "offset": _l("First result"),
+    # conditions on the park (issue 19)
+    "industry": _l("Industry the park accepts"),
+    "min_power_mva": _l("Power available, at least (MVA)"),
+    "min_water_m3_day": _l("Water supply, at least (m³/day)"),
+    "handover": _l("Land handed over"),
+    "min_lease_end": _l("Lease ends in or after (year)"),
 }
 KIND_LABELS = {
     "port": _l("nearest seaport"),

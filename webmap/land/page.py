@@ -28,11 +28,12 @@ from layers.land.query import (
     default_order,
 )
 from layers.land.query import MAX_LIMIT as MAX_PAGE
+from layers.land.vocabulary import INDUSTRY_CODES, PARKS
 from layers.store import Store
 from layers.store.base import MAX_LIMIT
 from webmap.core.basemap import base_map
 from webmap.core.i18n import number
-from webmap.core.labels import value_label
+from webmap.core.labels import code_name, value_label
 from webmap.core.lookups import Lookups
 from webmap.land import labels
 from webmap.land.search import (
@@ -134,6 +135,24 @@ def form_context(store: Store, lang: str, shown: list[Target]) -> dict[str, Any]
         "has_price": "price_usd" in vocab.fields,
         "has_blocks": "block_ha" in vocab.fields,
         "labels": {k: str(v) for k, v in labels.PARAM_LABELS.items()},
+        "park_facts": park_fact_form(store, lang, vocab),
+    }
+
+
+def park_fact_form(store: Store, lang: str, vocab: LandVocabulary) -> dict[str, Any]:
+    """The form's conditions on the park (issue 19), those the parks allow."""
+    names: dict[str, dict[str, str]] = {}
+    if vocab.industries:
+        names = store.layer(PARKS).vocabularies.get(INDUSTRY_CODES, {})
+    industries = {c: f"{c} {code_name(names.get(c, {}), lang, c)}" for c in names}
+    handovers = {h: value_label(h) for h in vocab.handovers}
+    has = vocab.park_fields
+    return {
+        "industries": _options(vocab.industries, industries, _asked("industry")),
+        "handovers": _options(vocab.handovers, handovers, _asked("handover")),
+        "power": "power_mva" in has,
+        "water": "water_m3_day" in has,
+        "lease": "lease_end_year" in has,
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from layers.land.parkfacts import FIELDS, MAX_YEAR
 from layers.land.query import (
     FALSE,
     KM_PREFIX,
@@ -88,4 +89,31 @@ def land_params(facts: Any) -> tuple[Param, ...]:
         ]
     if _has(vocab, "block_ha"):
         params.append(query("min_block_ha", "Smallest free block, ha.", AMOUNT))
+    params += park_fact_params(vocab)
     return tuple(params)
+
+
+def _park_has(vocab: LandVocabulary | None, field: str) -> bool:
+    """Whether the parks carry ``field`` (the park-fact conditions need theirs)."""
+    return vocab is None or not vocab.park_fields or field in vocab.park_fields
+
+
+def park_fact_params(vocab: LandVocabulary | None) -> list[Param]:
+    """The conditions on the parcel's park (issue 19), those the parks allow."""
+    v = vocab or LandVocabulary(statuses=(), parks=())
+    params = [
+        query(
+            "industry",
+            "VSIC 2018 divisions the park accepts (all of them).",
+            _listed(v.industries),
+        ),
+        query("min_power_mva", "The park's power available, at least (MVA).", AMOUNT),
+        query("min_water_m3_day", "The park's water, at least (m³/day).", AMOUNT),
+        query("handover", "The park's land handed over.", _listed(v.handovers)),
+        query(
+            "min_lease_end",
+            "The park's lease ends in this year or later.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_YEAR},
+        ),
+    ]
+    return [p for p in params if _park_has(vocab, FIELDS[p.name])]

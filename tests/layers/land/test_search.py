@@ -188,18 +188,6 @@ def test_normalised_parameters_parse_back_to_the_same_query(
 # --- the store against brute force ----------------------------------------------
 
 
-@pytest.fixture(scope="module", params=KINDS)
-def store(request):
-    s = open_kind(request, "sample_store", "pg_sample_store")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def vocab(store) -> LandVocabulary:
-    return land_vocabulary(store)
-
-
 @pytest.fixture(scope="module")
 def everything(store):
     """Every parcel's properties (by id), and each park's zone."""

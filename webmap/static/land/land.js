@@ -47,9 +47,14 @@
     return new URLSearchParams(pairs).toString().replace(/%2C/g, ',');
   };
 
+  // The conditions on the parcel's park (issue 19).
+  var PARK_FACT_PARAMS = ['industry', 'min_power_mva', 'min_water_m3_day', 'handover',
+    'min_lease_end'];
+
   land.isLandParam = function (key) {
     return /^(km|min)_/.test(key) || ['status', 'min_ha', 'max_ha', 'park', 'zone', 'min_price',
-      'max_price', 'ready', 'min_block_ha', 'sort', 'order', 'limit', 'offset'].indexOf(key) >= 0;
+      'max_price', 'ready', 'min_block_ha', 'sort', 'order', 'limit', 'offset'].indexOf(key) >= 0 ||
+      PARK_FACT_PARAMS.indexOf(key) >= 0;
   };
 
   function labelOf(input) {
