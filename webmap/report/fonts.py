@@ -11,6 +11,7 @@ has its characters: Noto Sans for Latin and Vietnamese, then Noto Sans KR or JP
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,13 +64,18 @@ def font_file(vendor: Path, family: str, bold: bool) -> Path:
 
 
 def _register(family: str, bold: bool) -> tuple[str, dict[int, int]]:
-    """Register one font with reportlab (once per process) and answer its cmap."""
-    name = f"pm-{family}{'-bold' if bold else ''}"
+    """Register one font with reportlab (once per file) and answer its cmap.
+
+    reportlab's font registry is global, so the name carries the file's path:
+    two apps with different ``VENDOR_DIR`` never share a font.
+    """
+    path = font_file(Path(current_app.config["VENDOR_DIR"]), family, bold)
+    digest = hashlib.blake2b(str(path).encode(), digest_size=4).hexdigest()
+    name = f"pm-{family}{'-bold' if bold else ''}-{digest}"
     with _LOCK:
         try:
             font = pdfmetrics.getFont(name)
         except KeyError:
-            path = font_file(Path(current_app.config["VENDOR_DIR"]), family, bold)
             if not path.is_file():
                 raise FontsMissing(
                     f"the report's font {path} is missing: run `npm ci` "

@@ -97,6 +97,8 @@ def nice_length(metres: float) -> float:
     if metres < 1:
         return 1.0
     power = 10 ** math.floor(math.log10(metres))
+    if power > metres:  # log10 rounded up just below a power of ten
+        power /= 10
     return max(step * power for step in (1, 2, 5) if step * power <= metres)
 
 
