@@ -73,7 +73,7 @@ def test_details_link_the_site_report_in_the_language(
     html = client.get(f"/map/feature?layer={layer}&id={feature_id}&lang=ja").json[
         "html"
     ]
-    link = f'<a href="{report}?lang=ja" type="application/pdf">用地レポート（PDF）</a>'
+    link = f'<a href="{report}?lang=ja" type="application/pdf" download>用地レポート（PDF）</a>'
     assert f'<p class="pm-report-link">{link}</p>' in html
     assert client.get(f"{report}?lang=ja").mimetype == "application/pdf"
 
