@@ -156,7 +156,8 @@ def _page_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
         return Markup("")
     return Markup(
         '<p class="pm-page-link"><a href="{}">{}</a></p>'
-        '<p class="pm-report-link"><a href="{}" type="application/pdf" download>{}</a></p>'
+        '<p class="pm-report-link">'
+        '<a href="{}" type="application/pdf" download>{}</a></p>'
     ).format(href, str(label), report, gettext("Site report (PDF)"))
 
 

@@ -202,4 +202,5 @@ def test_the_download_is_named_after_the_site_and_language(client):
 )
 def test_the_pages_link_to_their_report(client, page, report):
     html = client.get(page).get_data(as_text=True)
-    X
+    href = report.replace("&", "&amp;")
+    assert f'id="iv-report" href="{href}" type="application/pdf" download>' in html
