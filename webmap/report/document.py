@@ -34,7 +34,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 
 from layers.store import Feature, Store
-from webmap.core.i18n import data_attribution
+from webmap.core.i18n import data_attribution, number
 from webmap.core.labels import value_label
 from webmap.core.links import external_url
 from webmap.core.lookups import Lookups
@@ -64,6 +64,7 @@ class Site:
     url: str
     sections: list[sec.Section]
     sources: list[str]
+    crowd: int = 0  # parcels known to lie on the map (a park's own)
 
 
 @dataclass(slots=True)
@@ -157,7 +158,7 @@ def park_site(store: Store, park_id: str, lang: str) -> Site:
         LayerNotFound: the store has no parks layer.
         FeatureNotFound: no park with that id.
     """
-    ctx = park_context(store, park_id, lang)
+    ctx = park_context(store, park_id, lang, with_map=False)
     park: Feature = ctx["park"]
     ctx["distances"] = distances(park.properties, Lookups.cached(store, lang))
     status = value_label(str(park.properties.get("status") or ""))
@@ -169,6 +170,7 @@ def park_site(store: Store, park_id: str, lang: str) -> Site:
         external_url("investor.park_page", park_id=park.id, lang=lang),
         sec.make(sec.PARK_SECTIONS, ctx),
         _sources(park),
+        crowd=ctx["parcel_count"],
     )
 
 
@@ -355,7 +357,14 @@ def render(store: Store, site: Site, lang: str) -> bytes:
         initialFontName=st.regular.first,  # no Helvetica: every font is embedded
     )
     ground = PARCEL_GROUND_M if site.kind == "parcel" else PARK_GROUND_M
-    drawing = site_map(store, site.feature, st.regular, (doc.width, MAP_HEIGHT), ground)
+    drawing = site_map(
+        store,
+        site.feature,
+        st.regular,
+        (doc.width, MAP_HEIGHT),
+        least_m=ground,
+        crowd=site.crowd,
+    )
     drawing.keys = _keys(site, drawing.data.statuses)
     caption = (
         gettext("Map of the parcel and its surroundings")
@@ -368,6 +377,13 @@ def render(store: Store, site: Site, lang: str) -> bytes:
         st.para(caption, st.heading, bold=True),
         drawing,
     ]
+    if drawing.data.undrawn:
+        note = gettext(
+            "%(count)s parcels lie in this view, too many to draw at this scale; "
+            "the tables list them.",
+            count=number(drawing.data.undrawn, 0),
+        )
+        story.append(st.para(note, st.small))
     for section in site.sections:
         story += _section(section, st, doc.width)
     story += _sources_section(site, st)

@@ -111,3 +111,26 @@ def edge_point(
     ty = (box.height / 2 - inset) / abs(dy) if dy else math.inf
     t = min(tx, ty)
     return centre[0] + dx * t, centre[1] + dy * t
+
+
+def path_operators(geom: BaseGeometry | None, frame: Frame) -> str:
+    """A UTM geometry's rings (or lines) as PDF path operators in the frame's points.
+
+    Polygons' rings are closed subpaths (``m``, ``l``…, ``h``); lines are open ones.
+    Empty for a missing or empty geometry or one with no line to draw.
+    """
+    if geom is None or geom.is_empty:
+        return ""
+    parts = []
+    for part in getattr(geom, "geoms", [geom]):
+        polygon = part.geom_type == "Polygon"
+        rings = [part.exterior, *part.interiors] if polygon else [part]
+        for ring in rings:
+            xy = shapely.get_coordinates(ring)
+            if len(xy) < 2:
+                continue
+            pts = (xy - (frame.minx, frame.miny)) * frame.scale
+            moves = [f"{pts[0, 0]:.2f} {pts[0, 1]:.2f} m"]
+            moves += [f"{x:.2f} {y:.2f} l" for x, y in pts[1:].tolist()]
+            parts.append(" ".join(moves) + (" h" if polygon else ""))
+    return " ".join(parts)

@@ -54,28 +54,28 @@ def filename(site_id: str, lang: str) -> str:
 
 
 def send_report(
-    store: Store, site_id: str, make: Callable[[Store, str, str], Site]
+    store: Store, layer: str, site_id: str, make: Callable[[Store, str, str], Site]
 ) -> Response:
     """The PDF of ``make(store, site_id, lang)``, or 304 when the client has it.
 
     Raises:
         InvalidParameter: a bad ``lang``.
-        FeatureNotFound: no such parcel or park (checked before any 304).
+        FeatureNotFound: no such parcel or park in ``layer`` (checked before a 304).
     """
     lang = language(request.args.get("lang"))
-    site = make(store, site_id, lang)
+    feature = store.get(layer, site_id)
     tag = etag(store, lang)
     response = Response(mimetype=MIMETYPE)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Vary"] = "Accept-Language"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = (
-        f'inline; filename="{filename(site.feature.id, lang)}"'
+        f'inline; filename="{filename(feature.id, lang)}"'
     )
     if tag is not None:
         response.set_etag(tag)
         if tag in request.if_none_match:
             response.status_code = 304
             return response
-    response.set_data(render(store, site, lang))
+    response.set_data(render(store, make(store, feature.id, lang), lang))
     return response

@@ -57,7 +57,7 @@ from webmap.core.page import respond
 from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels
 from webmap.investor.page import common
-from webmap.investor.parcel import parcel_context
+from webmap.investor.parcel import PARCELS, PARKS, parcel_context
 from webmap.investor.park import park_context
 from webmap.investor.schemas import enquiry_body
 from webmap.report.document import parcel_site, park_site
@@ -249,7 +249,7 @@ def park_page(park_id: str) -> Response:
 )
 def parcel_report(parcel_id: str) -> Response:
     """The parcel's site report (PDF)."""
-    return send_report(get_store(), parcel_id, parcel_site)
+    return send_report(get_store(), PARCELS, parcel_id, parcel_site)
 
 
 @bp.get("/parks/<path:park_id>/report.pdf")
@@ -265,7 +265,7 @@ def parcel_report(parcel_id: str) -> Response:
 )
 def park_report(park_id: str) -> Response:
     """The park's site report (PDF)."""
-    return send_report(get_store(), park_id, park_site)
+    return send_report(get_store(), PARKS, park_id, park_site)
 
 
 @bp.get("/compare")

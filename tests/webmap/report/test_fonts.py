@@ -72,3 +72,10 @@ def test_the_fonts_are_truetype_outlines(app):
         for bold in (False, True):
             head = fonts.font_file(vendor, family, bold).read_bytes()[:4]
             assert head == b"\x00\x01\x00\x00", (family, bold)  # glyf, not CFF (OTTO)
+
+
+def test_the_fonts_come_from_the_lock_file():
+    root = Path(__file__).resolve().parents[3]
+    lock = (root / "package-lock.json").read_text()
+    for package, _ in fonts.FAMILIES.values():
+        assert f'"node_modules/{package}"' in lock

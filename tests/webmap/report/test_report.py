@@ -11,6 +11,7 @@ from layers.store.open import open_store
 from tests.support.apps import close_store
 from tests.support.investor import investor_app
 from tests.support.pdf import pdf_fonts, pdf_text, qr_codes
+from webmap.report import sitemap
 
 PARCEL, PARK = "dinh_vu-051", "dinh_vu"
 PUBLIC = "https://maps.example.org/heza"
@@ -204,3 +205,21 @@ def test_the_pages_link_to_their_report(client, page, report):
     html = client.get(page).get_data(as_text=True)
     href = report.replace("&", "&amp;")
     assert f'id="iv-report" href="{href}" type="application/pdf" download>' in html
+
+
+def test_a_crowded_park_s_map_says_how_many_parcels_it_leaves_out(
+    client, sample_store, monkeypatch, tmp_path
+):
+    store = open_store(str(sample_store))
+    count = store.query("parcels", filters={"park_id": PARK}, limit=1).number_matched
+    store.close()
+    monkeypatch.setattr(sitemap, "MAX_PARCELS", count - 1)
+    resp = client.get(f"/parks/{PARK}/report.pdf?lang=en")
+    text = pdf_text(resp.data, tmp_path)
+    assert f"{count} parcels lie in this view, too many to draw" in text
+
+
+def test_a_parcel_s_map_draws_its_neighbours(client, tmp_path):
+    text = pdf_text(client.get(f"/parcels/{PARCEL}/report.pdf?lang=en").data, tmp_path)
+    assert "too many to draw" not in text
+    assert "available" in text and "leased" in text  # statuses in the map's legend
