@@ -19,6 +19,7 @@ Unknown ids answer an HTML page with a message (404), never an error page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -236,33 +237,27 @@ def park_page(park_id: str) -> Response:
     return respond(html)
 
 
-@bp.get("/parcels/<path:parcel_id>/report.pdf")
-@documented(
-    Doc(
-        "getParcelReport",
-        "A parcel's site report: its facts, a map, the data's date and sources, "
+def _report_doc(operation: str, site: str, segment: Callable[[Any], PathParam]) -> Doc:
+    """The declaration of a site report's route (``site``: parcel or park)."""
+    return Doc(
+        operation,
+        f"A {site}'s site report: its facts, a map, the data's date and sources, "
         "and a QR code of its page.",
         "Investors",
         REPORT_ANSWERS,
-        lambda facts: (_parcel(facts), REPORT_LANG),
+        lambda facts: (segment(facts), REPORT_LANG),
     )
-)
+
+
+@bp.get("/parcels/<path:parcel_id>/report.pdf")
+@documented(_report_doc("getParcelReport", "parcel", _parcel))
 def parcel_report(parcel_id: str) -> Response:
     """The parcel's site report (PDF)."""
     return send_report(get_store(), PARCELS, parcel_id, parcel_site)
 
 
 @bp.get("/parks/<path:park_id>/report.pdf")
-@documented(
-    Doc(
-        "getParkReport",
-        "A park's site report: its facts, a map, the data's date and sources, "
-        "and a QR code of its page.",
-        "Investors",
-        REPORT_ANSWERS,
-        lambda facts: (_park(facts), REPORT_LANG),
-    )
-)
+@documented(_report_doc("getParkReport", "park", _park))
 def park_report(park_id: str) -> Response:
     """The park's site report (PDF)."""
     return send_report(get_store(), PARKS, park_id, park_site)

@@ -19,17 +19,16 @@ LANGS = ("vi", "en", "ko", "ja")
 
 
 @pytest.fixture(scope="module")
-def app(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    app = investor_app(
-        sample_store, tmp_path_factory.mktemp("report"), PUBLIC_URL=PUBLIC
-    )
-    yield app
+def client(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A client of the sample data whose public address is ``PUBLIC``."""
+    app = investor_app(sample_store, tmp_path_factory.mktemp("rep"), PUBLIC_URL=PUBLIC)
+    yield app.test_client()
     close_store(app)
 
 
 @pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(client):
+    return client.application
 
 
 @pytest.fixture(scope="module")
