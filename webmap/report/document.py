@@ -295,7 +295,7 @@ def _section(section: sec.Section, st: Styles, width: float) -> list[Flowable]:
 def _sources_section(site: Site, st: Styles) -> list[Flowable]:
     out: list[Flowable] = [
         st.para(gettext("Data and sources"), st.heading, bold=True),
-        st.para(str(data_attribution())),
+        st.para(data_attribution().unescape()),  # plain text: para escapes it
     ]
     if site.sources:
         listed = ", ".join(site.sources)

@@ -222,3 +222,11 @@ def test_a_parcel_s_map_draws_its_neighbours(client, tmp_path):
     text = pdf_text(client.get(f"/parcels/{PARCEL}/report.pdf?lang=en").data, tmp_path)
     assert "too many to draw" not in text
     assert "available" in text and "leased" in text  # statuses in the map's legend
+
+
+def test_the_configured_attribution_is_printed_as_written(sample_store, tmp_path):
+    words = 'HEZA & partners <survey 2024> "draft"'
+    app = investor_app(sample_store, tmp_path / "app", DATA_ATTRIBUTION=words)
+    pdf = app.test_client().get(f"/parks/{PARK}/report.pdf?lang=en").data
+    close_store(app)
+    assert words in pdf_text(pdf, tmp_path)
