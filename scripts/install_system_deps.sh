@@ -3,7 +3,9 @@
 # Non-root machines must have them already; the tests that need them say so.
 set -euo pipefail
 # postgresql + postgis: the PostGIS store's tests start a throw-away cluster.
-packages=(gdal-bin chromium wrk fonts-noto-cjk postgresql postgresql-15-postgis-3)
+# poppler-utils + zbar-tools: the site report's tests read its text and QR code back.
+packages=(gdal-bin chromium wrk fonts-noto-cjk postgresql postgresql-15-postgis-3
+  poppler-utils zbar-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

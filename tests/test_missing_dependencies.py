@@ -95,3 +95,15 @@ def test_postgresql_not_found_fails_a_ci_run(tmp_path: Path) -> None:
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "PostgreSQL with PostGIS is missing" in out, out
+
+
+def test_poppler_missing_from_path_fails_a_ci_run(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path), "CI": "1"}  # no pdftotext on PATH
+    target = "tests/webmap/report/test_fonts.py"
+    done = run_pytest(
+        f"{target}::test_the_text_reads_back_from_the_pdf_with_every_font_embedded", env
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "pdftotext (poppler-utils) is missing: apt-get install poppler-utils" in out
+    assert " skipped" not in out.splitlines()[-1]

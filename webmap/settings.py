@@ -199,7 +199,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("DATA_ATTRIBUTION", Text(), "", "the data's attribution line", MAP,
       shown="figures' source and date, geometry approximate"),
     S("VENDOR_DIR", Folder(), str(PROJECT_ROOT / "node_modules"), "where `npm ci` "
-      "put the browser libraries", MAP, shown="`node_modules/`"),
+      "put the browser libraries and the site report's fonts", MAP,
+      shown="`node_modules/`"),
     S("ASSET_BUILD_DIR", Folder(resolve=True), Derived(
         lambda c: "" if c.get("TESTING") else str(ASSET_BUILD_DIR),
         "`build/assets/` (empty under `TESTING`)"), "the minified copies "

@@ -168,6 +168,9 @@ def test_a_cluster_names_its_places_and_opens_by_keyboard(
         ("/parcels/nomura-001?lang=en", ".leaflet-control-attribution a", 44),
         ("/parcels/nomura-001?lang=en", ".leaflet-bar a, .iv-cam", 44),
         ("/parks/nomura?lang=en", ".leaflet-bar a, .iv-cam", 44),
+        ("/parcels/nomura-001?lang=vi", ".iv-actions a, .iv-actions button", 44),
+        ("/parks/nomura?lang=ja", ".iv-actions a, .iv-actions button", 44),
+        ("/?lang=ko&sel=parcels:nomura-001", "#pm-card .pm-popup a", 44),
     ],
 )
 def test_phone_controls_are_touch_sized(

@@ -1,7 +1,7 @@
 """What the suite does when a system tool is missing: skip, or fail under CI or root.
 
 PostgreSQL with PostGIS, Debian's Chromium and GDAL's command-line tools back about
-620 tests. On a developer's machine without them those tests skip, saying why; when
+620 tests (poppler-utils and zbar-tools the site report's, ``tests/support/pdf.py``). On a developer's machine without them those tests skip, saying why; when
 the ``CI`` environment variable is set or the run is as root (where ``make test``
 installs them through ``scripts/install_system_deps.sh``), a missing tool fails the
 run instead, so a broken install cannot pass as a green suite (issue 18).

@@ -17,7 +17,8 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
+from markupsafe import Markup, escape
 
 logger = logging.getLogger(__name__)
 
@@ -113,3 +114,20 @@ def as_of(date_text: str) -> str:
     if current_language() == "vi":
         return date.strftime("%d/%m/%Y")
     return format_date(date, "medium")
+
+
+def data_attribution() -> Markup:
+    """The figures' source and date, and the sample geometry caveat (escaped).
+
+    ``PARKMAP_DATA_ATTRIBUTION`` when set; the map's attribution and the site
+    report's sources say the same.
+    """
+    configured = current_app.config["DATA_ATTRIBUTION"]
+    if configured:
+        return escape(configured)
+    return escape(
+        gettext(
+            "Figures: HEZA report %(date)s · sample geometry approximate",
+            date=as_of(current_app.config["FIGURES_AS_OF"]),
+        )
+    )

@@ -150,12 +150,18 @@ def by_status(
 
 
 def surroundings(
-    store: Store, park: Feature, parcels: list[Feature], lang: str
+    store: Store,
+    park: Feature,
+    parcels: list[Feature],
+    lang: str,
+    *,
+    with_map: bool = True,
 ) -> dict[str, Any]:
     """The park's map, its parcels by status, housing within 10 km, 360° views.
 
     Distances are taken from the park's centroid, as a parcel page takes them
-    from the parcel's.
+    from the parcel's. ``with_map=False`` leaves out the page's map data (the
+    site report draws its own), which costs most with many parcels.
     """
     lon, lat = nearby.centroid_lonlat(park.geometry)
     housing = nearby.housing_near(store, lon, lat, lang)
@@ -172,12 +178,16 @@ def surroundings(
         "by_status": by_status(parcels, statuses),
         "map_data": areamap.park_map(
             park, parcels, info=info, housing=housing, scenes=scenes, lang=lang
-        ),
+        )
+        if with_map
+        else None,
     }
 
 
-def park_context(store: Store, park_id: str, lang: str) -> dict[str, Any]:
-    """Everything the park page shows.
+def park_context(
+    store: Store, park_id: str, lang: str, *, with_map: bool = True
+) -> dict[str, Any]:
+    """Everything the park page shows (without its map's data if not ``with_map``).
 
     Raises:
         LayerNotFound: the store has no parks layer.
@@ -206,5 +216,5 @@ def park_context(store: Store, park_id: str, lang: str) -> dict[str, Any]:
         "travel": travel,
         "block_label": labels.field_label("block_id", lookups),
         "facts": facts.park_facts(info, park.properties, lang),
-        **surroundings(store, park, parcels, lang),
+        **surroundings(store, park, parcels, lang, with_map=with_map),
     }

@@ -27,7 +27,7 @@ from layers.errors import FeatureNotFound, LayerNotFound
 from layers.store import Store
 from webmap.core.cache import memo
 from webmap.core.embedding import allowed_origins
-from webmap.core.i18n import as_of, current_language, display_name
+from webmap.core.i18n import current_language, data_attribution, display_name
 from webmap.core.links import site_root
 from webmap.core.lookups import Lookups
 from webmap.core.security import add_nonce
@@ -192,19 +192,6 @@ def client_config(
         "texts": client_texts(),
         "attribution": str(data_attribution()),
     }
-
-
-def data_attribution() -> Markup:
-    """The figures' source and date, and the sample geometry caveat (escaped)."""
-    configured = current_app.config["DATA_ATTRIBUTION"]
-    if configured:
-        return escape(configured)
-    return escape(
-        gettext(
-            "Figures: HEZA report %(date)s · sample geometry approximate",
-            date=as_of(current_app.config["FIGURES_AS_OF"]),
-        )
-    )
 
 
 def add_controls(m: folium.Map, items: list[Overlay], embed: bool) -> None:

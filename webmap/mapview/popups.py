@@ -134,26 +134,31 @@ def _vr_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
     )
 
 
-# The investor pages of a parcel or a park (webmap/views/parcels.py), if installed.
+# The investor pages of a parcel or a park (webmap/views/parcels.py), if installed,
+# and their site reports (PDF).
 DETAIL_PAGES = {
     "parcels": ("investor.parcel_page", "parcel_id", _l("Parcel details and enquiry")),
     "parks": ("investor.park_page", "park_id", _l("Park details and free land")),
 }
+REPORTS = {"parcels": "investor.parcel_report", "parks": "investor.park_report"}
 
 
 def _page_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
-    """A link to the feature's own page, for the layers that have one."""
+    """Links to the feature's own page and its site report, for those that have one."""
     page = DETAIL_PAGES.get(info.name)
     if page is None:
         return Markup("")
     endpoint, key, label = page
     try:
         href = url_for(endpoint, **{key: feature_id}, lang=lang)
+        report = url_for(REPORTS[info.name], **{key: feature_id}, lang=lang)
     except BuildError:
         return Markup("")
-    return Markup('<p class="pm-page-link"><a href="{}">{}</a></p>').format(
-        href, str(label)
-    )
+    return Markup(
+        '<p class="pm-page-link"><a href="{}">{}</a></p>'
+        '<p class="pm-report-link">'
+        '<a href="{}" type="application/pdf" download>{}</a></p>'
+    ).format(href, str(label), report, gettext("Site report (PDF)"))
 
 
 def popup_html(

@@ -8,6 +8,9 @@
   ``Retry-After``); a JSON post answers 201, a 422 problem naming the fields, or
   429;
 - ``GET /parks/<id>``: the park's occupancy, land by status, free parcels, blocks;
+- ``GET /parcels/<id>/report.pdf``, ``GET /parks/<id>/report.pdf``: the site
+  report, an A4 PDF of the page's facts, a map and a QR code of the page
+  (``webmap.report``); ``lang`` other than vi, en, ko or ja is a 400 problem;
 - ``GET /compare?ids=a,b,c``: up to four parcels side by side.
 
 Unknown ids answer an HTML page with a message (404), never an error page.
@@ -16,6 +19,7 @@ Unknown ids answer an HTML page with a message (404), never an error page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -33,7 +37,7 @@ from flask_babel import gettext
 
 from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
-from webmap import investor
+from webmap import investor, report
 from webmap.core import responses as r
 from webmap.core.errors import problem, register_errors
 from webmap.core.i18n import current_language
@@ -54,9 +58,11 @@ from webmap.core.page import respond
 from webmap.core.store import get_store
 from webmap.investor import compare, enquiry, labels
 from webmap.investor.page import common
-from webmap.investor.parcel import parcel_context
+from webmap.investor.parcel import PARCELS, PARKS, parcel_context
 from webmap.investor.park import park_context
 from webmap.investor.schemas import enquiry_body
+from webmap.report.document import parcel_site, park_site
+from webmap.report.response import send_report
 
 bp = Blueprint("investor", __name__)
 
@@ -65,6 +71,7 @@ bp = Blueprint("investor", __name__)
 def _errors(state: BlueprintSetupState) -> None:
     """Add the enquiries' exceptions to the app's error table."""
     register_errors(state.app, investor.ERRORS)
+    register_errors(state.app, report.ERRORS)
 
 
 THANKS = "enquiry"  # the flash category of the thank-you message
@@ -73,6 +80,25 @@ UNKNOWN = r.problem(404, "No such parcel or park (an HTML page).", html=True)
 
 def _parcel(facts: Any) -> PathParam:
     return segment_with_example("parcel_id", "The parcel's id.", facts.parcel)
+
+
+def _park(facts: Any) -> PathParam:
+    return segment_with_example("park_id", "The park's id.", facts.park)
+
+
+REPORT_LANG = query(
+    "lang",
+    "Language of the report: vi, en, ko or ja (default: Accept-Language, else "
+    "the site's default); anything else is a 400 problem.",
+    {"type": "string", "enum": ["vi", "en", "ko", "ja"]},
+)
+REPORT_ANSWERS = r.merged(
+    r.file("application/pdf", "The site report, A4 (ETag; 304 when current)."),
+    r.NOT_MODIFIED,
+    r.problem(400, "lang is not vi, en, ko or ja (the problem names it)."),
+    UNKNOWN,
+    r.STORE_DOWN,
+)
 
 
 def _parcel_page(
@@ -199,10 +225,7 @@ def _too_many(retry_after: int) -> str:
         "A park's page.",
         "Investors",
         r.merged(r.page(), UNKNOWN, r.STORE_DOWN),
-        lambda facts: (
-            segment_with_example("park_id", "The park's id.", facts.park),
-            LANG,
-        ),
+        lambda facts: (_park(facts), LANG),
     )
 )
 def park_page(park_id: str) -> Response:
@@ -212,6 +235,32 @@ def park_page(park_id: str) -> Response:
         "investor/park.html", **common(), **park_context(get_store(), park_id, lang)
     )
     return respond(html)
+
+
+def _report_doc(operation: str, site: str, segment: Callable[[Any], PathParam]) -> Doc:
+    """The declaration of a site report's route (``site``: parcel or park)."""
+    return Doc(
+        operation,
+        f"A {site}'s site report: its facts, a map, the data's date and sources, "
+        "and a QR code of its page.",
+        "Investors",
+        REPORT_ANSWERS,
+        lambda facts: (segment(facts), REPORT_LANG),
+    )
+
+
+@bp.get("/parcels/<path:parcel_id>/report.pdf")
+@documented(_report_doc("getParcelReport", "parcel", _parcel))
+def parcel_report(parcel_id: str) -> Response:
+    """The parcel's site report (PDF)."""
+    return send_report(get_store(), PARCELS, parcel_id, parcel_site)
+
+
+@bp.get("/parks/<path:park_id>/report.pdf")
+@documented(_report_doc("getParkReport", "park", _park))
+def park_report(park_id: str) -> Response:
+    """The park's site report (PDF)."""
+    return send_report(get_store(), PARKS, park_id, park_site)
 
 
 @bp.get("/compare")

@@ -58,3 +58,26 @@ def test_details_escape_html(extra_app) -> None:
 def test_added_layer_details(extra_app) -> None:
     html = extra_app.test_client().get("/map/feature?layer=wells&id=w1").json["html"]
     assert "depth_m" in html and "10,5" in html
+
+
+@pytest.mark.parametrize(
+    ("layer", "feature_id", "report"),
+    [
+        ("parcels", "a-1", "/parcels/a-1/report.pdf"),
+        ("parks", "a", "/parks/a/report.pdf"),
+    ],
+)
+def test_details_link_the_site_report_in_the_language(
+    client, layer, feature_id, report
+) -> None:
+    html = client.get(f"/map/feature?layer={layer}&id={feature_id}&lang=ja").json[
+        "html"
+    ]
+    link = f'<a href="{report}?lang=ja" type="application/pdf" download>用地レポート（PDF）</a>'
+    assert f'<p class="pm-report-link">{link}</p>' in html
+    assert client.get(f"{report}?lang=ja").mimetype == "application/pdf"
+
+
+def test_only_parcels_and_parks_have_a_report(client) -> None:
+    html = client.get("/map/feature?layer=landmarks&id=port&lang=en").json["html"]
+    assert "pm-report-link" not in html
