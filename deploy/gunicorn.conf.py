@@ -23,8 +23,11 @@ timeout = 60
 graceful_timeout = 30
 # Recycle workers now and then. A new worker takes ~3 s to load the app, so the
 # jitter is wide: workers that restart together leave clients queueing meanwhile.
-max_requests = 5000
-max_requests_jitter = 2500
+# Recycle a worker now and then (a slow leak stays bounded), but not every few
+# seconds: at a few thousand requests a second 5,000 was a restart every two, each
+# dropping its keep-alive connections and its warm caches (envelopes, tiles).
+max_requests = 200_000
+max_requests_jitter = 100_000
 # gunicorn 27's control socket is one path per user (~/.gunicorn/gunicorn.ctl), which
 # every gunicorn of that user on the host would share; parkmap does not use it.
 control_socket_disable = True

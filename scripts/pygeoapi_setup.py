@@ -51,8 +51,8 @@ METADATA = {
 }  # fmt: skip
 
 
-def parcels_resource(store: Path) -> dict:
-    """The parcels layer of ``store`` through pygeoapi's OGR provider."""
+def parcels_resource(store: Path, layer: str = "parcels") -> dict:
+    """The parcels ``layer`` of ``store`` through pygeoapi's OGR provider."""
     return {
         "type": "collection",
         "title": "parcels",
@@ -70,13 +70,15 @@ def parcels_resource(store: Path) -> dict:
                 "gdal_ogr_options": {},
             },
             "id_field": "parcel_id",
-            "layer": "parcels",
+            "layer": layer,
         }],
     }  # fmt: skip
 
 
-def pygeoapi_config(store: Path, port: int, bench: Path) -> tuple[Path, Path]:
-    """Write pygeoapi's config (the parcels layer through OGR) and OpenAPI file."""
+def pygeoapi_config(
+    store: Path, port: int, bench: Path, layer: str = "parcels"
+) -> tuple[Path, Path]:
+    """Write pygeoapi's config (``layer`` as ``parcels``, through OGR) and OpenAPI."""
     config = {
         "server": {
             "bind": {"host": "127.0.0.1", "port": port},
@@ -89,7 +91,7 @@ def pygeoapi_config(store: Path, port: int, bench: Path) -> tuple[Path, Path]:
         },
         "logging": {"level": "CRITICAL"},  # GDAL warns on every open of the file
         "metadata": METADATA,
-        "resources": {"parcels": parcels_resource(store)},
+        "resources": {"parcels": parcels_resource(store, layer)},
     }
     path = bench / "pygeoapi-config.yml"
     path.write_text(json.dumps(config, indent=1), encoding="utf-8")  # JSON is YAML

@@ -114,7 +114,8 @@ def runs(text: str, fonts: Chain) -> list[tuple[str, str]]:
 def markup(text: str, fonts: Chain) -> str:
     """``text`` as reportlab paragraph markup, escaped, each run in its font."""
     return "".join(
-        f'<font face="{name}">{escape(part)}</font>' for name, part in runs(text, fonts)
+        f'<font face="{name}">{escape(part).replace(chr(10), "<br/>")}</font>'
+        for name, part in runs(text, fonts)
     )
 
 

@@ -5,10 +5,11 @@ Each section maker takes the page's context (``parcel_context`` or
 None when it has nothing to say. The report prints ``PARCEL_SECTIONS`` or
 ``PARK_SECTIONS`` in order.
 
-To add a section (utilities, incentives, contacts, drive times…): have the page's
-context carry the data, write a maker here that turns it into a ``Section`` of
-plain text, and put it in the tuple(s) where it belongs. Nothing else changes: the
-document lays out any section, and the tests read the PDF's text back.
+To add a section: have the page's context carry the data, write a maker here that
+turns it into a ``Section`` (or a list of them) of plain text, and put it in the
+tuple(s) where it belongs. The park's facts come from ``webmap.investor.facts``
+as the pages show them; drive times are the distances' ``minutes``. Nothing else
+changes: the document lays out any section, and the tests read the PDF's text back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from flask_babel import gettext
 
 from webmap.core.i18n import number
+from webmap.investor import facts
 from webmap.investor.labels import finite
 from webmap.investor.parcel import Row
 
@@ -47,7 +49,7 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-Maker = Callable[[dict[str, Any]], "Section | None"]
+Maker = Callable[[dict[str, Any]], "Section | list[Section] | None"]
 
 
 def _pairs(rows: list[Row]) -> Table:
@@ -85,11 +87,65 @@ def distances(ctx: dict[str, Any]) -> Section:
         "distances",
         gettext("Distances"),
         table=Table(
-            [(d.name, d.kind, _km(d.km)) for d in found],
-            (gettext("Place"), gettext("Type"), gettext("Straight-line distance")),
-            frozenset({2}),
+            [(d.name, d.kind, _km(d.km), _minutes(d.minutes)) for d in found],
+            (
+                gettext("Place"),
+                gettext("Type"),
+                gettext("Straight-line distance"),
+                gettext("Drive time by road"),
+            ),
+            frozenset({2, 3}),
         ),
     )
+
+
+def _minutes(value: float | None) -> str:
+    """Minutes by road, or ``—`` where the road network does not reach."""
+    if value is None:
+        return "—"
+    return gettext("%(minutes)s min", minutes=number(value, 0))
+
+
+def _fact_sections(found: list[facts.Section], prefix: str) -> list[Section]:
+    """The park's facts (``webmap.investor.facts``) as report sections."""
+    out = []
+    for group in found:
+        rows: list[tuple[str, ...]] = [(r.label, r.value) for r in group.rows]
+        for heading, items in group.lists:
+            rows.extend(_item_rows(heading, items, coded=group.key == "industries"))
+        notes = [f"{gettext('Source')}: {group.source}"] if group.source else []
+        key = f"{prefix}{group.key}"
+        out.append(Section(key, group.title, table=Table(rows), notes=notes))
+    return out
+
+
+def _item_rows(
+    heading: str, items: list[facts.Item], coded: bool
+) -> list[tuple[str, ...]]:
+    """One label/value row per industry division or incentive scheme."""
+    if not items:
+        return [(heading, "—")]
+    rows = []
+    for i, item in enumerate(items):
+        value = f"{item.code} {item.name}" if coded else item.name
+        details = [d for d in (item.rules, _legal(item.legal_basis)) if d]
+        rows.append((heading if i == 0 else "", "\n".join([value, *details])))
+    return rows
+
+
+def _legal(basis: str) -> str:
+    return f"{gettext('Legal basis')}: {basis}" if basis else ""
+
+
+def parcel_park_facts(ctx: dict[str, Any]) -> list[Section]:
+    """What investors weigh about the parcel's park: industries to contacts."""
+    park = ctx["park"]
+    return _fact_sections(park.facts, "park-") if park is not None else []
+
+
+def park_facts(ctx: dict[str, Any]) -> list[Section]:
+    """What investors weigh about the park: industries, utilities … contacts."""
+    return _fact_sections(ctx["facts"], "")
 
 
 def block(ctx: dict[str, Any]) -> Section:
@@ -238,6 +294,7 @@ def park_housing(ctx: dict[str, Any]) -> Section:
 PARCEL_SECTIONS: tuple[Maker, ...] = (
     attributes,
     parcel_park,
+    parcel_park_facts,
     distances,
     block,
     housing,
@@ -245,6 +302,7 @@ PARCEL_SECTIONS: tuple[Maker, ...] = (
 PARK_SECTIONS: tuple[Maker, ...] = (
     park_summary,
     land_by_status,
+    park_facts,
     park_distances,
     free_parcels,
     free_blocks,
@@ -253,5 +311,15 @@ PARK_SECTIONS: tuple[Maker, ...] = (
 
 
 def make(makers: tuple[Maker, ...], ctx: dict[str, Any]) -> list[Section]:
-    """The sections ``makers`` make of ``ctx``, in order, the empty ones left out."""
-    return [s for s in (m(ctx) for m in makers) if s is not None]
+    """The sections ``makers`` make of ``ctx``, in order, the empty ones left out.
+
+    A maker answers one section, several (the park's facts) or None.
+    """
+    out: list[Section] = []
+    for maker in makers:
+        made = maker(ctx)
+        if isinstance(made, Section):
+            out.append(made)
+        elif made:
+            out.extend(made)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from layers.store.open import open_store
 from tests.support.apps import close_store
 from tests.support.investor import investor_app
 from tests.support.pdf import pdf_fonts, pdf_text, qr_codes
-from webmap.report import sitemap
+from webmap.core.i18n import number
+from webmap.investor.parcel import Distance
+from webmap.report import sections, sitemap
 
 PARCEL, PARK = "dinh_vu-051", "dinh_vu"
 PUBLIC = "https://maps.example.org/heza"
@@ -230,3 +233,64 @@ def test_the_configured_attribution_is_printed_as_written(sample_store, tmp_path
     pdf = app.test_client().get(f"/parks/{PARK}/report.pdf?lang=en").data
     close_store(app)
     assert words in pdf_text(pdf, tmp_path)
+
+
+# --- issue 19's facts and drive times in both reports ---
+
+DATA = Path(__file__).resolve().parents[3] / "data"
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace one space (table cells wrap lines)."""
+    return " ".join(text.split())
+
+
+def vocabulary(name: str) -> dict[str, dict[str, str]]:
+    """A code table of the sample data, read without the code under test."""
+    with (DATA / "vocabularies" / f"{name}.csv").open(encoding="utf-8") as f:
+        return {row["code"]: row for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["parcel", "park"])
+def test_reports_hold_the_park_s_facts_in_the_language(
+    app, reports, facts, tmp_path, lang, kind
+):
+    text = flat(pdf_text(reports[kind, lang], tmp_path))
+    park = facts["park"]
+    first = park["industries_accepted"].split(",")[0]
+    assert flat(vocabulary("vsic2018")[first][f"name_{lang}"]) in text
+    scheme = park["schemes"].split(",")[0]
+    assert flat(vocabulary("incentive_schemes")[scheme]["legal_basis"]) in text
+    assert park["office_phone"] in text
+    (source,) = labels(app, lang, "Source")
+    assert text.count(f"{source}:") >= 5  # industries, utilities, terms, … contacts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["parcel", "park"])
+def test_reports_give_minutes_by_road_beside_the_km(
+    app, reports, facts, tmp_path, lang, kind
+):
+    text = flat(pdf_text(reports[kind, lang], tmp_path))
+    props = facts[kind]
+    minutes = {k: v for k, v in props.items() if k.startswith("drive_") and v}
+    assert minutes, "the sample's parcels and parks carry drive times"
+    with app.test_request_context(f"/?lang={lang}"):
+        heading = gettext("Drive time by road")
+        wanted = {
+            gettext("%(minutes)s min", minutes=number(v, 0)) for v in minutes.values()
+        }
+    assert heading in text
+    assert all(w in text for w in wanted), (wanted, text[:600])
+
+
+def test_an_unreached_landmark_has_no_minutes(app) -> None:
+    place = Distance("port", "Port", "sea port", 12.5, None)
+    reached = Distance("airport", "Airport", "airport", 8.0, 17.4)
+    with app.test_request_context("/?lang=en"):
+        section = sections.distances({"distances": [place, reached]})
+    assert section.table.rows == [
+        ("Port", "sea port", "12.5 km", "—"),
+        ("Airport", "airport", "8 km", "17 min"),
+    ]
