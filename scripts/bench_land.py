@@ -100,6 +100,22 @@ def searches(store_path: Path) -> list[tuple[str, dict[str, str]]]:
         ("available+reserved, offset 1000", {"status": "available,reserved",
                                              "offset": "1000"}),
         *park_fact_searches(area50),
+        *drive_time_searches(area50),
+    ]  # fmt: skip
+
+
+def drive_time_searches(area50: float) -> list[tuple[str, dict[str, str]]]:
+    """Searches on the minutes by road (issue 19), alone, sorted and combined."""
+    return [
+        ("≤ 30 min by road to a port, nearest first",
+         {"min_port": "30", "sort": "min_port"}),
+        (
+            f"≤ 45 min Lạch Huyện, ≤ 40 min airport, ≥ {area50} ha, industry 26",
+            {"min_lach_huyen_port": "45", "min_cat_bi_airport": "40",
+             "min_ha": str(area50), "industry": "26"},
+        ),
+        ("every status, nearest junction by road first",
+         {"status": "leased,available,reserved,clearance", "sort": "min_junction"}),
     ]  # fmt: skip
 
 
