@@ -457,7 +457,7 @@ def print_table(
 
 @contextmanager
 def postgis_store(data_store: Path) -> Iterator[str]:
-    """The synthetic data built into a throw-away PostGIS cluster; its URL."""
+    """The data behind ``data_store`` built into a throw-away PostGIS; its URL."""
     bindir = find_bindir()
     if bindir is None:
         raise BenchFailed("PostgreSQL with PostGIS not found: make system-deps")
@@ -465,8 +465,8 @@ def postgis_store(data_store: Path) -> Iterator[str]:
     try:
         cluster.create_database("bench")
         url = cluster.url("bench")
-        logger.info("building %s into PostGIS", data_store.parent.parent / "data")
-        build(data_store.parent.parent / "data", url, progress=logger.info)
+        logger.info("building %s into PostGIS", data_store.parent.parent)
+        build(data_store.parent.parent, url, progress=logger.info)
         yield url
     finally:
         cluster.stop()
