@@ -117,13 +117,24 @@ def bbox_fids(
         boxes: the layer's envelopes in memory, used instead of the R-tree when
             there is no ``where`` condition.
     """
-    condition, params = where
-    if boxes is not None and condition == "1":
+    if boxes is not None and where[0] == "1":
         fids, edge = boxes.split(bbox)
-        if edge:
-            fids.extend(exact_hits(con, info, edge, bbox))
-            fids.sort()
-        return fids
+    else:
+        fids, edge = rtree_split(con, info, bbox, where)
+    if edge:
+        fids.extend(exact_hits(con, info, edge, bbox))
+    fids.sort()
+    return fids
+
+
+def rtree_split(
+    con: sqlite3.Connection,
+    info: LayerInfo,
+    bbox: BBox,
+    where: tuple[str, list[Any]],
+) -> tuple[list[int], list[int]]:
+    """Ids whose R-tree box lies inside ``bbox`` and ids whose box straddles it."""
+    condition, params = where
     rtree = quote(f"rtree_{info.name}_{GEOM}")
     join = f"JOIN {quote(info.name)} t ON t.fid = r.id" if condition != "1" else ""
     inside = "r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?"
@@ -139,11 +150,7 @@ def bbox_fids(
     within = [minx, maxx, miny, maxy]
     args = [*within, *within, maxx, minx, maxy, miny, *params]
     inside_ids, edge_ids = con.execute(sql, args).fetchone()
-    fids, edge = _ints(inside_ids), _ints(edge_ids)
-    if edge:
-        fids.extend(exact_hits(con, info, edge, bbox))
-    fids.sort()
-    return fids
+    return _ints(inside_ids), _ints(edge_ids)
 
 
 def exact_hits(

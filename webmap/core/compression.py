@@ -224,4 +224,4 @@ def _name_variant(response: Response, coding: str | None) -> None:
     if coding is None or not plain or etag is None or etag not in plain:
         return
     response.set_etag(variant_etag(etag, coding), weak)
-    response.vary.add("Accept-Encoding")
+    add_vary(response, "Accept-Encoding")
