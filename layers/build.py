@@ -110,6 +110,22 @@ def load_all(registry: Registry, progress: Progress) -> dict[str, LoadedLayer]:
     return loaded
 
 
+def read_seeds(data_dir: Path, loaded: dict[str, LoadedLayer]) -> dict[str, Any]:
+    """What each stored feature starts a new store with (``StoredFeature.seed``).
+
+    Read and checked before anything is written, so a bad file fails the build.
+
+    Raises:
+        BuildFailed: a feature's file breaks its rules (naming file and key).
+    """
+    ids = {
+        name: tuple(str(v) for v in layer.gdf[layer.spec.id_field])
+        for name, layer in loaded.items()
+        if layer.spec.id_field in layer.gdf.columns
+    }
+    return {f.name: f.seed(data_dir, ids) for f in FEATURES if f.seed is not None}
+
+
 def build(
     data_dir: Path, store_path: Path | str, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -132,6 +148,7 @@ def build(
     progress = progress or logger.info
     started = time.perf_counter()
     loaded = load_all(Registry.from_dir(data_dir), progress)
+    seeds = read_seeds(data_dir, loaded)
     report: dict[str, Any] = {
         "store": _store_name(store_path),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -141,10 +158,10 @@ def build(
     frames = [(layer_info(layer), layer.gdf) for layer in loaded.values()]
     report["duration_s"] = time.perf_counter() - started
     if is_url(store_path):
-        write_postgis(str(store_path), frames, report, FEATURES)
+        write_postgis(str(store_path), frames, report, FEATURES, seeds)
         report["duration_s"] = time.perf_counter() - started
     else:
-        write_gpkg(Path(store_path), frames, report, FEATURES)
+        write_gpkg(Path(store_path), frames, report, FEATURES, seeds)
         report["duration_s"] = time.perf_counter() - started
         write_report(Path(store_path), report)
     progress(f"done in {report['duration_s']:.1f} s")

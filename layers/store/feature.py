@@ -9,7 +9,7 @@ and the backup read what they need from there instead of naming the features.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,10 @@ PgSwapHook = Callable[
     [psycopg.Connection, str, str | None, Sequence[LayerInfo]], Report
 ]
 PgLastEdit = Callable[[psycopg.Connection, str], int]
+# (data directory, ids of each layer's features) → what a first build stores
+SeedReader = Callable[[Path, Mapping[str, Sequence[str]]], Any]
+GpkgSeedHook = Callable[[sqlite3.Connection, Any], Report]
+PgSeedHook = Callable[[psycopg.Connection, str, Any], Report]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,14 @@ class StoredFeature:
             answers the report entry or None.
         pg_last_edit: the last edit number in a schema (the build's edit counter
             starts there).
+        seed: at build time, before anything is written: read what the feature
+            starts a store with from the data directory (given the ids of each
+            layer's features), checked; raises ``BuildFailed`` naming file and
+            key, so a bad file leaves the store untouched.
+        gpkg_seed: after ``gpkg_store``, with what ``seed`` read: store it if the
+            new file holds none of the feature's rows (a first build); answers
+            the report entry (merged into the feature's) or None.
+        pg_seed: after ``pg_swap``, in the new schema (same contract).
     """
 
     name: str
@@ -75,6 +87,9 @@ class StoredFeature:
     pg_layer: PgLayerHook | None = None
     pg_swap: PgSwapHook | None = None
     pg_last_edit: PgLastEdit | None = None
+    seed: SeedReader | None = None
+    gpkg_seed: GpkgSeedHook | None = None
+    pg_seed: PgSeedHook | None = None
 
 
 def pg_migrations(features: Sequence[StoredFeature]) -> tuple[Migration, ...]:

@@ -13,7 +13,7 @@ import json
 import logging
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ def write_gpkg(
     frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
     report: dict[str, Any],
     features: Sequence[StoredFeature] = (),
+    seeds: Mapping[str, Any] | None = None,
 ) -> None:
     """Write all layers and their metadata to ``path`` atomically.
 
@@ -45,8 +46,10 @@ def write_gpkg(
         report: the build report, stored in the ``parkmap_build`` table; each
             feature's entry is added to it under the feature's name.
         features: the stored features whose tables the store carries (their
-            ``gpkg_layer`` and ``gpkg_store`` hooks run here).
+            ``gpkg_layer``, ``gpkg_store`` and ``gpkg_seed`` hooks run here).
+        seeds: what each feature's ``seed`` read, by feature name.
     """
+    seeds = seeds or {}
     path.parent.mkdir(parents=True, exist_ok=True)
     # The lock spans reading what the features carry over from the old file and
     # the rename, so no edit lands in the file being replaced.
@@ -80,6 +83,10 @@ def write_gpkg(
             for feature in features:
                 if feature.gpkg_store is not None:
                     _report(report, feature, feature.gpkg_store(con, path))
+                if feature.gpkg_seed is not None and feature.name in seeds:
+                    _report(
+                        report, feature, feature.gpkg_seed(con, seeds[feature.name])
+                    )
             con.execute(
                 f"INSERT INTO {META_BUILD} VALUES ('build_id', ?)", (uuid.uuid4().hex,)
             )
@@ -99,7 +106,7 @@ def _report(
 ) -> None:
     """Add a feature's build figures to the report under its name."""
     if entry is not None:
-        report[feature.name] = entry
+        report.setdefault(feature.name, {}).update(entry)
 
 
 def _index_fields(con: sqlite3.Connection, info: LayerInfo) -> None:

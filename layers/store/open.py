@@ -6,7 +6,8 @@ contract as an attribute, all over the core's one connection provider (``db``):
 
 - ``store.clearance``: ``layers.clearance.contract.ClearanceStore``;
 - ``store.land``: ``layers.land.contract.LandStore``;
-- ``store.enquiries``: ``layers.enquiries.contract.EnquiryStore``.
+- ``store.enquiries``: ``layers.enquiries.contract.EnquiryStore``;
+- ``store.periods``: ``layers.periods.contract.PeriodStore``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from layers.enquiries.postgis import PgEnquiries
 from layers.land.contract import LandStore
 from layers.land.gpkg import GpkgLand
 from layers.land.postgis import PgLand
+from layers.periods.contract import PeriodStore
+from layers.periods.gpkg import GpkgPeriods
+from layers.periods.postgis import PgPeriods
 from layers.store import is_url
 from layers.store.catalogue import FEATURES
 from layers.store.feature import StoredFeature
@@ -38,6 +42,7 @@ class FullGpkgStore(GpkgStore):
         self.clearance: ClearanceStore = GpkgClearance(self.db, self.layer)
         self.land: LandStore = GpkgLand(self.db, self.layer)
         self.enquiries: EnquiryStore = GpkgEnquiries(self.db)
+        self.periods: PeriodStore = GpkgPeriods(self.db)
 
 
 class FullPostgisStore(PostgisStore):
@@ -48,6 +53,7 @@ class FullPostgisStore(PostgisStore):
         self.clearance: ClearanceStore = PgClearance(self.db, self.layer)
         self.land: LandStore = PgLand(self.db, self.layer_info)
         self.enquiries: EnquiryStore = PgEnquiries(self.db)
+        self.periods: PeriodStore = PgPeriods(self.db)
 
 
 FullStore = FullGpkgStore | FullPostgisStore

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -131,11 +131,33 @@ def _exists(con: psycopg.Connection, schema: str) -> bool:
     return row is not None
 
 
+def _carry_feature(
+    con: psycopg.Connection,
+    schemas: tuple[str, str | None],
+    infos: Sequence[LayerInfo],
+    feature: StoredFeature,
+    *,
+    seeds: Mapping[str, Any],
+    report: dict[str, Any],
+) -> None:
+    """A feature's ``pg_swap`` (carry over) then ``pg_seed``, into the report."""
+    new, old = schemas
+    entries = []
+    if feature.pg_swap is not None:
+        entries.append(feature.pg_swap(con, new, old, infos))
+    if feature.pg_seed is not None and feature.name in seeds:
+        entries.append(feature.pg_seed(con, new, seeds[feature.name]))
+    for entry in entries:
+        if entry is not None:
+            report.setdefault(feature.name, {}).update(entry)
+
+
 def write_postgis(
     url: str,
     frames: Sequence[tuple[LayerInfo, gpd.GeoDataFrame]],
     report: dict[str, Any],
     features: Sequence[StoredFeature] = (),
+    seeds: Mapping[str, Any] | None = None,
 ) -> None:
     """Write all layers and their metadata to the store at ``url``, atomically.
 
@@ -145,7 +167,8 @@ def write_postgis(
         report: the build report, stored in the ``parkmap_build`` table; each
             feature's entry is added to it under the feature's name.
         features: the stored features whose tables the store carries (their
-            migrations and ``pg_layer``/``pg_swap`` hooks run here).
+            migrations and ``pg_layer``/``pg_swap``/``pg_seed`` hooks run here).
+        seeds: what each feature's ``seed`` read, by feature name.
 
     Raises:
         StoreUnavailable: the database cannot be reached or lacks PostGIS.
@@ -182,10 +205,9 @@ def write_postgis(
         old = target if schema_version(con, target) is not None else None
         infos = [info for info, _ in frames]
         for feature in features:
-            if feature.pg_swap is not None:
-                entry = feature.pg_swap(con, new, old, infos)
-                if entry is not None:
-                    report[feature.name] = entry
+            _carry_feature(
+                con, (new, old), infos, feature, seeds=seeds or {}, report=report
+            )
         _facts(con, new, report, features)
         _swap(con, new, target, token)
     logger.info("store %s built", location.redacted())
