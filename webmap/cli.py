@@ -1,4 +1,4 @@
-"""``flask --app webmap build|check|layers add|backup|restore`` (the layer tools)."""
+"""``flask --app webmap build|check|layers add|backup|restore|periods`` (the tools)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Flask
 from layers.backupcli import backup_command, restore_command
 from layers.cli import build_command, check_command, layers_group
 from layers.imagery.cli import raster_group
+from layers.periodscli import periods_group
 from layers.scenes.cli import vr_group
 from webmap.auth.cli import users_group
 
@@ -21,3 +22,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(periods_group)

@@ -15,7 +15,7 @@ and open workers see the new inode and reopen. The old file is kept under a
 
 What only the store holds, and so what a backup is for: the tables the stored
 features name in ``StoredFeature.backed_up`` (the planners' clearance records and
-their audit, investors' enquiries). A build recreates the rest. Files the features
+their audit, investors' enquiries, the reporting periods). A build recreates the rest. Files the features
 keep beside the store (imagery, 360° scenes) are not in it.
 """
 
@@ -35,6 +35,7 @@ from geo.io import atomic_output
 from layers.clearance import CLEARANCE
 from layers.enquiries import ENQUIRIES
 from layers.errors import BackupError
+from layers.periods import PERIODS
 from layers.store.gpkg_connection import write_lock
 from layers.store.gpkg_format import quote
 
@@ -55,6 +56,7 @@ class StoreSummary:
     clearance: int
     audit: int
     enquiries: int
+    periods: int
     size: int
 
     def describe(self) -> str:
@@ -62,6 +64,7 @@ class StoreSummary:
         return (
             f"{self.path}: {self.layers} layers, {self.clearance} clearance records, "
             f"{self.audit} audit records, {self.enquiries} enquiries, "
+            f"{self.periods} reporting periods, "
             f"{self.size / 1e6:.1f} MB"
         )
 
@@ -118,12 +121,14 @@ def check_store_file(path: Path) -> StoreSummary:
                 )
             state, audit = CLEARANCE.backed_up
             (enquiries,) = ENQUIRIES.backed_up
+            periods = PERIODS.backed_up[0]  # one row per period
             return StoreSummary(
                 path,
                 _count(con, REQUIRED[0], tables),
                 _count(con, state, tables),
                 _count(con, audit, tables),
                 _count(con, enquiries, tables),
+                _count(con, periods, tables),
                 path.stat().st_size,
             )
     except sqlite3.DatabaseError as exc:  # e.g. a truncated or garbled file
@@ -198,8 +203,14 @@ def backup(
     return summary
 
 
-def _counts(summary: StoreSummary) -> tuple[int, int, int, int]:
-    return summary.layers, summary.clearance, summary.audit, summary.enquiries
+def _counts(summary: StoreSummary) -> tuple[int, int, int, int, int]:
+    return (
+        summary.layers,
+        summary.clearance,
+        summary.audit,
+        summary.enquiries,
+        summary.periods,
+    )
 
 
 def _kept_name(store: Path) -> Path:

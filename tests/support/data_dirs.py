@@ -14,6 +14,7 @@ from shapely.geometry import Point, box
 from geo.errors import GeoError
 from layers.build import build
 from layers.errors import BuildFailed
+from tests.support.periods import write_periods
 
 PARK_SPEC = """
 name = "parks"
@@ -157,6 +158,7 @@ def make_dataset(root: Path) -> Path:
         crs="EPSG:4326",
     )
     write_shapefile(landmarks, data / "shapefiles" / "landmarks.shp")
+    write_periods(data)
     return data
 
 

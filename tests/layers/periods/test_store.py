@@ -20,7 +20,7 @@ from layers.periods.rules import (
     StalePeriod,
 )
 from layers.store import Store
-from layers.store.gpkg_backup import backup
+from layers.store.gpkg_backup import backup, restore
 from layers.store.open import open_store
 from tests.support.stores import KINDS, location, open_kind, run_sql
 
@@ -235,7 +235,9 @@ def test_a_backup_holds_the_periods(editable_store: Path, tmp_path: Path):
     store = open_store(editable_store)
     store.periods.correct(draft(dt.date(2023, 10, 14)), "fix", "chief", 1)
     store.close()
-    backup(editable_store, tmp_path / "copy.gpkg")
+    summary = backup(editable_store, tmp_path / "copy.gpkg")
+    assert summary.periods == 4
+    assert "4 reporting periods" in summary.describe()
     copy = open_store(tmp_path / "copy.gpkg")
     try:
         assert [p.id for p in copy.periods.periods()] == SAMPLE_IDS
@@ -273,5 +275,17 @@ def test_a_geopackage_built_before_periods_gets_the_tables_on_first_write(
         store.periods.save_draft(draft(), "admin")
         found = store.periods.periods(include_drafts=True)
         assert [p.id for p in found] == ["2024-01-31-month"]
+    finally:
+        store.close()
+
+
+def test_a_restore_brings_the_periods_back(editable_store: Path, tmp_path: Path):
+    backup(editable_store, tmp_path / "copy.gpkg")
+    store = open_store(editable_store)
+    try:
+        store.periods.save_draft(draft(), "admin")  # after the backup: undone
+        summary, _kept = restore(editable_store, tmp_path / "copy.gpkg", keep=False)
+        assert summary.periods == 4
+        assert [p.id for p in store.periods.periods(include_drafts=True)] == SAMPLE_IDS
     finally:
         store.close()
