@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS {VALUES} (
     revision INTEGER NOT NULL, park_id TEXT NOT NULL, field TEXT NOT NULL,
     value REAL NOT NULL, UNIQUE (period_id, revision, park_id, field));
 """
-SAMPLE_USER = "sample"  # who the seeded sample periods are stored by
 
 
 def _cols(names: Sequence[str], prefix: str = "") -> str:
@@ -110,9 +109,9 @@ def seed(
         return {"seeded": 0}
     at = records.now()
     for draft, status in samples:
-        _write(con, draft, 1, (SAMPLE_USER, at, ""))
+        _write(con, draft, 1, (records.SAMPLE_USER, at, ""))
         if status == PUBLISHED:
-            _publish(con, draft.period_id, SAMPLE_USER, at)
+            _publish(con, draft.period_id, records.SAMPLE_USER, at)
     con.commit()
     return {"seeded": len(samples)}
 
@@ -238,11 +237,7 @@ def select_period(
             "WHERE period_id = ? AND revision = ?",
             (period_id, number),
         ).fetchall()
-    if not rows or not found:
-        raise PeriodNotFound(
-            period_id if revision is None else f"{period_id} revision {revision}"
-        )
-    return records.assemble(rows, found, values)[0]
+    return records.one(period_id, revision, rows, found, values)
 
 
 def select_history(con: sqlite3.Connection, period_id: str) -> list[Revision]:

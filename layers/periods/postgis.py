@@ -43,8 +43,6 @@ from layers.store.pg_carry import carry_over
 from layers.store.pg_connection import PgConnection, take_edit_lock
 from layers.store.pg_schema import Migration, ident
 
-SAMPLE_USER = "sample"  # who the seeded sample periods are stored by
-
 
 def _v4(con: psycopg.Connection, schema: str) -> None:
     """Reporting periods, their revisions and figures (times as ISO text)."""
@@ -115,9 +113,9 @@ def seed(
         return {"seeded": 0}
     at = records.now()
     for draft, status in samples:
-        _write(con, schema, draft, 1, (SAMPLE_USER, at, ""))
+        _write(con, schema, draft, 1, (records.SAMPLE_USER, at, ""))
         if status == PUBLISHED:
-            _publish(con, schema, draft.period_id, SAMPLE_USER, at)
+            _publish(con, schema, draft.period_id, records.SAMPLE_USER, at)
     return {"seeded": len(samples)}
 
 
@@ -251,11 +249,7 @@ def select_period(
         ).format(ident(schema, VALUES)),
         args,
     ).fetchall()
-    if not rows or not found:
-        raise PeriodNotFound(
-            period_id if revision is None else f"{period_id} revision {revision}"
-        )
-    return records.assemble(rows, found, values)[0]
+    return records.one(period_id, revision, rows, found, values)
 
 
 def select_history(

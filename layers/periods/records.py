@@ -43,6 +43,7 @@ REVISIONS = "parkmap_period_revisions"
 VALUES = "parkmap_period_values"
 TABLES = (PERIODS, REVISIONS, VALUES)
 HEADLINE = ""  # the park_id of the headline figures in VALUES
+SAMPLE_USER = "sample"  # who a first build stores the sample periods as
 
 PERIOD_COLUMNS = (
     "id", "end_date", "kind", "title", "illustrative", "status", "revision",
@@ -230,6 +231,25 @@ def assemble(
         period(row, by_period[row["id"]], figures_of.get(str(row["id"]), []))
         for row in rows
     ]
+
+
+def one(
+    period_id: str,
+    revision: int | None,
+    rows: Sequence[Mapping[str, object]],
+    found: Sequence[Sequence],
+    values: Iterable[Sequence],
+) -> Period:
+    """The period ``get`` asked for, from what was read (see ``assemble``).
+
+    Raises:
+        PeriodNotFound: no row or no such revision was read.
+    """
+    if not rows or not found:
+        raise PeriodNotFound(
+            period_id if revision is None else f"{period_id} revision {revision}"
+        )
+    return assemble(rows, found, values)[0]
 
 
 def revision(row: Sequence) -> Revision:

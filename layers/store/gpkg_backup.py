@@ -15,8 +15,8 @@ and open workers see the new inode and reopen. The old file is kept under a
 
 What only the store holds, and so what a backup is for: the tables the stored
 features name in ``StoredFeature.backed_up`` (the planners' clearance records and
-their audit, investors' enquiries, the reporting periods). A build recreates the rest. Files the features
-keep beside the store (imagery, 360° scenes) are not in it.
+their audit, investors' enquiries, the reporting periods). A build recreates the
+rest. Files the features keep beside the store (imagery, 360° scenes) are not in it.
 """
 
 from __future__ import annotations
