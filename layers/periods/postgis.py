@@ -45,22 +45,28 @@ from layers.store.pg_schema import Migration, ident
 
 
 def _v4(con: psycopg.Connection, schema: str) -> None:
-    """Reporting periods, their revisions and figures (times as ISO text)."""
+    """Reporting periods, their revisions and figures (times as ISO text).
+
+    Written to run again harmlessly, as the land index's step does.
+    """
     s = sql.Identifier(schema)
     statements = [
-        "CREATE TABLE {s}.parkmap_periods (id text PRIMARY KEY, "
+        "CREATE TABLE IF NOT EXISTS {s}.parkmap_periods (id text PRIMARY KEY, "
         'end_date text COLLATE "C" NOT NULL, kind text COLLATE "C" NOT NULL, '
         "title text NOT NULL, illustrative boolean NOT NULL, status text NOT NULL, "
         "revision integer NOT NULL, created_by text NOT NULL, "
         "created_at text NOT NULL, updated_by text NOT NULL, "
         "updated_at text NOT NULL, published_by text NOT NULL DEFAULT '', "
         "published_at text NOT NULL DEFAULT '')",
-        "CREATE INDEX ON {s}.parkmap_periods (status, end_date, kind)",
-        "CREATE TABLE {s}.parkmap_period_revisions (period_id text NOT NULL, "
+        "CREATE INDEX IF NOT EXISTS parkmap_periods_end "
+        "ON {s}.parkmap_periods (status, end_date, kind)",
+        "CREATE TABLE IF NOT EXISTS {s}.parkmap_period_revisions ("
+        "period_id text NOT NULL, "
         "revision integer NOT NULL, title text NOT NULL, "
         'illustrative boolean NOT NULL, "user" text NOT NULL, at text NOT NULL, '
         "reason text NOT NULL, PRIMARY KEY (period_id, revision))",
-        "CREATE TABLE {s}.parkmap_period_values (period_id text NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS {s}.parkmap_period_values ("
+        "period_id text NOT NULL, "
         "revision integer NOT NULL, park_id text NOT NULL, field text NOT NULL, "
         "value double precision NOT NULL, "
         "PRIMARY KEY (period_id, revision, park_id, field))",

@@ -289,3 +289,22 @@ def test_a_restore_brings_the_periods_back(editable_store: Path, tmp_path: Path)
         assert [p.id for p in store.periods.periods(include_drafts=True)] == SAMPLE_IDS
     finally:
         store.close()
+
+
+def test_a_postgis_store_built_before_periods_gets_them_when_opened(
+    pg_editable_store: str,
+):
+    old = open_store(pg_editable_store)
+    run_sql(
+        old,
+        *(f"DROP TABLE {{s}}{t}" for t in (VALUES, REVISIONS, PERIODS)),
+        "DELETE FROM {s}parkmap_schema WHERE version >= 4",
+    )
+    old.close()
+    store = open_store(pg_editable_store)  # a worker opening it migrates
+    try:
+        assert store.periods.periods() == []
+        store.periods.save_draft(draft(), "admin")
+        assert store.periods.get("2024-01-31-month").revision == 1
+    finally:
+        store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layers.clearance.rules import AUDIT, STATE
 from layers.enquiries.rules import TABLE as ENQUIRIES
+from layers.periods.records import TABLES as PERIODS
 from layers.store.catalogue import FEATURES
 from layers.store.feature import pg_migrations
 from layers.store.pg_schema import CORE_MIGRATIONS
@@ -27,8 +28,10 @@ def test_a_backup_holds_every_table_a_rebuild_carries_over() -> None:
 
 
 def test_the_backup_summary_counts_every_backed_up_table() -> None:
-    """StoreSummary names these three; a new feature's tables need a count too."""
-    assert {t for f in FEATURES for t in f.backed_up} == {STATE, AUDIT, ENQUIRIES}
+    """StoreSummary names these (periods by their first table, one row a period);
+    a new feature's tables need a count too."""
+    backed_up = {t for f in FEATURES for t in f.backed_up}
+    assert backed_up == {STATE, AUDIT, ENQUIRIES, *PERIODS}
 
 
 def test_files_only_features_declare_files_and_no_tables() -> None:
@@ -37,8 +40,8 @@ def test_files_only_features_declare_files_and_no_tables() -> None:
     assert all(not f.tables and not f.pg_migrations for f in files_only)
 
 
-def test_the_postgis_layout_versions_run_one_to_three_once_each() -> None:
+def test_the_postgis_layout_versions_run_one_to_four_once_each() -> None:
     steps = pg_migrations(FEATURES)
-    assert [v for v, _, _ in steps] == [1, 2, 3]
+    assert [v for v, _, _ in steps] == [1, 2, 3, 4]
     assert steps[0][1] == "layers, build, clearance and audit tables"
     assert CORE_MIGRATIONS[0][0] == 1
