@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -63,9 +63,11 @@ def meta(end: Any = END, kind: Any = "month", title: Any = "Báo cáo 10 tháng"
     return edit
 
 
-def filled(*edits: Edit, lang: str = "vi") -> bytes:
-    """The template with ``meta()`` and then ``edits`` applied, saved."""
-    book = load_workbook(io.BytesIO(write_template(PARKS, lang=lang)))
+def filled(
+    *edits: Edit, lang: str = "vi", parks: Sequence[tuple[str, str]] = PARKS
+) -> bytes:
+    """The template for ``parks`` with ``meta()`` and ``edits`` applied, saved."""
+    book = load_workbook(io.BytesIO(write_template(parks, lang=lang)))
     for edit in (meta(), *edits):
         edit(book)
     return saved(book)
