@@ -1,7 +1,7 @@
 """``flask --app webmap periods list|publish``: the reporting periods in the store.
 
-The spreadsheet import (``periods import FILE``, issue 20 part A2) joins this
-group: add it as one more ``@periods_group.command``.
+``periods import FILE`` (the spreadsheet) is ``layers.periods.importcli``'s
+command, added to this group.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import click
 
 from layers.cli import configure_logging
 from layers.errors import StoreUnavailable
+from layers.periods.importcli import import_command
 from layers.periods.rules import PeriodNotFound, PeriodPublished
 from layers.settings import current_settings
 from layers.store.open import FullStore, open_store
@@ -30,6 +31,9 @@ def _store() -> FullStore:
 @click.group("periods")
 def periods_group() -> None:
     """Reporting periods: the authority's figures over time."""
+
+
+periods_group.add_command(import_command)
 
 
 @periods_group.command("list")

@@ -20,6 +20,10 @@ import pandas as pd
 
 THOUSANDS_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
 PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$")
+COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+COMMA_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+SPACES = str.maketrans("", "", " \u00a0\u202f")
 TRUE = {"true", "t", "yes", "y", "1", "có", "x"}
 FALSE = {"false", "f", "no", "n", "0", "không"}
 # Bidirectional overrides and isolates: invisible, and they reorder what an admin
@@ -49,6 +53,39 @@ def numeric_style(values: Iterable[Any]) -> str:
     if any("," in t or THOUSANDS_DOT.match(t) for t in texts):
         return "vi"
     return "plain"
+
+
+def parse_number(text: str) -> tuple[float, int]:
+    """Read one number written the Vietnamese way or the plain way.
+
+    Spaces are ignored. Which mark is which, tried in this order:
+
+    - ``1.171,5``, ``25.078``, ``1.171.000``: dots between groups of exactly three
+      digits are thousands separators, a comma the decimal mark (Vietnamese). So
+      ``1.171`` is 1171 (one point one seven one is ``1,171``);
+    - ``96,3``, ``1,171``: one comma and no dot is a decimal mark (Vietnamese),
+      so ``1,171`` is 1.171;
+    - ``1,171.5``, ``1,171,000``: commas between groups of three digits before an
+      optional decimal point are thousands separators (plain English notation);
+    - ``1171.5``, ``12.5``, ``0.963``: a decimal point.
+
+    Returns:
+        The value and how many decimals it was written with (for rounding).
+
+    Raises:
+        ValueError: none of these, saying what arrived.
+    """
+    compact = text.translate(SPACES)
+    if THOUSANDS_DOT.match(compact) or COMMA_DECIMAL.match(compact):
+        compact = compact.replace(".", "").replace(",", ".")
+    elif COMMA_THOUSANDS.match(compact):
+        compact = compact.replace(",", "")
+    elif not PLAIN_NUMBER.match(compact):
+        raise ValueError(f"expected a number, got {text!r}")
+    value = float(compact)
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {text!r}")
+    return value, len(compact.partition(".")[2])
 
 
 def _number_text(text: str, style: str) -> str:
