@@ -12,6 +12,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -21,7 +22,7 @@ from layers.clearance.rules import ParkProgress
 from layers.periods.rules import Period
 from webmap.periods.labels import label
 from webmap.periods.numbers import number, percent
-from webmap.periods.tables import Cell, Column, Props, Report, Table, build_report
+from webmap.periods.tables import Cell, Column, Props, Report, Table, periodic_report
 
 DOCX_MIMETYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,9 +41,9 @@ def report_docx(
 ) -> bytes:
     """The report of ``period`` as a .docx in ``lang`` (``vi`` or ``en``).
 
-    The arguments are those of ``tables.build_report``.
+    The arguments are those of ``tables.periodic_report``.
     """
-    report = build_report(
+    report = periodic_report(
         period,
         periods,
         lang,
@@ -91,7 +92,7 @@ def cell_text(value: Cell, column: Column, lang: str) -> str:
     return number(value, lang)
 
 
-def _add_table(doc: Document, table: Table, lang: str) -> None:
+def _add_table(doc: WordDocument, table: Table, lang: str) -> None:
     """A heading and the table (bold header row), or "None." when it is empty."""
     doc.add_heading(clean(table.title), level=1)
     if not table.rows:

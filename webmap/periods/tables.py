@@ -1,7 +1,7 @@
 """The periodic report as data: its first page and its tables, in one language.
 
-``build_report`` turns a period, the periods it is compared with and the rows the
-other features hold (the parks and housing layers' properties, the clearance
+``periodic_report`` turns a period, the periods it is compared with and the rows
+the other features hold (the parks and housing layers' properties, the clearance
 tracker's per-park progress) into a ``Report``: words already in the report's
 language, figures still numbers. ``docx`` writes it as a Word document (numbers in
 the language's notation) and ``xlsx`` as a workbook (numbers as numbers with
@@ -73,7 +73,7 @@ class Report:
     tables: tuple[Table, ...]
 
 
-def build_report(
+def periodic_report(
     period: Period,
     periods: Sequence[Period],
     lang: str,

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from layers.clearance.rules import ParkProgress
 from layers.periods.rules import Period
-from webmap.periods.tables import Cell, Column, Props, Report, Table, build_report
+from webmap.periods.tables import Cell, Column, Props, Report, Table, periodic_report
 from webmap.planner.exports import XLSX_MIMETYPE, sheet_cell
 
 __all__ = ["XLSX_MIMETYPE", "report_xlsx", "write_xlsx"]
@@ -36,9 +36,9 @@ def report_xlsx(
 ) -> bytes:
     """The report of ``period`` as an .xlsx in ``lang`` (``vi`` or ``en``).
 
-    The arguments are those of ``tables.build_report``.
+    The arguments are those of ``tables.periodic_report``.
     """
-    report = build_report(
+    report = periodic_report(
         period,
         periods,
         lang,
