@@ -9,7 +9,7 @@ are written in the report's language (``3.037``, ``96,3 %`` in Vietnamese).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -18,11 +18,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from layers.clearance.rules import ParkProgress
 from layers.periods.rules import Period
 from webmap.periods.labels import label
 from webmap.periods.numbers import number, percent
-from webmap.periods.tables import Cell, Column, Props, Report, Table, periodic_report
+from webmap.periods.tables import (
+    Cell,
+    Column,
+    Report,
+    Sources,
+    Table,
+    periodic_report,
+)
 
 DOCX_MIMETYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,27 +37,13 @@ EMPTY = "–"
 
 
 def report_docx(
-    period: Period,
-    periods: Sequence[Period],
-    lang: str,
-    *,
-    parks: Mapping[str, Props],
-    clearance_bottlenecks: Sequence[ParkProgress],
-    housing: Sequence[Props],
+    period: Period, periods: Sequence[Period], lang: str, sources: Sources
 ) -> bytes:
     """The report of ``period`` as a .docx in ``lang`` (``vi`` or ``en``).
 
     The arguments are those of ``tables.periodic_report``.
     """
-    report = periodic_report(
-        period,
-        periods,
-        lang,
-        parks=parks,
-        clearance_bottlenecks=clearance_bottlenecks,
-        housing=housing,
-    )
-    return write_docx(report)
+    return write_docx(periodic_report(period, periods, lang, sources))
 
 
 def write_docx(report: Report) -> bytes:

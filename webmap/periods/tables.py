@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from layers.clearance.rules import ParkProgress
@@ -73,21 +73,11 @@ class Report:
     tables: tuple[Table, ...]
 
 
-def periodic_report(
-    period: Period,
-    periods: Sequence[Period],
-    lang: str,
-    *,
-    parks: Mapping[str, Props],
-    clearance_bottlenecks: Sequence[ParkProgress],
-    housing: Sequence[Props],
-) -> Report:
-    """The report of ``period`` in ``lang``.
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What the report takes from the other features, as the store hands it out.
 
-    Args:
-        period: the period reported.
-        periods: the published periods (for the previous period and a year earlier).
-        lang: ``vi`` or ``en`` (``numbers.report_language`` checks it).
+    Attributes:
         parks: park id → the parks layer's properties (``name_vi``, ``name_en``,
             ``status``, ``phase``), in the order to list them.
         clearance_bottlenecks: the clearance tracker's per-park progress
@@ -95,6 +85,24 @@ def periodic_report(
             bottlenecks are listed.
         housing: the housing layer's properties, one mapping per project.
     """
+
+    parks: Mapping[str, Props] = field(default_factory=dict)
+    clearance_bottlenecks: Sequence[ParkProgress] = ()
+    housing: Sequence[Props] = ()
+
+
+def periodic_report(
+    period: Period, periods: Sequence[Period], lang: str, sources: Sources
+) -> Report:
+    """The report of ``period`` in ``lang``.
+
+    Args:
+        period: the period reported.
+        periods: the published periods (for the previous period and a year earlier).
+        lang: ``vi`` or ``en`` (``numbers.report_language`` checks it).
+        sources: the parks, the clearance bottlenecks and the housing projects.
+    """
+    parks = sources.parks
     comparison = compare(periods, period)
     notices = [label(DRAFT, lang)] if period.status == DRAFT else []
     if period.illustrative:
@@ -115,8 +123,8 @@ def periodic_report(
         indicator_table("investment", INVESTMENT, comparison, lang, with_plan=True),
         indicator_table("workforce", WORKFORCE, comparison, lang),
         indicator_table("business", BUSINESS, comparison, lang),
-        housing_table(housing, lang),
-        clearance_table(clearance_bottlenecks, parks, lang),
+        housing_table(sources.housing, lang),
+        clearance_table(sources.clearance_bottlenecks, parks, lang),
     )
     return Report(
         lang,
@@ -127,6 +135,15 @@ def periodic_report(
         summary(comparison, lang),
         tables,
     )
+
+
+def _columns(lang: str, *specs: str) -> list[Column]:
+    """Columns from ``label_key`` or ``label_key:format`` specs."""
+    out = []
+    for spec in specs:
+        key, _, kind = spec.partition(":")
+        out.append(Column(label(key, lang), kind or "text"))
+    return out
 
 
 def _table(key: str, lang: str, columns: list[Column], rows: list[list[Cell]]) -> Table:
@@ -169,14 +186,15 @@ def parks_table(comparison: Comparison, lang: str, parks: Mapping[str, Props]) -
         past = comparison.year_earlier.headline if comparison.year_earlier else {}
         before_avg = past.get("occupancy_avg_pct")
         rows.append(["", label("average", lang), average, before_avg, None, None])
-    columns = [
-        Column(label("no", lang)),
-        Column(label("park", lang)),
-        Column(label("occupancy", lang), "percent"),
-        Column(label("occupancy_year_earlier", lang), "percent"),
-        Column(label("leased", lang), "number"),
-        Column(label("state", lang)),
-    ]
+    columns = _columns(
+        lang,
+        "no",
+        "park",
+        "occupancy:percent",
+        "occupancy_year_earlier:percent",
+        "leased:number",
+        "state",
+    )
     return _table("parks", lang, columns, rows)
 
 
@@ -204,28 +222,28 @@ def indicator_table(
     if key == "workforce":
         keys.insert(len(WORKERS), "workers_total")
     rows: list[list[Cell]] = []
-    for field in (k for k in keys if k in now):
-        base = past.get(field)
-        ratio = 100.0 * now[field] / base if base else None
-        row: list[Cell] = [label(field, lang), unit(_unit(field), lang), now[field]]
+    for name in (k for k in keys if k in now):
+        base = past.get(name)
+        ratio = 100.0 * now[name] / base if base else None
+        row: list[Cell] = [label(name, lang), unit(_unit(name), lang), now[name]]
         row += [base, ratio]
         if with_plan:
-            row.append(comparison.plan_pct(field))
+            row.append(comparison.plan_pct(name))
         rows.append(row)
-    columns = [
-        Column(label("indicator", lang)),
-        Column(label("unit", lang)),
-        Column(label("value", lang), "number"),
-        Column(label("year_earlier", lang), "number"),
-        Column(label("of_same_period", lang), "percent"),
-    ]
-    if with_plan:
-        columns.append(Column(label("of_plan", lang), "percent"))
+    columns = _columns(
+        lang,
+        "indicator",
+        "unit",
+        "value:number",
+        "year_earlier:number",
+        "of_same_period:percent",
+        *(["of_plan:percent"] if with_plan else []),
+    )
     return _table(key, lang, columns, rows)
 
 
-def _unit(field: str) -> str:
-    return "people" if field == "workers_total" else HEADLINE_FIELD[field].unit
+def _unit(name: str) -> str:
+    return "people" if name == "workers_total" else HEADLINE_FIELD[name].unit
 
 
 def housing_table(housing: Sequence[Props], lang: str) -> Table:
@@ -244,13 +262,11 @@ def housing_table(housing: Sequence[Props], lang: str) -> Table:
                 _text(props.get("progress")),
             ]
         )
-    columns = [Column(label(k, lang)) for k in ("no", "project", "kind", "location")]
-    columns += [
-        Column(label("capacity", lang), "number"),
-        Column(label("area", lang), "number"),
-        Column(label("state", lang)),
-        Column(label("progress", lang)),
-    ]
+    columns = _columns(
+        lang,
+        *("no", "project", "kind", "location", "capacity:number", "area:number"),
+        *("state", "progress"),
+    )
     return _table("housing", lang, columns, rows)
 
 
@@ -287,15 +303,16 @@ def clearance_table(
                 len(park.overdue),
             ]
         )
-    columns = [Column(label("no", lang)), Column(label("park", lang))]
-    columns += [
-        Column(label(k, lang), "number")
-        for k in ("parcels", "planned_ha", "cleared_ha", "not_cleared_ha")
-    ]
-    columns.append(Column(label("cleared_pct", lang), "percent"))
-    columns += [
-        Column(label(k, lang), "number") for k in ("households", "relocated", "overdue")
-    ]
+    figures = ("parcels", "planned_ha", "cleared_ha", "not_cleared_ha")
+    people = ("households", "relocated", "overdue")
+    columns = _columns(
+        lang,
+        "no",
+        "park",
+        *(f"{key}:number" for key in figures),
+        "cleared_pct:percent",
+        *(f"{key}:number" for key in people),
+    )
     return _table("clearance", lang, columns, rows)
 
 

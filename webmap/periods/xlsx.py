@@ -10,14 +10,20 @@ they add up; text cells go through the planner's formula guard
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from layers.clearance.rules import ParkProgress
 from layers.periods.rules import Period
-from webmap.periods.tables import Cell, Column, Props, Report, Table, periodic_report
+from webmap.periods.tables import (
+    Cell,
+    Column,
+    Report,
+    Sources,
+    Table,
+    periodic_report,
+)
 from webmap.planner.exports import XLSX_MIMETYPE, sheet_cell
 
 __all__ = ["XLSX_MIMETYPE", "report_xlsx", "write_xlsx"]
@@ -26,27 +32,13 @@ UNSAFE_SHEET = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def report_xlsx(
-    period: Period,
-    periods: Sequence[Period],
-    lang: str,
-    *,
-    parks: Mapping[str, Props],
-    clearance_bottlenecks: Sequence[ParkProgress],
-    housing: Sequence[Props],
+    period: Period, periods: Sequence[Period], lang: str, sources: Sources
 ) -> bytes:
-    """The report of ``period`` as an .xlsx in ``lang`` (``vi`` or ``en``).
+    """The report of ``period`` as a .xlsx in ``lang`` (``vi`` or ``en``).
 
     The arguments are those of ``tables.periodic_report``.
     """
-    report = periodic_report(
-        period,
-        periods,
-        lang,
-        parks=parks,
-        clearance_bottlenecks=clearance_bottlenecks,
-        housing=housing,
-    )
-    return write_xlsx(report)
+    return write_xlsx(periodic_report(period, periods, lang, sources))
 
 
 def number_format(value: float, column: Column) -> str:

@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from layers.clearance.rules import ParkProgress
+from layers.periods.rules import DRAFT
 from tests.support.periods import (
     HOUSING,
     PARKS,
@@ -19,6 +20,8 @@ from tests.support.periods import (
     year_earlier,
 )
 from webmap.periods.docx import report_docx
+from webmap.periods.labels import label
+from webmap.periods.tables import Sources
 
 BOTTLENECKS = [
     ParkProgress("vsip", "VSIP", True, parcels=4, planned_ha=120.5, cleared_ha=80.25),
@@ -28,14 +31,8 @@ BOTTLENECKS = [
 
 def report(lang: str, periods=None, period=None) -> bytes:
     period = period or report_period()
-    return report_docx(
-        period,
-        [year_earlier(), period] if periods is None else periods,
-        lang,
-        parks=PARKS,
-        clearance_bottlenecks=BOTTLENECKS,
-        housing=HOUSING,
-    )
+    periods = [year_earlier(), period] if periods is None else periods
+    return report_docx(period, periods, lang, Sources(PARKS, BOTTLENECKS, HOUSING))
 
 
 def test_the_vietnamese_report_has_the_report_s_figures() -> None:
@@ -123,7 +120,7 @@ def test_without_a_year_earlier_no_comparison_is_stated() -> None:
 
 def test_an_empty_period_still_makes_a_report() -> None:
     empty = make_period(dt.date(2021, 12, 31), {}, kind="year")
-    data = report_docx(empty, [], "en", parks={}, clearance_bottlenecks=[], housing=[])
+    data = report_docx(empty, [], "en", Sources())
     text = docx_text(data)
     assert text.count("None.") == 6
 
@@ -131,7 +128,22 @@ def test_an_empty_period_still_makes_a_report() -> None:
 @pytest.mark.parametrize("name", ["<script>alert(1)</script>", "A & B\x07"])
 def test_text_from_the_layers_is_written_as_text(name: str) -> None:
     parks = {"nomura": {**PARKS["nomura"], "name_vi": name}}
-    data = report_docx(
-        report_period(), [], "vi", parks=parks, clearance_bottlenecks=[], housing=[]
-    )
+    data = report_docx(report_period(), [], "vi", Sources(parks))
     assert name.replace("\x07", "") in docx_text(data)
+
+
+def test_a_draft_says_so_before_anything_else() -> None:
+    draft = make_period(dt.date(2023, 11, 30), {"fdi_total_musd": 3300}, status=DRAFT)
+    doc = docx.Document(io.BytesIO(report_docx(draft, [], "en", Sources())))
+    assert [p.text for p in doc.paragraphs[1:3]] == [
+        "DRAFT: these figures are not published.",
+        label("illustrative", "en"),
+    ]
+
+
+def test_a_bottleneck_park_missing_from_the_parks_layer_keeps_its_tracker_name() -> (
+    None
+):
+    progress = [ParkProgress("new_park", "Tracker's name", True, parcels=1)]
+    data = report_docx(report_period(), [], "en", Sources({}, progress))
+    assert docx_rows(data)["Tracker's name"][2] == "1"

@@ -12,6 +12,7 @@ from tests.support.periods import (
     xlsx_sheets,
     year_earlier,
 )
+from webmap.periods.tables import Sources
 from webmap.periods.xlsx import report_xlsx
 
 BOTTLENECKS = [
@@ -19,12 +20,10 @@ BOTTLENECKS = [
 ]
 
 
-def workbook(lang: str, periods=None, **changes):
+def workbook(lang: str, parks=PARKS):
     now = report_period()
-    args = {"parks": PARKS, "clearance_bottlenecks": BOTTLENECKS, "housing": HOUSING}
-    args.update(changes)
-    periods = [year_earlier(), now] if periods is None else periods
-    return xlsx_sheets(report_xlsx(now, periods, lang, **args))
+    sources = Sources(parks, BOTTLENECKS, HOUSING)
+    return xlsx_sheets(report_xlsx(now, [year_earlier(), now], lang, sources))
 
 
 def by_name(rows, column: int = 0) -> dict:
@@ -75,11 +74,7 @@ def test_housing_and_bottlenecks() -> None:
 
 def test_illustrative_figures_say_so_on_every_sheet() -> None:
     before = year_earlier()
-    sheets = xlsx_sheets(
-        report_xlsx(
-            before, [before], "en", parks=PARKS, clearance_bottlenecks=[], housing=[]
-        )
-    )
+    sheets = xlsx_sheets(report_xlsx(before, [before], "en", Sources(PARKS)))
     for rows in sheets.values():
         assert rows[1][0].value.startswith("ILLUSTRATIVE FIGURES")
         assert rows[1][0].font.b
