@@ -20,7 +20,14 @@ from layers.periods.rules import DRAFT, HEADLINE_FIELD, Period
 from webmap.core.i18n import display_name
 from webmap.periods.compare import Comparison, compare, statement
 from webmap.periods.labels import label
-from webmap.periods.numbers import amount, billions_usd, day, number, unit
+from webmap.periods.numbers import (
+    amount,
+    billions_usd,
+    day,
+    number,
+    report_language,
+    unit,
+)
 
 Cell = str | float | None
 Props = Mapping[str, Any]
@@ -99,9 +106,13 @@ def periodic_report(
     Args:
         period: the period reported.
         periods: the published periods (for the previous period and a year earlier).
-        lang: ``vi`` or ``en`` (``numbers.report_language`` checks it).
+        lang: ``vi`` or ``en``.
         sources: the parks, the clearance bottlenecks and the housing projects.
+
+    Raises:
+        InvalidParameter: ``lang`` is another language (400 for ``lang``).
     """
+    lang = report_language(lang)
     parks = sources.parks
     comparison = compare(periods, period)
     notices = [label(DRAFT, lang)] if period.status == DRAFT else []

@@ -12,6 +12,7 @@ from tests.support.periods import (
     xlsx_sheets,
     year_earlier,
 )
+from webmap.core.params import InvalidParameter
 from webmap.periods.tables import Sources
 from webmap.periods.xlsx import report_xlsx
 
@@ -86,3 +87,9 @@ def test_formula_like_text_stays_text() -> None:
     cell = by_name(sheets["KCN"], column=1)['=HYPERLINK("x")'][1]
     assert cell.data_type == "s"
     assert cell.quotePrefix
+
+
+def test_a_language_the_report_is_not_written_in_is_refused() -> None:
+    with pytest.raises(InvalidParameter) as caught:
+        report_xlsx(report_period(), [], "ko", Sources())
+    assert caught.value.parameter == "lang"
