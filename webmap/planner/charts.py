@@ -1,21 +1,31 @@
 """Server-drawn SVG charts of clearance progress: no script, no fonts to fetch.
 
-Both charts scale with their ``viewBox``, use the generic ``sans-serif`` family and
-presentation attributes only (no ``style``), so they print as they show and fit a
-strict Content-Security-Policy. Every piece of text is escaped here; callers pass
-plain (translated) strings.
+The primitives (escaped text, bars, the root element, tick steps) are in
+``webmap.planner.svg``, shared with the reporting periods' trend charts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from markupsafe import escape
-
 from layers.clearance.rules import STAGES, ParkProgress
+from webmap.planner.svg import (
+    BOLD,
+    MIDDLE,
+    PARK_COLORS,
+    DatePlot,
+    Number,
+)
+from webmap.planner.svg import color as _color
+from webmap.planner.svg import legend as _legend
+from webmap.planner.svg import plain as _plain
+from webmap.planner.svg import rect as _rect
+from webmap.planner.svg import short as _short
+from webmap.planner.svg import svg as _svg
+from webmap.planner.svg import text as _text
 
 # The imagery sample's stage colours (layers/imagery/sample.py), so map, images and
 # charts agree.
@@ -28,16 +38,6 @@ STAGE_COLORS = {
     "handed_over": "#16a085",
 }
 PLANNED_FILL, CLEARED_FILL, BOTTLENECK_FILL = "#e5e7eb", "#2e7d32", "#b03a2e"
-PARK_COLORS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)  # fmt: skip
-FONT = 'font-family="sans-serif"'
-BOLD, MIDDLE, END = ' font-weight="bold"', ' text-anchor="middle"', ' text-anchor="end"'
-WIDTH = 760
-NAME_CHARS = 32
-
-Number = Callable[[float], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,51 +60,6 @@ class TimelineLabels:
     total: str
     axis: str
     empty: str
-
-
-def _plain(value: float) -> str:
-    return f"{value:,.1f}"
-
-
-def _text(
-    x: float, y: float, text: str, *, size: int = 12, extra: str = "", tip: str = ""
-) -> str:
-    """One escaped ``<text>`` element; ``tip`` becomes its (escaped) tooltip."""
-    title = f"<title>{escape(tip)}</title>" if tip else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" {FONT}{extra}>'
-        f"{title}{escape(text)}</text>"
-    )
-
-
-def _rect(x: float, y: float, w: float, h: float, fill: str, *, tip: str = "") -> str:
-    """One ``<rect>``; ``tip`` becomes its (escaped) tooltip."""
-    title = f"<title>{escape(tip)}</title>" if tip else ""
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" '
-        f'fill="{fill}">{title}</rect>'
-    )
-
-
-def _short(name: str, limit: int = NAME_CHARS) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
-
-
-def _svg(
-    height: float, label: str, body: list[str], summary: Sequence[str] = ()
-) -> str:
-    """The root element around ``body``.
-
-    ``label`` names the image; ``summary`` (its figures, one phrase each) becomes
-    its ``<desc>``, the accessible description: a screen reader hears the numbers
-    an ``role="img"`` would otherwise hide.
-    """
-    desc = f"<desc>{escape('; '.join(summary))}</desc>" if summary else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="100%" role="img" aria-label="{escape(label)}">'
-        f"<title>{escape(label)}</title>{desc}{''.join(body)}</svg>"
-    )
 
 
 def progress_chart(
@@ -211,29 +166,6 @@ def _progress_keys(labels: ProgressLabels) -> list[tuple[str, str]]:
     return keys
 
 
-def _legend(
-    keys: Sequence[tuple[str, str]], y: float, x0: float = 0, columns: int = 3
-) -> tuple[list[str], float]:
-    """Colour keys in a grid; returns the elements and the height below them."""
-    col_w = (WIDTH - x0) / columns
-    out = []
-    for i, (color, label) in enumerate(keys):
-        x, row_y = x0 + (i % columns) * col_w, y + (i // columns) * 18
-        out.append(_rect(x, row_y, 12, 12, color))
-        out.append(_text(x + 17, row_y + 10, _short(label, 36), size=11))
-    rows = math.ceil(len(keys) / columns)
-    return out, y + rows * 18 + 6
-
-
-def nice_step(span: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2 or 5 × 10ⁿ) giving about ``ticks`` ticks."""
-    if span <= 0:
-        return 1.0
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-
-
 def timeline_chart(
     points: Sequence[Mapping],
     names: Mapping[str, str],
@@ -275,57 +207,12 @@ def timeline_chart(
     return _svg(height, labels.title, body + legend, summary)
 
 
-class _Plot:
+class _Plot(DatePlot):
     """Scales of the timeline: days across, hectares up."""
 
-    left, right, top, bottom = 70.0, WIDTH - 40.0, 50.0, 250.0
-
     def __init__(self, points: Sequence[Mapping]):
-        self.days = [dt.date.fromisoformat(p["date"]).toordinal() for p in points]
-        self.dates = [p["date"] for p in points]
-        highest = max(0.0, *(p["total"] for p in points))
-        self.step = nice_step(highest)
-        self.ymax = max(self.step * math.ceil(highest / self.step), self.step)
-
-    def x(self, day: int) -> float:
-        first, last = self.days[0], self.days[-1]
-        if last == first:
-            return (self.left + self.right) / 2
-        return self.left + (self.right - self.left) * (day - first) / (last - first)
-
-    def y(self, ha: float) -> float:
-        return self.bottom - (self.bottom - self.top) * ha / self.ymax
-
-    def axes(self, axis_label: str, number: Number) -> list[str]:
-        """Grid lines, hectare ticks and date ticks."""
-        out = [_text(0, self.top - 10, axis_label, size=11)]
-        for i in range(round(self.ymax / self.step) + 1):
-            ha, y = i * self.step, self.y(i * self.step)
-            out.append(
-                f'<line x1="{self.left}" y1="{y:.1f}" x2="{self.right}" y2="{y:.1f}" '
-                'stroke="#d1d5db" stroke-width="1"/>'
-            )
-            tick = number(ha)
-            out.append(_text(self.left - 6, y + 4, tick, size=10, extra=END))
-        for i in self._date_ticks():
-            x = self.x(self.days[i])
-            day = self.dates[i]
-            out.append(_text(x, self.bottom + 18, day, size=10, extra=MIDDLE))
-        return out
-
-    def _date_ticks(self, gap: float = 80.0) -> list[int]:
-        """Indexes of the dates to write: the first, the last, none closer than gap."""
-        shown: list[int] = []
-        for i, day in enumerate(self.days):
-            if not shown or self.x(day) - self.x(self.days[shown[-1]]) >= gap:
-                shown.append(i)
-        last = len(self.days) - 1
-        if shown[-1] != last:
-            if len(shown) > 1:
-                far = self.x(self.days[last]) - self.x(self.days[shown[-1]]) >= gap
-                shown = shown if far else shown[:-1]
-            shown.append(last)
-        return shown
+        dates = [dt.date.fromisoformat(p["date"]) for p in points]
+        super().__init__(dates, max(0.0, *(p["total"] for p in points)))
 
     def line(self, values: Sequence[float], color: str, width: float) -> str:
         """Steps through the values: each holds until the next day with changes."""
@@ -353,16 +240,6 @@ class Bar:
     value: float
     color: str
     note: str = ""  # written after the figure, e.g. "3 parcels"
-
-
-def _color(value: str, fallback: str) -> str:
-    """``value`` if it is a ``#rgb``/``#rrggbb`` colour, else ``fallback``."""
-    text = value.strip()
-    digits = text[1:]
-    ok = text.startswith("#") and len(digits) in (3, 6)
-    return (
-        text if ok and all(c in "0123456789abcdefABCDEF" for c in digits) else fallback
-    )
 
 
 def bar_chart(

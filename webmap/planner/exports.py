@@ -147,18 +147,27 @@ def _sheet(
     for i, column in enumerate(columns, start=1):
         width = 14 if column not in {"park", "note", "changes", "reason"} else 36
         sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.append([_cell(sheet, heading, bold=True)])
-    sheet.append([_cell(sheet, _heading(c), bold=True) for c in columns])
+    sheet.append([sheet_cell(sheet, heading, bold=True)])
+    sheet.append([sheet_cell(sheet, _heading(c), bold=True) for c in columns])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([sheet_cell(sheet, value) for value in row])
 
 
 def _heading(column: str) -> str:
     return stage_label(column) if column in STAGES else field_label(column)
 
 
-def _cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
-    """One cell; text is always a string cell, formula-like text quote-prefixed."""
+def sheet_cell(
+    sheet: Any, value: Any, bold: bool = False, number_format: str = ""
+) -> WriteOnlyCell:
+    """One write-only cell; text is always a string cell, formula-like text quoted.
+
+    Args:
+        sheet: the write-only worksheet the cell goes to.
+        value: text, a number, a date or None.
+        bold: the heading style.
+        number_format: Excel's format for a number (e.g. ``#,##0.00``).
+    """
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
@@ -168,6 +177,8 @@ def _cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
             cell.quotePrefix = True
     elif isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
+    elif number_format and isinstance(value, int | float):
+        cell.number_format = number_format
     if bold:
         cell.font = Font(bold=True)
     return cell

@@ -11,10 +11,10 @@ from tests.support.clearance import PARK_A_NAME, PARK_B_NAME
 from webmap.planner.charts import (
     ProgressLabels,
     TimelineLabels,
-    nice_step,
     progress_chart,
     timeline_chart,
 )
+from webmap.planner.svg import nice_step
 
 pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
