@@ -13,7 +13,6 @@ web layer labels the field keys in four languages.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -250,22 +249,3 @@ class PeriodRejected(ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"period rejected, {len(self.problems)} problem(s):\n{lines}")
-
-
-def value_problem(figure: Field, value: object) -> str | None:
-    """Why ``value`` cannot be ``figure``'s value; None when it can.
-
-    The rules every source of figures keeps (the sample files, the spreadsheet):
-    a number (not a boolean), not negative, whole for counts, 0–100 for shares.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"expected a number ({figure.unit}), got {value!r}"
-    if not math.isfinite(value):
-        return f"expected a number ({figure.unit}), got {value!r}"
-    if value < 0:
-        return f"must not be negative, got {value}"
-    if figure.integer and not float(value).is_integer():
-        return f"expected a whole number of {figure.unit}, got {value}"
-    if figure.percent and value > 100:
-        return f"a percentage is 0–100, got {value}"
-    return None

@@ -16,7 +16,7 @@ periods over instead. Each file holds::
     [parks.vsip]                # PARK_FIELDS of one park (ids of the parks layer)
     occupancy_pct = 76.6
 
-The same rules as an import (``rules.value_problem``); every problem names the
+The same rules as an import (``checks.value_problem``); every problem names the
 file and the key, and none of the files is stored if any is wrong.
 """
 
@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from layers.errors import BuildFailed, InvalidSourceData
+from layers.periods.checks import value_problem
 from layers.periods.rules import (
     HEADLINE_FIELD,
     KINDS,
@@ -37,7 +39,6 @@ from layers.periods.rules import (
     STATUSES,
     Field,
     PeriodDraft,
-    value_problem,
 )
 
 logger = logging.getLogger(__name__)
@@ -72,12 +73,21 @@ def _figures(
         if figure is None:
             problems.add(f"{where}.{key}", f"unknown field; known: {', '.join(fields)}")
             continue
-        problem = value_problem(figure, value)
+        problem = _number_problem(figure, value) or value_problem(figure, value)
         if problem:
             problems.add(f"{where}.{key}", problem)
         else:
             values[key] = value
     return values
+
+
+def _number_problem(figure: Field, value: object) -> str | None:
+    """Why a TOML value is no number at all (a boolean, text, inf), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected a number ({figure.unit}), got {value!r}"
+    if not math.isfinite(value):
+        return f"expected a number ({figure.unit}), got {value!r}"
+    return None
 
 
 def _end(value: object, today: dt.date, problems: _Problems) -> dt.date | None:
