@@ -87,7 +87,7 @@ class Vertices:
         if not ids or not len(self.fids):
             return [], list(ids)
         want = np.asarray(ids, dtype=np.int64)
-        pos, known = self._positions(want)
+        pos, known = self._positions(ids, want)
         starts = self.offsets[pos]
         lengths = self.offsets[pos + 1] - starts
         if not known:
@@ -104,12 +104,11 @@ class Vertices:
             hit = seen[ends] > seen[ends - lengths]
         return want[hit].tolist(), want[~hit].tolist()
 
-    def _positions(self, want: np.ndarray) -> tuple[np.ndarray, bool]:
-        """Where ``want``'s ids are in ``fids``, and whether all of them are there."""
-        if self._dense:
-            pos = want - self._first
-            if pos.min() >= 0 and pos.max() < len(self.fids):
-                return pos, True
+    def _positions(self, ids: list[int], want: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Where ``want`` (``ids``) are in ``fids``, and whether all of them are."""
+        first = self._first
+        if self._dense and min(ids) >= first and max(ids) - first < len(self.fids):
+            return want - first, True
         pos = np.minimum(np.searchsorted(self.fids, want), len(self.fids) - 1)
         return pos, False
 
