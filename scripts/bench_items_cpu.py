@@ -2,8 +2,11 @@
 
 Usage::
 
-    export PARKMAP_STORE=.bench/api-100000/data/build/parkmap.gpkg
-    python scripts/bench_items_cpu.py [--layer bench_parcels] [--boxes 64]
+    python scripts/bench_items_cpu.py [--parcels 100000] [--boxes 64] [--repeat 200]
+
+The store is ``bench_api``'s (the sample data plus ``--parcels`` synthetic parcels
+as layer ``bench_parcels``, made under ``.bench/`` on first use), or the one
+``PARKMAP_STORE`` names.
 
 No sockets, no gunicorn: each request is a WSGI call to ``create_app()`` (settings
 from ``PARKMAP_*`` as for the server), timed with ``time.thread_time`` so that other
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import statistics
 import sys
 import time
@@ -122,11 +126,14 @@ def edges(store: GpkgStore, layer: str, boxes: list[tuple]) -> None:
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layer", default="bench_parcels")
+    parser.add_argument("--layer", default=bench_api.LAYER)
+    parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--boxes", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    app = create_app()
+    given = os.environ.get("PARKMAP_STORE")
+    path = Path(given) if given else bench_api.make_store(args.parcels, rebuild=False)
+    app = create_app({"STORE": str(path)})
     with app.app_context():
         store = get_store()
     boxes, _ids = bench_api.pick_requests(store.path, args.boxes, layer=args.layer)
