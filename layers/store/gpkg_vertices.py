@@ -10,11 +10,12 @@ offsets per feature, and ``accept`` splits straddling ids into those proven by a
 vertex and the rest, which still go to the exact test. A feature larger than the
 bbox, or one crossing it with no vertex inside, is among the rest.
 
-Memory: 16 bytes a vertex plus 16 a feature; 100,000 synthetic parcels (five
-vertices each, the ring closed) take about 9.6 MB per worker process. A layer
-with more than ``MAX_VERTICES`` keeps an evenly spaced subset of each large
-feature's vertices: fewer quick accepts, never a wrong one. Geometries change only
-with a build, so one copy serves until the store file is replaced.
+Memory: 16 bytes a vertex plus 16 a feature; the 106,232 synthetic parcels (five
+vertices each, the ring closed) take 10.2 MB per worker process. A layer with more
+than ``MAX_VERTICES`` keeps an evenly spaced subset of each large feature's
+vertices (at least ``MIN_PER_FEATURE``, so a layer of more than 500,000 features
+may hold more): fewer quick accepts, never a wrong one. Geometries change only with
+a build, so one copy serves until the store file is replaced.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import shapely
 from layers.store.base import BBox, LayerInfo
 from layers.store.gpkg_format import GEOM, quote, wkb_part
 
-MAX_VERTICES = 4_000_000  # per layer: 64 MB of coordinates at most
+MAX_VERTICES = 4_000_000  # per layer: 64 MB of coordinates (up to 500,000 features)
 MIN_PER_FEATURE = 8  # what a feature keeps however many the layer has
 BATCH = 10_000  # rows decoded at a time while reading
 
