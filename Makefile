@@ -69,6 +69,7 @@ bench: $(VENV)/.dev $(ASSET_STAMP)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_tiles.py
 	$(BIN)/python scripts/bench_api.py
+	$(BIN)/python scripts/bench_items_cpu.py
 	$(BIN)/python scripts/bench_raster.py
 	$(BIN)/python scripts/bench_map.py
 	$(BIN)/python scripts/bench_land.py

@@ -24,6 +24,7 @@ from webmap.auth.session import USER
 logger = logging.getLogger("webmap.access")
 
 HEADER = "X-Request-ID"
+ENVIRON_KEY = "HTTP_X_REQUEST_ID"  # where WSGI puts HEADER
 SAFE_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 _HANDLER_MARK = "parkmap_access_handler"
 
@@ -54,7 +55,7 @@ def _add_handler() -> None:
 
 def _start() -> None:
     g.parkmap_started = time.perf_counter()
-    given = request.headers.get(HEADER, "")
+    given = request.environ.get(ENVIRON_KEY, "")  # headers.get raises on a miss
     g.parkmap_request_id = given if given and SAFE_ID.fullmatch(given) else new_id()
 
 

@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -50,12 +50,14 @@ from layers.store.gpkg_geojson import (
     sorted_texts,
     text_by_id,
 )
+from layers.store.gpkg_vertices import Vertices
 from layers.store.tileprops import TileProperties
 
 logger = logging.getLogger(__name__)
 
 META_LAYERS = "parkmap_layers"
 META_BUILD = "parkmap_build"
+Held = TypeVar("Held", Boxes, Vertices)  # what a layer keeps in memory per build
 
 
 class GpkgStore(Store):
@@ -75,7 +77,7 @@ class GpkgStore(Store):
         self._stamp: tuple[int, int] | None = None
         self._tile_lock = threading.Lock()  # builds TileProperties, one at a time
         self._tile_props: dict[str, tuple[str, int, TileProperties]] = {}
-        self._envelopes: dict[str, tuple[tuple[int, int], Boxes]] = {}
+        self._held: dict[tuple[str, type], tuple[tuple[int, int], Any]] = {}
         self.db.file_stamp()
 
     def _con(self) -> sqlite3.Connection:
@@ -263,25 +265,34 @@ class GpkgStore(Store):
             fids = self._matching_fids(info, None, parsed)
         else:
             boxes = None if parsed else self._boxes(con, info)
-            fids = bbox_fids(con, info, bbox, self._where(info, parsed), boxes)
+            vertices = self._in_memory(con, info, Vertices)
+            where = self._where(info, parsed)
+            fids = bbox_fids(con, info, bbox, where, boxes=boxes, vertices=vertices)
         page = sorted_texts(con, table, fids[offset : offset + limit])
         return GeoJSONPage(page, len(fids))
 
     def _boxes(self, con: sqlite3.Connection, info: LayerInfo) -> Boxes:
-        """The layer's envelopes in memory, read once per store file (per process).
+        """The layer's envelopes in memory (see ``_in_memory``)."""
+        return self._in_memory(con, info, Boxes)
+
+    def _in_memory(
+        self, con: sqlite3.Connection, info: LayerInfo, kind: type[Held]
+    ) -> Held:
+        """``kind.read`` of the layer, read once per store file (per process).
 
         Builds replace the file and only builds change geometries, so the file's
-        identity keys them; ``con`` is this thread's reader, just checked.
+        identity keys the envelopes and vertices; ``con`` is this thread's reader,
+        just checked.
         """
         stamp = self.db.stamp[:2]
         with self._lock:
-            found = self._envelopes.get(info.name)
+            found = self._held.get((info.name, kind))
         if found is not None and found[0] == stamp:
             return found[1]
-        boxes = Boxes.read(con, info)  # outside the lock: other layers go on
+        held = kind.read(con, info)  # outside the lock: other layers go on
         with self._lock:
-            self._envelopes[info.name] = (stamp, boxes)
-        return boxes
+            self._held[(info.name, kind)] = (stamp, held)
+        return held
 
     def get_geojson(self, layer: str, feature_id: str) -> str:
         """One feature's GeoJSON text by id."""

@@ -2,9 +2,10 @@
 
 At build time every feature is serialised once (``features_json``) into a side table
 ``parkmap_geojson_<layer>`` keyed by fid. At request time candidates come from the
-layer's R-tree; a feature whose stored box lies inside the bbox needs no test, only
-those straddling the bbox edge are decoded and tested exactly; the answer is joined
-from stored strings without shapely or json per feature.
+layer's R-tree or its envelopes in memory; a feature whose stored box lies inside the
+bbox needs no test, one straddling the bbox edge is accepted when one of its vertices
+(held in memory) lies inside, and only the others are decoded and tested exactly; the
+answer is joined from stored strings without shapely or json per feature.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from layers.store.gpkg_format import (
     register_attributes_table,
     wkb_part,
 )
+from layers.store.gpkg_vertices import Vertices
 
 GEOJSON_PREFIX = "parkmap_geojson_"
 CHUNK = 5000  # fids per IN (...) list, well under SQLite's variable limit
@@ -101,13 +103,17 @@ def bbox_fids(
     info: LayerInfo,
     bbox: BBox,
     where: tuple[str, list[Any]] = ("1", []),
+    *,
     boxes: Boxes | None = None,
+    vertices: Vertices | None = None,
 ) -> list[int]:
     """Fids of the features intersecting ``bbox`` and matching ``where``, in order.
 
     SQLite's R-tree stores float32 boxes rounded outwards, so a stored box inside
     the bbox proves the feature intersects it; only the features whose box
-    straddles the bbox edge are decoded and tested exactly.
+    straddles the bbox edge are tested: first whether one of their vertices lies
+    inside the bbox (``vertices``, in memory), then the others decoded and tested
+    exactly.
 
     Args:
         con: the store's connection.
@@ -116,11 +122,16 @@ def bbox_fids(
         where: an SQL condition on the layer's table aliased ``t`` and its values.
         boxes: the layer's envelopes in memory, used instead of the R-tree when
             there is no ``where`` condition.
+        vertices: the layer's vertices in memory, to accept straddling features
+            without fetching their geometry.
     """
     if boxes is not None and where[0] == "1":
         fids, edge = boxes.split(bbox)
     else:
         fids, edge = rtree_split(con, info, bbox, where)
+    if edge and vertices is not None:
+        near, edge = vertices.accept(edge, bbox)
+        fids.extend(near)
     if edge:
         fids.extend(exact_hits(con, info, edge, bbox))
     fids.sort()

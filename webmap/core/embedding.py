@@ -7,6 +7,7 @@ parkmap.js and embed.js check ``event.origin`` of every message against the same
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -35,9 +36,15 @@ def allowed_origins() -> tuple[str, ...]:
 
 def tile_sources() -> tuple[str, ...]:
     """CSP sources of the configured base-map tiles (``{s}`` becomes ``*``)."""
+    config = current_app.config
+    return _tile_sources(config["BASEMAP_OSM_URL"], config["BASEMAP_SATELLITE_URL"])
+
+
+@functools.lru_cache(maxsize=16)
+def _tile_sources(*urls: str) -> tuple[str, ...]:
+    """``tile_sources`` of these URLs (asked for on every response's CSP)."""
     sources = []
-    for key in ("BASEMAP_OSM_URL", "BASEMAP_SATELLITE_URL"):
-        url = current_app.config[key]
+    for url in urls:
         if url.startswith("/"):
             continue
         parts = urlsplit(url.replace("{s}", "subdomain"))

@@ -100,10 +100,15 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     path = request.path
     present = {name.lower() for name, _ in headers}
-    for name, value in _fixed_headers(path, request.is_secure):
-        if name.lower() not in present:
+    for lower, name, value in _fixed_headers(path == EMBED_PATH, request.is_secure):
+        if lower not in present:
             headers.add(name, value)
-    own = headers.get("Content-Security-Policy")
+    # only asked when present: a missing header costs werkzeug an exception
+    own = (
+        headers["Content-Security-Policy"]
+        if "content-security-policy" in present
+        else ""
+    )
     if own:
         headers["Content-Security-Policy"] = merge_csp(own, path)
     else:
@@ -113,18 +118,22 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def _fixed_headers(path: str, secure: bool) -> list[tuple[str, str]]:
-    """The headers every response carries unless its view set them."""
+@functools.cache
+def _fixed_headers(embed: bool, secure: bool) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of the headers every response carries.
+
+    Unless its view set them; the same four tuples for every request.
+    """
     fixed = [
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("Permissions-Policy", PERMISSIONS),
     ]
-    if path != EMBED_PATH:
+    if not embed:
         fixed.append(("Cross-Origin-Opener-Policy", "same-origin"))
     if secure:
         fixed.append(("Strict-Transport-Security", HSTS))
-    return fixed
+    return tuple((name.lower(), name, value) for name, value in fixed)
 
 
 @functools.lru_cache(maxsize=64)

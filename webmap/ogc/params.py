@@ -240,13 +240,13 @@ def queryables(fields: tuple[FieldInfo, ...]) -> tuple[Param, ...]:
 
 
 def parse_query(
-    args: Mapping[str, list[str]], params: Iterable[Param]
+    args: Mapping[str, list[str]], params: Iterable[Param] | Mapping[str, Param]
 ) -> dict[str, Any]:
     """Parse every query parameter; refuse unknown and repeated ones.
 
     Args:
         args: parameter name → every value given (``request.args.to_dict(flat=False)``).
-        params: the parameters the operation takes.
+        params: the parameters the operation takes (or them by name).
 
     Returns:
         Parameter name → parsed value, for the parameters present.
@@ -254,7 +254,7 @@ def parse_query(
     Raises:
         InvalidParameter: naming the unknown, repeated or malformed parameter.
     """
-    known = {p.name: p for p in params}
+    known = params if isinstance(params, Mapping) else {p.name: p for p in params}
     unknown = sorted(set(args) - set(known))
     if unknown:
         raise InvalidParameter(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
 
 from flask import Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from webmap.core.links import site_root
 from webmap.core.openapi import GEOJSON, HTML, JSON
@@ -21,7 +24,14 @@ def negotiate(fmt: str | None) -> str:
     """``json`` or ``html``: the ``f`` parameter, else the Accept header."""
     if fmt:
         return fmt
-    best = request.accept_mimetypes.best_match([JSON, GEOJSON, HTML], default=JSON)
+    return _format_for(request.environ.get("HTTP_ACCEPT"))
+
+
+@functools.lru_cache(maxsize=256)
+def _format_for(accept: str | None) -> str:
+    """``negotiate`` for one Accept header (clients send a few distinct ones)."""
+    offers = parse_accept_header(accept, MIMEAccept)
+    best = offers.best_match([JSON, GEOJSON, HTML], default=JSON)
     return "html" if best == HTML else "json"
 
 
@@ -35,13 +45,16 @@ def api_base() -> str:
     return site_root() + PREFIX
 
 
-def etag(fmt: str) -> str | None:
-    """An ETag for this request's answer: the store's build id, URL and format."""
+def etag(fmt: str, base: str | None = None) -> str | None:
+    """An ETag for this request's answer: the store's build id, URL and format.
+
+    ``base``: ``api_base()`` when the caller has it already.
+    """
     build = get_store().build_id()
     if build is None:
         return None
     query = request.environ.get("QUERY_STRING", "")
-    key = "\n".join((build, api_base(), request.path, query, fmt))
+    key = "\n".join((build, base or api_base(), request.path, query, fmt))
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
@@ -56,7 +69,8 @@ def _cache_headers(resp: Response, tag: str | None) -> Response:
 
 def not_modified(tag: str | None) -> Response | None:
     """A 304 answer when the client already holds ``tag``, else None."""
-    if tag is not None and tag in request.if_none_match:
+    sent = "HTTP_IF_NONE_MATCH" in request.environ  # parsed only when sent
+    if tag is not None and sent and tag in request.if_none_match:
         return _cache_headers(Response(status=304), tag)
     return None
 

@@ -7,17 +7,19 @@ and answers JSON/GeoJSON or HTML with ETag and Cache-Control.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 
-from layers.store.base import GeoJSONPage, LayerInfo, Store
+from layers.store.base import FieldInfo, GeoJSONPage, LayerInfo, Store
 from webmap.apidoc import api_document
 from webmap.core.errors import register_members
-from webmap.core.openapi import declare
+from webmap.core.openapi import Param, declare
 from webmap.core.store import get_store
 from webmap.ogc import documents
 from webmap.ogc import operations as ops
@@ -42,6 +44,7 @@ def _errors(state: BlueprintSetupState) -> None:
     register_members(state.app, ops.PREFIX, documents.exception_members)
 
 
+OPERATIONS = {op.operation_id: op for op in ops.OPERATIONS}
 CONTENT_CRS = {"Content-Crs": f"<{documents.CRS84}>"}
 ITEMS_PARAMS = frozenset(p.name for p in ops.ITEMS.params)  # the rest are filters
 
@@ -50,18 +53,27 @@ class Call:
     """One request's parsed parameters, format and ETag."""
 
     def __init__(self, op: ops.Operation, info: LayerInfo | None = None):
-        params = op.params
-        if op.queryables and info is not None:
-            params = (*params, *queryables(info.fields))
-        self.values = parse_query(request.args.to_dict(flat=False), params)
+        fields = info.fields if op.queryables and info is not None else ()
+        self.values = parse_query(
+            request.args.to_dict(flat=False), _known(op.operation_id, fields)
+        )
         self.query = request.args.to_dict()
         self.fmt = negotiate(self.values.get("f"))
         if self.fmt == "html":  # links from an HTML page lead to HTML pages
             self.query["f"] = "html"
         self.lang = language(self.values.get("lang"))
-        self.tag = etag(self.fmt) if op.cached else None
+        self.base = api_base()
+        self.tag = etag(self.fmt, self.base) if op.cached else None
         self.cached = not_modified(self.tag)
         self.op = op
+
+
+@functools.lru_cache(maxsize=256)
+def _known(operation_id: str, fields: tuple[FieldInfo, ...]) -> Mapping[str, Param]:
+    """The parameters of an operation by name, with a layer's filters (once each)."""
+    op = OPERATIONS[operation_id]
+    params = (*op.params, *queryables(fields)) if fields else op.params
+    return MappingProxyType({p.name: p for p in params})
 
 
 def landing() -> Response:
@@ -69,7 +81,7 @@ def landing() -> Response:
     call = Call(ops.LANDING)
     if call.cached:
         return call.cached
-    doc = documents.landing(api_base(), call.query)
+    doc = documents.landing(call.base, call.query)
     return send_doc(doc, call.fmt, ops.JSON, "api/landing.html", call.tag)
 
 
@@ -78,7 +90,7 @@ def conformance() -> Response:
     call = Call(ops.CONFORMANCE)
     if call.cached:
         return call.cached
-    doc = documents.conformance(api_base(), call.query)
+    doc = documents.conformance(call.base, call.query)
     return send_doc(doc, call.fmt, ops.JSON, "api/conformance.html", call.tag)
 
 
@@ -87,7 +99,7 @@ def api_definition() -> Response:
     call = Call(ops.API)
     if call.cached:
         return call.cached
-    doc = api_document(api_base(), get_store().layers())
+    doc = api_document(call.base, get_store().layers())
     return send_doc(doc, call.fmt, ops.OPENAPI_JSON, "api/openapi.html", call.tag)
 
 
@@ -96,7 +108,7 @@ def collections() -> Response:
     call = Call(ops.COLLECTIONS)
     if call.cached:
         return call.cached
-    doc = documents.collections(api_base(), get_store().layers(), call.lang, call.query)
+    doc = documents.collections(call.base, get_store().layers(), call.lang, call.query)
     return send_doc(doc, call.fmt, ops.JSON, "api/collections.html", call.tag)
 
 
@@ -106,7 +118,7 @@ def collection(collection_id: str) -> Response:
     call = Call(ops.COLLECTION, info)
     if call.cached:
         return call.cached
-    doc = documents.collection_doc(api_base(), info, call.lang, call.query)
+    doc = documents.collection_doc(call.base, info, call.lang, call.query)
     return send_doc(doc, call.fmt, ops.JSON, "api/collection.html", call.tag)
 
 
@@ -116,7 +128,7 @@ def queryables_view(collection_id: str) -> Response:
     call = Call(ops.QUERYABLES, info)
     if call.cached:
         return call.cached
-    doc = documents.queryables_doc(api_base(), info, call.lang)
+    doc = documents.queryables_doc(call.base, info, call.lang)
     return send_doc(
         doc, call.fmt, ops.SCHEMA_JSON, "api/queryables.html", call.tag, info=info
     )
@@ -169,7 +181,7 @@ def items(collection_id: str) -> Response:
         limit=limit,
         offset=offset,
     )
-    url = f"{api_base()}/collections/{info.name}/items"
+    url = f"{call.base}/collections/{info.name}/items"
     links = documents.page_links(url, call.query, limit, offset, page.number_matched)
     if call.fmt == "html":
         doc = {
@@ -190,7 +202,7 @@ def item(collection_id: str, feature_id: str) -> Response:
     if call.cached:
         return call.cached
     text = store.get_geojson(info.name, feature_id)
-    url = f"{api_base()}/collections/{info.name}"
+    url = f"{call.base}/collections/{info.name}"
     links = documents.item_links(url, feature_id, call.query)
     if call.fmt == "html":
         doc = {**json.loads(text), "links": links}

@@ -12,6 +12,7 @@ import pytest
 from layers.build import build
 from layers.store.gpkg import GpkgStore
 from layers.store.gpkg_boxes import Boxes
+from layers.store.gpkg_vertices import Vertices
 
 
 def brute_split(rows: list[tuple[int, float, float, float, float]], bbox):
@@ -80,10 +81,12 @@ def test_read_takes_the_rtree_rows_as_stored(built: Path) -> None:
         assert (inside, sorted(edge)) == brute_split(rows, bbox)
 
 
-def test_a_rebuilt_store_reads_its_envelopes_again(data_dir: Path, built: Path) -> None:
+@pytest.mark.parametrize("kind", [Boxes, Vertices])
+def test_a_rebuilt_store_reads_its_envelopes_and_vertices_again(
+    data_dir: Path, built: Path, kind: type
+) -> None:
     store = GpkgStore(built)
-    con = store._con()
-    first = store._boxes(con, store.layer("parcels"))
-    assert store._boxes(store._con(), store.layer("parcels")) is first
+    first = store._in_memory(store._con(), store.layer("parcels"), kind)
+    assert store._in_memory(store._con(), store.layer("parcels"), kind) is first
     build(data_dir, built, progress=lambda _msg: None)
-    assert store._boxes(store._con(), store.layer("parcels")) is not first
+    assert store._in_memory(store._con(), store.layer("parcels"), kind) is not first
