@@ -10,6 +10,7 @@ from flask import Response, current_app, render_template, request
 
 from webmap.core.links import site_root
 from webmap.core.openapi import GEOJSON, HTML, JSON
+from webmap.core.published import stamp
 from webmap.core.store import get_store
 from webmap.ogc.operations import PREFIX
 
@@ -36,12 +37,16 @@ def api_base() -> str:
 
 
 def etag(fmt: str) -> str | None:
-    """An ETag for this request's answer: the store's build id, URL and format."""
+    """An ETag for this request's answer: the store's build id, URL and format.
+
+    And the published periods' state (``park_figures``), which the build id does
+    not follow.
+    """
     build = get_store().build_id()
     if build is None:
         return None
     query = request.environ.get("QUERY_STRING", "")
-    key = "\n".join((build, api_base(), request.path, query, fmt))
+    key = "\n".join((build, stamp(), api_base(), request.path, query, fmt))
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
