@@ -8,7 +8,6 @@ import re
 import pytest
 
 from layers.periods.rules import PeriodDraft
-
 from tests.support.pages import client_config
 from webmap.core.store import get_store
 from webmap.core.styles import NO_DATA, occupancy_color
