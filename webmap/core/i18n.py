@@ -116,11 +116,12 @@ def as_of(date_text: str) -> str:
     return format_date(date, "medium")
 
 
-def data_attribution() -> Markup:
+def data_attribution(date: dt.date | None = None) -> Markup:
     """The figures' source and date, and the sample geometry caveat (escaped).
 
     ``PARKMAP_DATA_ATTRIBUTION`` when set; the map's attribution and the site
-    report's sources say the same.
+    report's sources say the same. ``date``: the end date of the reporting period
+    shown (default ``PARKMAP_FIGURES_AS_OF``).
     """
     configured = current_app.config["DATA_ATTRIBUTION"]
     if configured:
@@ -128,6 +129,8 @@ def data_attribution() -> Markup:
     return escape(
         gettext(
             "Figures: HEZA report %(date)s · sample geometry approximate",
-            date=as_of(current_app.config["FIGURES_AS_OF"]),
+            date=as_of(
+                date.isoformat() if date else current_app.config["FIGURES_AS_OF"]
+            ),
         )
     )

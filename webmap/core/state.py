@@ -2,7 +2,9 @@
 
 A map URL carries ``center=lat,lon``, ``zoom``, ``layers=a,b``, ``base``, ``lang``,
 ``sel=layer:id``, ``compare=before,after`` (two imagery rasters side by side) and,
-for embeds, ``bbox=minlon,minlat,maxlon,maxlat``, ``park`` and ``legend=0|1``.
+for embeds, ``bbox=minlon,minlat,maxlon,maxlat``, ``park`` and ``legend=0|1``, and
+``period``: the reporting period the figures are as of (a published period's id;
+absent, unknown or a draft's id means the default, the latest published one).
 Anything malformed is dropped and the default view is used instead:
 a bad URL never breaks the page.
 """
@@ -34,6 +36,7 @@ class ViewState:
     park: str | None = None
     legend: bool = True
     compare: tuple[str, str] | None = None  # (before, after) raster names
+    period: str | None = None  # a published period's id; None: the latest
 
     def query(self, **changes: object) -> str:
         """This state (with ``changes``) as a query string for a map URL."""
@@ -54,6 +57,8 @@ class ViewState:
             params.append(("legend", "0"))
         if state.compare:
             params.append(("compare", ",".join(state.compare)))
+        if state.period:
+            params.append(("period", state.period))
         return urlencode(params, safe=",:")
 
 
@@ -134,6 +139,14 @@ def parse_compare(text: str | None, known: Iterable[str]) -> tuple[str, str] | N
     return (parts[0], parts[1])
 
 
+def parse_period(text: str | None, known: Iterable[str]) -> str | None:
+    """A known (published) period's id, or None for the default period."""
+    if not text:
+        return None
+    period = text.strip()
+    return period if period in set(known) else None
+
+
 def parse_view(
     args: Mapping[str, str],
     *,
@@ -142,6 +155,7 @@ def parse_view(
     default_base: str,
     known_rasters: Iterable[str] = (),
     shown: Iterable[str] | None = None,
+    known_periods: Iterable[str] = (),
 ) -> ViewState:
     """Parse a map URL's query into a ViewState, dropping what is malformed.
 
@@ -152,6 +166,7 @@ def parse_view(
         default_base: the base map when ``base`` is absent or unknown.
         known_rasters: the registered imagery rasters' names (for ``compare``).
         shown: the layers shown when the URL names none (default: every one).
+        known_periods: the published periods' ids (never a draft's).
 
     Returns:
         A complete view: centre and zoom only when both are valid.
@@ -175,4 +190,5 @@ def parse_view(
         legend=args.get("legend", "1").strip().lower()
         not in ("0", "false", "no", "off"),
         compare=parse_compare(args.get("compare"), known_rasters),
+        period=parse_period(args.get("period"), known_periods),
     )

@@ -1,4 +1,9 @@
-"""The authority's headline figures for the map's panel (``data/headline.toml``)."""
+"""The authority's key figures for the map's panel.
+
+The figures of the reporting period the map shows (``period_figures``), labelled
+through the app's catalogues in the four languages; ``data/headline.toml``
+(``load``) only while the store holds no published period.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from webmap.core.i18n import number
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from layers.periods.rules import Period
+from webmap.core.i18n import as_of, number
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +82,41 @@ def _load(path: Path, stamp: int) -> tuple[Figure, ...]:
     items = data.get("figure") if isinstance(data.get("figure"), list) else []
     figures = [_figure(item) for item in items if isinstance(item, dict)]
     return tuple(f for f in figures if f is not None)
+
+
+# The panel's lines: label, the headline fields summed, decimals, unit.
+PANEL_LINES: tuple[tuple[Any, tuple[str, ...], int, Any], ...] = (
+    (_l("Average industrial-park occupancy"), ("occupancy_avg_pct",), 2, "%"),
+    (_l("FDI attracted in the period"), ("fdi_total_musd",), 0, _l("M USD")),
+    (_l("New FDI projects in the period"), ("fdi_new_projects",), 0, ""),
+    (_l("Cumulative FDI"), ("fdi_cumulative_musd",), 0, _l("M USD")),
+    (_l("Domestic investment in the period"), ("ddi_total_bn_vnd",), 0, _l("bn VND")),
+    (_l("Workers"), ("workers_vietnamese", "workers_foreign"), 0, ""),
+    (_l("Average income"), ("income_m_vnd_month",), 1, _l("M VND/month")),
+    (_l("Revenue"), ("revenue_musd",), 0, _l("M USD")),
+    (_l("Exports"), ("exports_musd",), 0, _l("M USD")),
+)
+
+
+def period_figures(period: Period) -> list[tuple[str, str]]:
+    """(label, value with unit) of the period's headline figures it gives.
+
+    A line whose fields the period does not all give is left out rather than
+    shown as a partial sum.
+    """
+    out = []
+    for label, keys, digits, unit in PANEL_LINES:
+        values = [period.headline.get(key) for key in keys]
+        if any(v is None for v in values):
+            continue
+        value = sum(float(v) for v in values if v is not None)
+        out.append((str(label), f"{number(value, digits)} {unit}".strip()))
+    return out
+
+
+def period_label(period: Period) -> str:
+    """A period as the selector lists it: date, title and, if so, "illustrative"."""
+    text = f"{as_of(period.end.isoformat())} · {period.title}"
+    if period.illustrative:
+        return gettext("%(period)s (illustrative)", period=text)
+    return text

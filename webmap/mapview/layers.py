@@ -22,6 +22,7 @@ from folium.plugins import VectorGridProtobuf
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
+from layers.periods.rules import Period
 from layers.store import Feature, LayerInfo, Store
 from webmap.core import styles
 from webmap.core.cache import memo
@@ -29,7 +30,7 @@ from webmap.core.i18n import display_name
 from webmap.core.lookups import Lookups
 from webmap.core.styles import Legend
 from webmap.mapview.icons import icon_svg
-from webmap.mapview.popups import occupancy_of, popup_html, tooltip_html
+from webmap.mapview.popups import park_occupancy, popup_html, tooltip_html
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$")
 INLINE_POPUPS_MAX = 300  # above this, an inline layer's popups are fetched on click
@@ -71,6 +72,16 @@ class BuildContext:
     visible: tuple[str, ...]
     inline_max: int
     tile_url: Callable[[str], str]
+    period: Period | None = None  # the reporting period the parks' figures are of
+
+    def period_of(self, info: LayerInfo) -> Period | None:
+        """The period a layer's features are shown as of (parks only)."""
+        return self.period if info.name == "parks" else None
+
+    def period_key(self, info: LayerInfo) -> tuple[str, int] | None:
+        """What a layer's cached GeoJSON depends on of the period."""
+        period = self.period_of(info)
+        return None if period is None else (period.id, period.revision)
 
 
 def is_tiled(info: LayerInfo, inline_max: int) -> bool:
@@ -88,17 +99,19 @@ def _round(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def collection(
-    info: LayerInfo, features: list[Feature], lookups: Lookups, popups: bool
+    info: LayerInfo,
+    features: list[Feature],
+    lookups: Lookups,
+    popups: bool,
+    period: Period | None = None,
 ) -> dict[str, Any]:
     """A FeatureCollection with only what the browser needs (all text escaped)."""
     out = []
     for f in features:
-        props: dict[str, Any] = {
-            "_id": f.id,
-            "_tip": str(tooltip_html(info, f.id, f.properties, lookups.lang)),
-        }
+        tip = tooltip_html(info, f.id, f.properties, lookups.lang, period)
+        props: dict[str, Any] = {"_id": f.id, "_tip": str(tip)}
         if popups:
-            props["_popup"] = str(popup_html(info, f.id, f.properties, lookups))
+            props["_popup"] = str(popup_html(info, f.id, f.properties, lookups, period))
         if info.name == "parks":
             props["_search"] = display_name(f.properties, lookups.lang, f.id)
         out.append(
@@ -138,7 +151,9 @@ def _polygon_styles(info: LayerInfo, features: list[Feature], index: int) -> dic
     return out
 
 
-def _park_styles(info: LayerInfo, features: list[Feature]) -> dict:
+def _park_styles(
+    info: LayerInfo, features: list[Feature], period: Period | None
+) -> dict:
     outline = styles.color(info.style.get("color"), "#b03a2e")
     out = {}
     for f in features:
@@ -154,7 +169,9 @@ def _park_styles(info: LayerInfo, features: list[Feature]) -> dict:
             out[f.id] = {
                 "color": outline,
                 "weight": styles.weight(info.style, 2),
-                "fillColor": styles.occupancy_color(occupancy_of(f.properties)),
+                "fillColor": styles.occupancy_color(
+                    park_occupancy(f.id, f.properties, period)
+                ),
                 "fillOpacity": 0.6,
             }
     return out
@@ -195,12 +212,13 @@ def _icon_styles(info: LayerInfo, features: list[Feature], index: int) -> dict:
 
 
 def _styling(
-    info: LayerInfo, features: list[Feature], index: int, lang: str
+    info: LayerInfo, features: list[Feature], index: int, ctx: BuildContext
 ) -> tuple[dict, Legend, dict[str, Any]]:
     """Per-feature styles, the legend and extra GeoJson options of a layer."""
-    geometry = info.geometry_type
+    geometry, lang = info.geometry_type, ctx.lang
     if info.name == "parks":
-        return _park_styles(info, features), styles.parks_legend(info, lang), {}
+        table = _park_styles(info, features, ctx.period_of(info))
+        return table, styles.parks_legend(info, lang), {}
     if geometry == "Point" and info.style.get("icon_by"):
         # A 44×44 touch target around the 24 px badge (parkmap.css).
         icon = folium.DivIcon(
@@ -238,10 +256,10 @@ def inline_overlay(info: LayerInfo, ctx: BuildContext, index: int) -> Overlay:
     )
     data = memo(
         store,
-        ("collection", info.name, lang, popups),
-        lambda: collection(info, features, ctx.lookups, popups),
+        ("collection", info.name, lang, popups, ctx.period_key(info)),
+        lambda: collection(info, features, ctx.lookups, popups, ctx.period_of(info)),
     )
-    table, legend, extra = _styling(info, features, index, lang)
+    table, legend, extra = _styling(info, features, index, ctx)
     title = str(escape(info.label(lang)))
     layer = folium.GeoJson(
         data,

@@ -24,12 +24,14 @@ from folium.map import CustomPane
 from markupsafe import Markup, escape
 
 from layers.errors import FeatureNotFound, LayerNotFound
+from layers.periods.rules import Period
 from layers.store import Store
 from webmap.core.cache import memo
 from webmap.core.embedding import allowed_origins
 from webmap.core.i18n import current_language, data_attribution, display_name
 from webmap.core.links import site_root
 from webmap.core.lookups import Lookups
+from webmap.core.published import chosen, stamp
 from webmap.core.security import add_nonce
 from webmap.core.shell import LAYER_GROUPS, ShellLayers, describe
 from webmap.core.state import ViewState
@@ -87,9 +89,16 @@ def default_bounds(store: Store) -> LatLngBounds:
 
 
 def feature_view(
-    store: Store, layer: str, feature_id: str, lookups: Lookups
+    store: Store,
+    layer: str,
+    feature_id: str,
+    lookups: Lookups,
+    period: Period | None = None,
 ) -> dict[str, Any] | None:
-    """A feature's popup, name, anchor point and bounds, or None if it is absent."""
+    """A feature's popup, name, anchor point and bounds, or None if it is absent.
+
+    ``period``: the reporting period a park's figures are shown as of.
+    """
     try:
         info = store.layer(layer)
         feature = store.get(layer, feature_id)
@@ -100,7 +109,7 @@ def feature_view(
         "layer": layer,
         "id": feature.id,
         "name": display_name(feature.properties, lookups.lang, feature.id),
-        "html": str(popup_html(info, feature.id, feature.properties, lookups)),
+        "html": str(popup_html(info, feature.id, feature.properties, lookups, period)),
         "center": [point.y, point.x],
         "bounds": _bounds(feature.geometry.bounds),
     }
@@ -170,11 +179,13 @@ def client_config(
     view: dict[str, Any],
     selected: dict[str, Any] | None,
     focus: dict[str, Any] | None,
+    period: Period | None = None,
 ) -> dict[str, Any]:
     """Everything parkmap.js needs, as plain JSON."""
     cfg = current_app.config
     return {
         "lang": state.lang,
+        "period": state.period,  # kept in the URL only when the URL chose it
         "embed": embed,
         "legend": state.legend,
         "layers": list(state.layers),
@@ -190,7 +201,7 @@ def client_config(
         "featureUrl": url_for("map.feature"),
         "origins": list(allowed_origins()),
         "texts": client_texts(),
-        "attribution": str(data_attribution()),
+        "attribution": str(data_attribution(period.end if period else None)),
     }
 
 
@@ -254,6 +265,7 @@ def render_map(
         site_root(),
         raster_tiles().registry.version(),
         manifest_stamp(),
+        stamp(),  # publishing or correcting a period does not move the build id
     )
     parts = memo(
         store,
@@ -285,8 +297,17 @@ def _render(
 ) -> MapParts:
     """Folium's rendering of the map of ``state`` (scripts without nonces)."""
     lookups = Lookups.cached(store, state.lang)
-    selected = feature_view(store, *state.selected, lookups) if state.selected else None
-    focus = feature_view(store, "parks", state.park, lookups) if state.park else None
+    period = chosen(state.period)
+    selected = (
+        feature_view(store, *state.selected, lookups, period)
+        if state.selected
+        else None
+    )
+    focus = (
+        feature_view(store, "parks", state.park, lookups, period)
+        if state.park
+        else None
+    )
     view = initial_view(state, store, selected, focus)
     m = ParkMap(
         location=view.get("center") or _centre(view["bounds"]),
@@ -308,6 +329,7 @@ def _render(
         visible=state.layers,
         inline_max=current_app.config["INLINE_MAX_FEATURES"],
         tile_url=tile_url,
+        period=period,
     )
     items = overlays_mod.build_overlays(ctx)
     for item in items:
@@ -318,7 +340,13 @@ def _render(
         extra(m)
     add_controls(m, items, embed)
     config = client_config(
-        state, embed=embed, overlays=items, view=view, selected=selected, focus=focus
+        state,
+        embed=embed,
+        overlays=items,
+        view=view,
+        selected=selected,
+        focus=focus,
+        period=period,
     )
     ParkmapClient(
         overlays_mod.dumps(config),

@@ -28,6 +28,10 @@ def view_params(facts: Any) -> tuple[Param, ...]:
         query("park", "A park to focus on (embeds)."),
         query("legend", "0 drops the panel's Legend tab (embeds)."),
         query("compare", "Two imagery rasters side by side: before,after."),
+        query(
+            "period",
+            "A published reporting period's id (default: the latest published).",
+        ),
     )
 
 

@@ -17,8 +17,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from layers.periods.rules import Period
 from layers.store import LayerInfo
-from webmap.core.i18n import display_name, number
+from webmap.core.i18n import as_of, display_name, number
 from webmap.core.labels import FIELD_LABELS, value_label
 from webmap.core.lookups import Lookups, format_value
 from webmap.vr.overlay import view_in_360_url
@@ -116,7 +117,14 @@ def _distances(props: Mapping[str, Any], lookups: Lookups) -> Markup:
     ).format(Markup("").join(nearest), gettext("All distances (straight line)"), rows)
 
 
-def _source(props: Mapping[str, Any]) -> Markup:
+def _source(props: Mapping[str, Any], period: Period | None = None) -> Markup:
+    if period is not None:  # the figures are the period's, not the layer's
+        title = period.title
+        if period.illustrative:
+            title += f" ({value_label('illustrative')})"
+        return Markup('<p class="pm-source">{}: {}</p>').format(
+            gettext("Source"), title
+        )
     source = props.get("occupancy_source") or props.get("source")
     if not source:
         return Markup("")
@@ -161,8 +169,29 @@ def _page_link(info: LayerInfo, feature_id: str, lang: str) -> Markup:
     ).format(href, str(label), report, gettext("Site report (PDF)"))
 
 
+def _period_line(
+    info: LayerInfo, feature_id: str, props: Mapping[str, Any], period: Period | None
+) -> Markup:
+    """A park's occupancy as of the period (or "no figure"); nothing otherwise."""
+    if info.name != "parks" or period is None or props.get("status") == "planned":
+        return Markup("")
+    value = park_occupancy(feature_id, props, period)
+    text = gettext("no figure") if value is None else f"{number(value, 1)} %"
+    return Markup(
+        '<p class="pm-period-figure" data-period="{}">{}: <strong>{}</strong></p>'
+    ).format(
+        period.id,
+        gettext("Occupancy as of %(date)s", date=as_of(period.end.isoformat())),
+        text,
+    )
+
+
 def popup_html(
-    info: LayerInfo, feature_id: str, props: Mapping[str, Any], lookups: Lookups
+    info: LayerInfo,
+    feature_id: str,
+    props: Mapping[str, Any],
+    lookups: Lookups,
+    period: Period | None = None,
 ) -> Markup:
     """The popup of one feature: its name, joined figures, distances and source.
 
@@ -171,37 +200,65 @@ def popup_html(
         feature_id: its id.
         props: its properties, as the store holds them (not trusted).
         lookups: names of parks, zones and landmarks, in the UI language.
+        period: the reporting period the map shows; a park's occupancy is then
+            that period's (the layer's reported figure is left out).
 
     Returns:
         HTML in which every value from the data is escaped.
     """
     title = display_name(dict(props), lookups.lang, feature_id)
+    if period is not None and info.name == "parks":
+        props = {k: v for k, v in props.items() if k != "occupancy_pct"}
     return Markup(
         '<div class="pm-popup" data-layer="{}" data-id="{}" data-status="{}">'
-        '<p class="pm-popup-layer">{}</p><h3>{}</h3><table>{}</table>{}{}{}{}</div>'
+        '<p class="pm-popup-layer">{}</p><h3>{}</h3>{}<table>{}</table>{}{}{}{}</div>'
     ).format(
         info.name,
         feature_id,
         str(props.get("status") or ""),
         info.label(lookups.lang),
         title,
+        _period_line(info, feature_id, props, period),
         _rows(info, props, lookups),
         _distances(props, lookups),
-        _source(props),
+        _source(props, period if info.name == "parks" else None),
         _vr_link(info, feature_id, lookups.lang),
         _page_link(info, feature_id, lookups.lang),
     )
 
 
 def tooltip_html(
-    info: LayerInfo, feature_id: str, props: Mapping[str, Any], lang: str
+    info: LayerInfo,
+    feature_id: str,
+    props: Mapping[str, Any],
+    lang: str,
+    period: Period | None = None,
 ) -> Markup:
     """The hover text of one feature: its name (and occupancy for parks)."""
     name = escape(display_name(dict(props), lang, feature_id))
-    occupancy = occupancy_of(props)
-    if info.name == "parks" and occupancy is not None:
+    if info.name != "parks" or props.get("status") == "planned":
+        return name
+    occupancy = park_occupancy(feature_id, props, period)
+    if occupancy is not None:
         return Markup("{} · {} %").format(name, number(occupancy, 1))
+    if period is not None:
+        return Markup("{} · {}").format(name, gettext("no figure"))
     return name
+
+
+def park_occupancy(
+    park_id: str, props: Mapping[str, Any], period: Period | None
+) -> float | None:
+    """A park's occupancy to show: the period's when one is shown, else the layer's.
+
+    A period that gives no occupancy for the park leaves it without a figure: the
+    layer's occupancy (reported as of the layer's source, or recomputed from today's
+    parcels) describes another date, so it is not a fallback for a period.
+    """
+    if period is None:
+        return occupancy_of(props)
+    value = period.parks.get(park_id, {}).get("occupancy_pct")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def occupancy_of(props: Mapping[str, Any]) -> float | None:

@@ -8,8 +8,10 @@ from urllib.parse import parse_qsl, urlencode
 from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from layers.periods.rules import Period
 from webmap.core.i18n import AUTONYMS, LANGUAGES, as_of, current_language
 from webmap.core.links import external_url
+from webmap.core.published import chosen, published
 from webmap.core.shell import panel_state
 from webmap.core.state import ViewState, parse_view
 from webmap.core.store import get_store
@@ -42,15 +44,21 @@ def view_state(query: str | None = None) -> ViewState:
         default_base=current_app.config["DEFAULT_BASEMAP"],
         known_rasters=[info.name for info in raster_tiles().registry.list()],
         shown=shown,
+        known_periods=[period.id for period in published()],
     )
 
 
 def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
     """What every map template needs besides the map itself."""
     page_url = external_url(endpoint) + "?" + state.query()
-    headline = [
-        f.text(state.lang) for f in figures.load(current_app.config["HEADLINE_FILE"])
-    ]
+    period = chosen(state.period)
+    if period is not None:
+        headline = figures.period_figures(period)
+        date = period.end.isoformat()
+    else:  # no published period in the store: the configured file and date
+        cfg = current_app.config
+        headline = [f.text(state.lang) for f in figures.load(cfg["HEADLINE_FILE"])]
+        date = cfg["FIGURES_AS_OF"]
     kind = PANEL_KINDS.get(endpoint, "map")
     return {
         "lang": state.lang,
@@ -61,11 +69,34 @@ def page_context(state: ViewState, endpoint: str) -> dict[str, Any]:
         ],
         "figures": headline,
         "panel": panel_state(kind, figures=bool(headline), legend=state.legend),
-        "as_of": as_of(current_app.config["FIGURES_AS_OF"]),
+        "as_of": as_of(date),
+        "period_form": period_form(state, endpoint, period),
         "page_url": page_url,
         "oembed_url": url_for("map.oembed")
         + "?"
         + urlencode({"url": page_url, "format": "json"}),
         "full_map_url": url_for("map.index") + "?" + state.query(),
         "embed_url": url_for("embed.embed") + "?" + state.query(),
+    }
+
+
+def period_form(
+    state: ViewState, endpoint: str, period: Period | None
+) -> dict[str, Any] | None:
+    """The panel's period selector: a GET form back to this page (None: no period).
+
+    The view's other parameters travel as hidden fields, so the form works without
+    JavaScript; parkmap.js puts the map's current centre and zoom in them.
+    """
+    if period is None:
+        return None
+    hidden = [(k, v) for k, v in parse_qsl(state.query(period=None)) if k != "period"]
+    hidden.append(("tab", "figures"))  # back on this tab
+    return {
+        "action": url_for(endpoint),
+        "hidden": hidden,
+        "options": [
+            (p.id, figures.period_label(p), p.id == period.id)
+            for p in reversed(published())
+        ],
     }

@@ -13,11 +13,23 @@ from werkzeug.http import parse_accept_header
 
 from webmap.core.links import site_root
 from webmap.core.openapi import GEOJSON, HTML, JSON
+from webmap.core.published import stamp
 from webmap.core.store import get_store
+from webmap.ogc.figures import NAME as FIGURES
 from webmap.ogc.operations import PREFIX
 
 CACHE_CONTROL = "public, max-age=60"
 LANGUAGES = ("vi", "en", "ko", "ja")
+
+
+def _shows_periods(path: str) -> bool:
+    """Whether the answer at ``path`` may show the published reporting periods.
+
+    A layer's own answers (``/collections/<layer>/...``) never do, so their ETag
+    need not read the periods; ``park_figures`` and the lists do.
+    """
+    parts = path[len(PREFIX) :].strip("/").split("/")
+    return not (len(parts) > 1 and parts[0] == "collections" and parts[1] != FIGURES)
 
 
 def negotiate(fmt: str | None) -> str:
@@ -48,13 +60,16 @@ def api_base() -> str:
 def etag(fmt: str, base: str | None = None) -> str | None:
     """An ETag for this request's answer: the store's build id, URL and format.
 
-    ``base``: ``api_base()`` when the caller has it already.
+    And, for the answers that show them (``park_figures``, the collections, the
+    API document), the published periods' state, which the build id does not
+    follow. ``base``: ``api_base()`` when the caller has it already.
     """
     build = get_store().build_id()
     if build is None:
         return None
     query = request.environ.get("QUERY_STRING", "")
-    key = "\n".join((build, base or api_base(), request.path, query, fmt))
+    periods = stamp() if _shows_periods(request.path) else ""
+    key = "\n".join((build, periods, base or api_base(), request.path, query, fmt))
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 

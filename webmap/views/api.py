@@ -23,6 +23,7 @@ from webmap.core.openapi import Param, declare
 from webmap.core.store import get_store
 from webmap.ogc import documents
 from webmap.ogc import operations as ops
+from webmap.ogc.figures import FiguresSource, collection_infos, layer_info, source
 from webmap.ogc.openapi import OperationDoc
 from webmap.ogc.params import BBox, Limit, Offset, parse_query, queryables
 from webmap.ogc.responses import (
@@ -99,7 +100,7 @@ def api_definition() -> Response:
     call = Call(ops.API)
     if call.cached:
         return call.cached
-    doc = api_document(call.base, get_store().layers())
+    doc = api_document(call.base, collection_infos(get_store()))
     return send_doc(doc, call.fmt, ops.OPENAPI_JSON, "api/openapi.html", call.tag)
 
 
@@ -108,13 +109,14 @@ def collections() -> Response:
     call = Call(ops.COLLECTIONS)
     if call.cached:
         return call.cached
-    doc = documents.collections(call.base, get_store().layers(), call.lang, call.query)
+    infos = collection_infos(get_store())
+    doc = documents.collections(call.base, infos, call.lang, call.query)
     return send_doc(doc, call.fmt, ops.JSON, "api/collections.html", call.tag)
 
 
 def collection(collection_id: str) -> Response:
     """One collection's metadata."""
-    info = get_store().layer(collection_id)
+    info = layer_info(get_store(), collection_id)
     call = Call(ops.COLLECTION, info)
     if call.cached:
         return call.cached
@@ -124,7 +126,7 @@ def collection(collection_id: str) -> Response:
 
 def queryables_view(collection_id: str) -> Response:
     """The collection's queryables as JSON Schema."""
-    info = get_store().layer(collection_id)
+    info = layer_info(get_store(), collection_id)
     call = Call(ops.QUERYABLES, info)
     if call.cached:
         return call.cached
@@ -135,7 +137,7 @@ def queryables_view(collection_id: str) -> Response:
 
 
 def query_items(
-    store: Store,
+    store: Store | FiguresSource,
     layer: str,
     *,
     bbox: BBox | None,
@@ -165,7 +167,7 @@ def query_items(
 def items(collection_id: str) -> Response:
     """Features of a collection: bbox, property filters, limit/offset paging."""
     store = get_store()
-    info = store.layer(collection_id)
+    info = layer_info(store, collection_id)
     call = Call(ops.ITEMS, info)
     if call.cached:
         return call.cached
@@ -174,7 +176,7 @@ def items(collection_id: str) -> Response:
     offset = values.get("offset", Offset()).value
     filters = {k: v for k, v in values.items() if k not in ITEMS_PARAMS}
     page = query_items(
-        store,
+        source(store, info.name),
         info.name,
         bbox=values.get("bbox"),
         filters=filters,
@@ -197,11 +199,11 @@ def items(collection_id: str) -> Response:
 def item(collection_id: str, feature_id: str) -> Response:
     """One feature."""
     store = get_store()
-    info = store.layer(collection_id)
+    info = layer_info(store, collection_id)
     call = Call(ops.ITEM, info)
     if call.cached:
         return call.cached
-    text = store.get_geojson(info.name, feature_id)
+    text = source(store, info.name).get_geojson(info.name, feature_id)
     url = f"{call.base}/collections/{info.name}"
     links = documents.item_links(url, feature_id, call.query)
     if call.fmt == "html":

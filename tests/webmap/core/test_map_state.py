@@ -167,3 +167,36 @@ def test_parse_view_never_raises(text: str) -> None:
         legend=text,
     )
     assert state.layers and state.base in ("osm", "satellite", "none")
+
+
+PERIODS = ("2023-06-30-quarter", "2023-10-14-month")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-06-30-quarter", "2023-06-30-quarter"),
+        (" 2023-10-14-month ", "2023-10-14-month"),
+        ("2023-12-31-year", None),  # a draft's id: not among the published
+        ("2099-01-01-month", None),
+        ("not a period", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_period_keeps_only_published_ids(text, expected) -> None:
+    state = parse_view(
+        {} if text is None else {"period": text},
+        lang="vi",
+        known_layers=KNOWN,
+        default_base="osm",
+        known_periods=PERIODS,
+    )
+    assert state.period == expected
+
+
+def test_query_carries_a_chosen_period_only() -> None:
+    state = view(layers="parks")
+    assert "period" not in dict(parse_qsl(state.query()))
+    chosen = dict(parse_qsl(state.query(period="2023-06-30-quarter")))
+    assert chosen["period"] == "2023-06-30-quarter"

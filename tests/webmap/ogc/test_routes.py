@@ -42,7 +42,9 @@ def test_conformance_declares_core_geojson_html_oas30(shared_client) -> None:
 
 def test_collections_lists_every_layer(shared_client) -> None:
     doc = shared_client.get("/api/collections").json
-    assert [c["id"] for c in doc["collections"]] == ["landmarks", "parcels", "parks"]
+    # the layers, then the parks' figures over the reporting periods
+    ids = [c["id"] for c in doc["collections"]]
+    assert ids == ["landmarks", "parcels", "parks", "park_figures"]
 
 
 def test_collection_extent_is_crs84(shared_client) -> None:

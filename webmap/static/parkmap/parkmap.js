@@ -53,6 +53,7 @@
     if (!S.config.legend) { p.set('legend', '0'); }
     var compared = comparedPair();
     if (compared) { p.set('compare', compared.join(',')); }
+    if (S.config.period) { p.set('period', S.config.period); }
     // The land search panel's parameters (webmap/static/land/land-panel.js).
     if (pm.land) { pm.land.params().forEach(function (kv) { p.set(kv[0], kv[1]); }); }
     pm.shell.params().forEach(function (kv) { p.set(kv[0], kv[1]); });
@@ -67,6 +68,18 @@
     });
     var share = document.getElementById('pm-share');
     if (share) { share.href = location.href; }
+  }
+
+  // The panel's period selector (a GET form): the new period with the map's view.
+  function periodForm() {
+    var form = document.getElementById('pm-period-form');
+    if (!form) { return; }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var p = new URLSearchParams(query());
+      p.set('period', form.elements.period.value);
+      location.assign(location.pathname + '?' + p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':'));
+    });
   }
 
   pm.state = function () {
@@ -347,6 +360,7 @@
     });
     window.addEventListener('message', onMessage);
     restoreSelection();
+    periodForm();
     syncUrl();
     afterPaint(function () { mark('parkmap:overlays-painted'); });
     post({type: 'parkmap:ready', layers: visibleLayers(), lang: config.lang});
