@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wsgi import ClosingIterator
+
+_BODY = "tests.support.servers.body"  # the environ key of a response's iterator
 
 
 def serve(app) -> Iterator[str]:
@@ -16,7 +18,9 @@ def serve(app) -> Iterator[str]:
     closing under a response does not leave that response's file to the GC.
     """
     in_flight = _InFlight(app)
-    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, in_flight, threaded=True, request_handler=_Handler
+    )
     server.block_on_close = False  # idle keep-alive connections must not hold us
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -27,6 +31,31 @@ def serve(app) -> Iterator[str]:
         thread.join(timeout=5)
         in_flight.wait_idle(timeout=5)
         server.server_close()
+
+
+class _Handler(WSGIRequestHandler):
+    """Closes a response whose client went away while werkzeug drained its socket.
+
+    werkzeug reads what is left of the request before it closes the response's
+    iterator; a connection reset there skips the close and leaves the response's
+    file (a 360° tile, say) to the garbage collector.
+    """
+
+    def connection_dropped(self, error, environ=None) -> None:
+        body = (environ or {}).get(_BODY)
+        if body is not None:
+            body.close()
+
+
+class _Once(ClosingIterator):
+    """A ``ClosingIterator`` whose close runs once, however often it is called."""
+
+    closed = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            super().close()
 
 
 class _InFlight:
@@ -45,7 +74,8 @@ class _InFlight:
         except BaseException:
             self._done()
             raise
-        return ClosingIterator(body, [self._done])
+        environ[_BODY] = wrapped = _Once(body, [self._done])
+        return wrapped
 
     def _done(self) -> None:
         with self.idle:

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.both_stores  # every store-facing test: both backends
 
 GEOJSON = "/planner/api/clearance.geojson"
 HAI_PHONG = "106.4,20.6,107.0,21.0"
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def utc_today() -> str:
+    """Today in UTC as the planner map says it (read when a test runs, not at import)."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -175,7 +179,9 @@ def test_bad_at_is_400_naming_at(planner, at: str) -> None:
 
 def test_now_is_editable(planner) -> None:
     body = planner.get(f"{GEOJSON}?bbox={HAI_PHONG}").get_json()
-    assert body["at"] is None and body["editable"] is True and body["asOf"] == TODAY
+    assert (
+        body["at"] is None and body["editable"] is True and body["asOf"] == utc_today()
+    )
 
 
 def test_a_past_day_shows_the_stage_before_an_edit(planner, planner_app) -> None:
@@ -190,7 +196,9 @@ def test_a_past_day_shows_the_stage_before_an_edit(planner, planner_app) -> None
         0,
         0.0,
     )
-    today = features(planner, f"bbox={HAI_PHONG}&at={TODAY}")[parcel]["properties"]
+    today = features(planner, f"bbox={HAI_PHONG}&at={utc_today()}")[parcel][
+        "properties"
+    ]
     assert today["stage"] == "cleared"
 
 
@@ -211,11 +219,11 @@ def test_dates_are_the_baseline_then_days_with_changes(planner, planner_app) -> 
     assert planner.get("/planner/api/clearance/dates").get_json() == {
         "baseline": BASELINE,
         "dates": [BASELINE],
-        "today": TODAY,
+        "today": utc_today(),
     }
     edit(planner_app, parcel_at(planner_app, "vsip", "surveyed"), stage="plan_approved")
     body = planner.get("/planner/api/clearance/dates").get_json()
-    assert body["dates"] == [BASELINE, TODAY]
+    assert body["dates"] == [BASELINE, utc_today()]
 
 
 # --- the page ---
