@@ -55,7 +55,6 @@ HEADLINE_SHOWN = (
     "occupancy_avg_pct",
 )
 UNITS: dict[str, Any] = {
-    "%": _l("%"),
     "ha": _l("ha"),
     "projects": _l("projects"),
     "people": _l("people"),
