@@ -105,10 +105,10 @@ def test_a_draft_is_refused_to_the_public(extra_app) -> None:
     assert resp.status_code == 404
 
 
-def test_a_draft_is_shown_to_an_admin_marked_draft(extra_app) -> None:
+def test_a_draft_is_shown_to_an_admin_marked_draft(extra_app, store_kind) -> None:
     client = extra_app.test_client()
-    make_user(extra_app, "periods-admin", "admin")
-    login(client, "periods-admin")
+    make_user(extra_app, f"report-admin-{store_kind}", "admin")
+    login(client, f"report-admin-{store_kind}")
     resp = client.get(f"/reports/{DRAFT}.docx?lang=vi")
     assert resp.status_code == 200
     assert "BẢN NHÁP" in docx_text(resp.data)
@@ -116,10 +116,10 @@ def test_a_draft_is_shown_to_an_admin_marked_draft(extra_app) -> None:
     assert "no-store" in resp.headers["Cache-Control"]
 
 
-def test_a_planner_does_not_see_drafts(extra_app) -> None:
+def test_a_planner_does_not_see_drafts(extra_app, store_kind) -> None:
     client = extra_app.test_client()
-    make_user(extra_app, "periods-planner", "planner")
-    login(client, "periods-planner")
+    make_user(extra_app, f"report-planner-{store_kind}", "planner")
+    login(client, f"report-planner-{store_kind}")
     assert client.get(f"/reports/{DRAFT}.xlsx?lang=en").status_code == 404
 
 
