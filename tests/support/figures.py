@@ -30,6 +30,6 @@ def figure_cell(text: str, table_id: str, field: str) -> str:
     return row.group(1)
 
 
-def svg_charts(text: str) -> list[str]:
-    """The inline SVG charts of a page."""
-    return re.findall(r"<svg\b.*?</svg>", text, re.S)
+def trend_charts(text: str) -> dict[str, str]:
+    """The page's trend charts by the figure they draw (``data-trend``)."""
+    return dict(re.findall(r'data-trend="(\w+)">\s*(<svg\b.*?</svg>)', text, re.S))

@@ -46,8 +46,7 @@ def test_vietnamese_docx_states_the_reports_figures(vi_docx: str) -> None:
 def test_english_docx_states_them_the_english_way(client) -> None:
     text = docx_text(client.get(f"/reports/{REPORT}.docx?lang=en").data)
     assert (
-        "3,037 M USD, 193.75 % of the same period, 151.85 % of the year's plan"
-        in text
+        "3,037 M USD, 193.75 % of the same period, 151.85 % of the year's plan" in text
     )
     assert "1,171 M USD" in text and "25.863 bn USD" in text
     assert "96.3 %" in text and "63.25 %" in text
@@ -79,7 +78,8 @@ def test_latest_is_the_latest_published_period(client) -> None:
 def test_a_current_etag_answers_304(client) -> None:
     first = client.get(f"/reports/{REPORT}.docx?lang=vi")
     again = client.get(
-        f"/reports/{REPORT}.docx?lang=vi", headers={"If-None-Match": first.get_etag()[0]}
+        f"/reports/{REPORT}.docx?lang=vi",
+        headers={"If-None-Match": first.get_etag()[0]},
     )
     assert again.status_code == 304 and again.data == b""
     other = client.get(f"/reports/{REPORT}.docx?lang=en")
