@@ -207,6 +207,22 @@ def as_of(period: Period, lang: str) -> str:
     return gettext("As of %(date)s", date=day(period.end, lang))
 
 
+def _as_of(
+    periods: Sequence[Period], period: Period, lang: str
+) -> tuple[Comparison, list[Period], dict[str, Any]]:
+    """The comparison, the published periods, and what both pages show of them."""
+    comparison = comparison_of(periods, period)
+    shown = {
+        "period": period,
+        "as_of": as_of(period, lang),
+        "choices": choices(periods, period, lang),
+        "previous": comparison.previous,
+        "year_earlier": comparison.year_earlier,
+        "day": lambda d: day(d, lang),
+    }
+    return comparison, [p for p in periods if p.status != DRAFT], shown
+
+
 def page_context(
     periods: Sequence[Period], period: Period, lang: str, names: Mapping[str, str]
 ) -> dict[str, Any]:
@@ -218,19 +234,13 @@ def page_context(
         lang: the page's language.
         names: park id → name, in the parks layer's order.
     """
-    comparison = comparison_of(periods, period)
-    published = [p for p in periods if p.status != DRAFT]
+    comparison, published, shown = _as_of(periods, period, lang)
     return {
-        "period": period,
-        "as_of": as_of(period, lang),
-        "choices": choices(periods, period, lang),
-        "previous": comparison.previous,
-        "year_earlier": comparison.year_earlier,
+        **shown,
         "headline": headline_figures(comparison, lang),
         "trends": trends(published, lang, None, gettext("all parks")),
         "park_rows": park_rows(comparison, names, lang),
         "trend_fields": [(key, field_label(key)) for key in TREND_FIELDS],
-        "day": lambda d: day(d, lang),
     }
 
 
@@ -238,15 +248,9 @@ def park_context(
     periods: Sequence[Period], period: Period, park_id: str, name: str, lang: str
 ) -> dict[str, Any]:
     """What a park's page shows of the periods as of ``period``."""
-    comparison = comparison_of(periods, period)
-    published = [p for p in periods if p.status != DRAFT]
+    comparison, published, shown = _as_of(periods, period, lang)
     return {
-        "period": period,
-        "as_of": as_of(period, lang),
-        "choices": choices(periods, period, lang),
-        "previous": comparison.previous,
-        "year_earlier": comparison.year_earlier,
+        **shown,
         "figures": park_figures(comparison, park_id, lang),
         "trends": trends(published, lang, park_id, name),
-        "day": lambda d: day(d, lang),
     }

@@ -7,10 +7,9 @@ import re
 import pytest
 from markupsafe import escape
 
-from tests.support.apps import close_store
 from tests.support.extra_layers import EVIL_NAME
 from tests.support.figures import figure_cell, trend_charts
-from tests.support.investor import investor_app
+from tests.support.investor import investor_client
 from webmap.core.store import get_store
 
 pytestmark = pytest.mark.both_stores
@@ -18,9 +17,8 @@ pytestmark = pytest.mark.both_stores
 
 @pytest.fixture(scope="module")
 def sample(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
-    app = investor_app(sample_location, tmp_path_factory.mktemp("park-periods"))
-    yield app.test_client()
-    close_store(app)
+    with investor_client(sample_location, tmp_path_factory.mktemp("park-periods")) as c:
+        yield c
 
 
 def test_the_latest_period_by_default(sample) -> None:

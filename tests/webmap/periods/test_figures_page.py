@@ -8,19 +8,17 @@ import pytest
 from markupsafe import escape
 
 from tests.support.accounts import login, make_user
-from tests.support.apps import close_store
 from tests.support.extra_layers import EVIL_NAME
 from tests.support.figures import figure_cell, trend_charts
-from tests.support.investor import investor_app
+from tests.support.investor import investor_client
 
 pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture(scope="module")
 def client(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
-    app = investor_app(sample_location, tmp_path_factory.mktemp("figures"))
-    yield app.test_client()
-    close_store(app)
+    with investor_client(sample_location, tmp_path_factory.mktemp("figures")) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")

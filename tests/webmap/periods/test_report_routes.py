@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.accounts import login, make_user
-from tests.support.apps import close_store
 from tests.support.figures import xlsx_values
-from tests.support.investor import investor_app
+from tests.support.investor import investor_client
 from tests.support.period_reports import docx_text
 from webmap.core.store import get_store
 
@@ -20,9 +19,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @pytest.fixture(scope="module")
 def client(sample_location: str, tmp_path_factory: pytest.TempPathFactory):
-    app = investor_app(sample_location, tmp_path_factory.mktemp("reports"))
-    yield app.test_client()
-    close_store(app)
+    with investor_client(sample_location, tmp_path_factory.mktemp("reports")) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
