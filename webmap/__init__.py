@@ -15,6 +15,7 @@ from webmap.views import api as api_views
 from webmap.views import apidoc as apidoc_views
 from webmap.views import embed as embed_views
 from webmap.views import enquiries as enquiry_views
+from webmap.views import figures as figure_views
 from webmap.views import land as land_views
 from webmap.views import map as map_views
 from webmap.views import pages
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(planner_map_views.bp)  # /planner/map: map, time slider
     app.register_blueprint(parcel_views.bp)  # /parcels, /parks, /compare: investors
     app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
+    app.register_blueprint(figure_views.bp)  # /figures, /reports: reporting periods
     caches = {
         "vector": app.extensions[tile_views.CACHE_KEY],
         "raster": app.extensions[imagery_service.SERVICE_KEY].cache,

@@ -93,7 +93,7 @@ def test_map_and_tiles(case, fuzz_app, admin_credentials) -> None:
     _signed_in(case, fuzz_app, admin_credentials)
 
 
-@service.include(tag=["Land", "Investors", "VR360"]).parametrize()
+@service.include(tag=["Land", "Investors", "VR360", "Reporting periods"]).parametrize()
 @SETTINGS
 def test_land_investors_and_vr(case, fuzz_app, admin_credentials) -> None:
     _signed_in(case, fuzz_app, admin_credentials)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
 import pyproj
 
-from tests.support.apps import isolated
+from tests.support.apps import close_store, isolated
 from webmap import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +19,9 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
-def investor_app(store: Path, scratch: Path, data_dir: Path | None = None, **config):
+def investor_app(
+    store: Path | str, scratch: Path, data_dir: Path | None = None, **config
+):
     """An app over ``store`` with its own state and media directories."""
     return create_app(
         {
@@ -28,6 +32,16 @@ def investor_app(store: Path, scratch: Path, data_dir: Path | None = None, **con
             **config,
         }
     )
+
+
+@contextmanager
+def investor_client(store: Path | str, scratch: Path) -> Iterator:
+    """A test client of ``investor_app`` over ``store``; its store closed after."""
+    app = investor_app(store, scratch)
+    try:
+        yield app.test_client()
+    finally:
+        close_store(app)
 
 
 def form_token(client, parcel_id: str) -> str:

@@ -15,7 +15,12 @@ from webmap.investor.compare import MAX_COMPARE
 
 # The query parameters each investor page reads (``lang`` aside), kept by its
 # language links; the enquiry form's answer links to the parcel page it sits on.
-PAGE_QUERY = {"investor.compare_page": ("ids",), "enquiries_admin.index": ("page",)}
+PAGE_QUERY = {
+    "investor.compare_page": ("ids",),
+    "enquiries_admin.index": ("page",),
+    "investor.park_page": ("period",),
+    "figures.page": ("period",),
+}
 LINKED_PAGE = {"investor.enquire": "investor.parcel_page"}
 
 
@@ -34,6 +39,7 @@ def common() -> dict[str, Any]:
         "lang": lang,
         "languages": language_links(),
         "land_url": optional_url("land.page", lang=lang),
+        "figures_url": optional_url("figures.page", lang=lang),
         "compare_url": url_for("investor.compare_page", lang=lang),
         "parcel_url": url_for("investor.parcel_page", parcel_id="__ID__", lang=lang),
         "max_compare": MAX_COMPARE,

@@ -7,7 +7,8 @@
   the page again with each bad field marked (422) or the rate-limit message (429,
   ``Retry-After``); a JSON post answers 201, a 422 problem naming the fields, or
   429;
-- ``GET /parks/<id>``: the park's occupancy, land by status, free parcels, blocks;
+- ``GET /parks/<id>``: the park's occupancy, land by status, free parcels, blocks,
+  and its reported figures as of ``?period=`` with their trends over the periods;
 - ``GET /parcels/<id>/report.pdf``, ``GET /parks/<id>/report.pdf``: the site
   report, an A4 PDF of the page's facts, a map and a QR code of the page
   (``webmap.report``); ``lang`` other than vi, en, ko or ja is a 400 problem;
@@ -37,6 +38,7 @@ from flask_babel import gettext
 
 from layers.enquiries.rules import EnquiryRejected, TooManyEnquiries
 from layers.errors import FeatureNotFound, LayerNotFound
+from layers.periods.rules import PeriodNotFound
 from webmap import investor, report
 from webmap.core import responses as r
 from webmap.core.errors import problem, register_errors
@@ -61,8 +63,11 @@ from webmap.investor.page import common
 from webmap.investor.parcel import PARCELS, PARKS, parcel_context
 from webmap.investor.park import park_context
 from webmap.investor.schemas import enquiry_body
+from webmap.periods import figures
+from webmap.periods.choice import choose
 from webmap.report.document import parcel_site, park_site
 from webmap.report.response import send_report
+from webmap.views.figures import PERIOD, is_admin, period_not_found
 
 bp = Blueprint("investor", __name__)
 
@@ -225,16 +230,25 @@ def _too_many(retry_after: int) -> str:
         "A park's page.",
         "Investors",
         r.merged(r.page(), UNKNOWN, r.STORE_DOWN),
-        lambda facts: (_park(facts), LANG),
+        lambda facts: (_park(facts), PERIOD, LANG),
     )
 )
 def park_page(park_id: str) -> Response:
-    """One park's page."""
+    """One park's page, with its figures as of ``?period=`` (default the latest)."""
     lang = current_language()
-    html = render_template(
-        "investor/park.html", **common(), **park_context(get_store(), park_id, lang)
-    )
-    return respond(html)
+    store = get_store()
+    context = park_context(store, park_id, lang)
+    admin = is_admin()
+    asked = request.args.get("period")
+    shown = None
+    if asked or store.periods.latest() is not None:
+        period = choose(store.periods, asked, admin)
+        everything = store.periods.periods(include_drafts=admin)
+        shown = figures.park_context(
+            everything, period, context["park"].id, context["name"], lang
+        )
+    html = render_template("investor/park.html", **common(), **context, periods=shown)
+    return respond(html, private=admin)
 
 
 def _report_doc(operation: str, site: str, segment: Callable[[Any], PathParam]) -> Doc:
@@ -300,12 +314,15 @@ def _short(text: str, limit: int = 80) -> str:
 
 @bp.errorhandler(FeatureNotFound)
 @bp.errorhandler(LayerNotFound)
+@bp.errorhandler(PeriodNotFound)
 def not_found(exc: LookupError) -> Response:
     """An HTML page saying what was not found (a problem document for JSON posts)."""
     if request.is_json:
         return problem(exc)
     shown = _short(exc.feature_id) if isinstance(exc, FeatureNotFound) else ""
-    if isinstance(exc, FeatureNotFound) and exc.layer == "parks":
+    if isinstance(exc, PeriodNotFound):
+        message = period_not_found(exc)
+    elif isinstance(exc, FeatureNotFound) and exc.layer == "parks":
         message = gettext("No industrial park has the id %(id)s.", id=shown)
     elif isinstance(exc, FeatureNotFound):
         message = gettext("No parcel has the id %(ids)s.", ids=shown)

@@ -24,6 +24,7 @@ ARGS = {
     "feature_id": "a",
     "parcel_id": "a-1",
     "park_id": "a",
+    "period_id": "latest",
     "scene_id": "park-a",
     "layer": "parks",
     "name": "none",
