@@ -103,7 +103,7 @@ class _Form:
         if kind not in KINDS:
             self.add("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
         title = self.text("title")
-        if not title or len(title) > MAX_TITLE or has_control(title):
+        if not title or len(title) > MAX_TITLE or has_control(title, multiline=False):
             self.add("title", f"a title of one line, 1–{MAX_TITLE} characters")
         return end, kind, title
 

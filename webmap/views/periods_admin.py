@@ -95,6 +95,17 @@ def _url(endpoint: str, **values: Any) -> str:
     return flask_url_for(f"periods_admin.{endpoint}", lang=current_language(), **values)
 
 
+def _shown(value: Any) -> str:
+    """A changed value as the history shows it: numbers in the request's language."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, int | float):
+        return number(value, 4)
+    return str(value)
+
+
 def _page(
     template: str, status: int = 200, links: bool = True, **context: Any
 ) -> tuple[str, int]:
@@ -111,6 +122,7 @@ def _page(
         languages=language_links(("revision",)) if links else [],
         user=current_user(),
         number=number,
+        shown=_shown,
         field_name=names.field_name,
         unit_name=names.unit_name,
         kind_name=names.kind_name,
