@@ -107,7 +107,9 @@ def test_a_bad_file_lists_every_problem_and_stores_nothing(admin, name) -> None:
     assert resp.status_code == 422
     listed = problems_listed(html)
     assert len(listed) == len(expected)
-    for (sheet, row, column), found in zip(sorted(expected), sorted(listed)):
+    for (sheet, row, column), found in zip(
+        sorted(expected), sorted(listed), strict=True
+    ):
         assert found[0] == sheet and found[2] == column
         assert row is None or found[1] == row
     assert "<b>nowhere" not in html
