@@ -155,13 +155,13 @@ def edit_draft(
         InvalidParameter (``base_revision``).
     """
     current = store.periods.get(period_id)
+    if current.status == PUBLISHED:  # before the form: its problems do not matter
+        raise PeriodPublished(period_id)
     base = base_revision(form.get("base_revision"))
     draft = form_draft(form, form_parks(store, current), vietnam_today())
     if draft.period_id == period_id:
         period = store.periods.save_draft(draft, user, base_revision=base)
     else:
-        if current.status == PUBLISHED:
-            raise PeriodPublished(period_id)
         if base != current.revision:  # the store checks it only under the old id
             raise StalePeriod(period_id, current.revision, base or 0)
         period = store.periods.save_draft(draft, user, base_revision=None)
