@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 FILE = "file"  # the multipart field of the spreadsheet
 MULTIPART, FORM = "multipart/form-data", "application/x-www-form-urlencoded"
 MAX_REASON = 500
-FORM_ROOM = 64 * 1024  # bytes of form fields an upload may carry besides its file
+UPLOAD_SETTING = "PERIOD_UPLOAD_MAX_BYTES"
 REVISION_TEXT = re.compile(r"[0-9]{1,6}")
 
 
@@ -60,13 +60,12 @@ def asked_revision() -> int | None:
 
 
 def upload_limit() -> int:
-    """The spreadsheet's limit (``PERIOD_UPLOAD_MAX_BYTES``), raising the body's.
+    """The spreadsheet's limit (``PERIOD_UPLOAD_MAX_BYTES``).
 
-    The body may hold the form's few fields besides the file.
+    Its routes are marked ``body_limit(UPLOAD_SETTING)``, so the body may hold the
+    file and the form's few fields besides.
     """
-    limit = int(current_app.config["PERIOD_UPLOAD_MAX_BYTES"])
-    request.max_content_length = limit + FORM_ROOM
-    return limit
+    return int(current_app.config[UPLOAD_SETTING])
 
 
 def base_revision(text: str | None) -> int | None:

@@ -41,6 +41,7 @@ from webmap.core import responses as r
 from webmap.core.errors import register_errors
 from webmap.core.i18n import current_language, number
 from webmap.core.languages import language_links
+from webmap.core.limits import body_limit
 from webmap.core.lookups import Lookups
 from webmap.core.openapi import LANG, Doc, documented, query, segment
 from webmap.core.params import InvalidParameter
@@ -55,7 +56,7 @@ GUARDED = r.merged(r.SIGN_IN, r.STORE_DOWN)
 NO_PERIOD = r.problem(404, "No such period (or revision).")
 REFUSED = r.merged(
     r.empty(303, "Done: to the period's page."),
-    r.BAD_WRITE,
+    r.problem(400, "A bad CSRF token, base_revision or reason.", html=True),
     r.problem(409, "Stale base_revision, or the period is published.", html=True),
     r.problem(422, "Problems in the file or form, each named.", html=True),
     r.TOO_LARGE,
@@ -214,6 +215,7 @@ def template() -> Response:
         r.WRITE,
     )
 )
+@body_limit(actions.UPLOAD_SETTING)
 def upload() -> Response:
     """Check the spreadsheet in full; store it as a draft; go to its page."""
     limit = actions.upload_limit()
@@ -326,6 +328,7 @@ def delete(period_id: str) -> Response:
         r.WRITE,
     )
 )
+@body_limit(actions.UPLOAD_SETTING)
 def correct(period_id: str) -> Response:
     """A new revision of the published period; the earlier ones stay."""
     limit = actions.upload_limit()

@@ -28,6 +28,7 @@ from webmap import periods
 from webmap.auth import current_user, require
 from webmap.core import responses as r
 from webmap.core.errors import register_errors
+from webmap.core.limits import body_limit
 from webmap.core.openapi import Doc, documented, query
 from webmap.core.store import get_store
 from webmap.periods import actions, edits
@@ -127,6 +128,7 @@ def list_periods() -> Response:
         security=r.WRITE,
     )
 )
+@body_limit(actions.UPLOAD_SETTING)
 def upload() -> tuple[Response, int, dict[str, str]]:
     """Check the spreadsheet in full; store it as a draft: 201."""
     limit = actions.upload_limit()
@@ -191,6 +193,7 @@ def publish(period_id: str) -> tuple[Response, int, dict[str, str]]:
         201,
     )
 )
+@body_limit(actions.UPLOAD_SETTING)
 def correct(period_id: str) -> tuple[Response, int, dict[str, str]]:
     """A new revision (a spreadsheet in ``file``, or form fields): 201."""
     limit = actions.upload_limit()
