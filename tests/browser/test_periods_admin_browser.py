@@ -17,12 +17,11 @@ from openpyxl import load_workbook
 from tests.support.accounts import PASSWORD, make_user
 from tests.support.apps import close_store
 from tests.support.investor import investor_app
+from tests.support.period_admin import NEW_ID
 from tests.support.period_sheets import meta, park, saved
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
-
-NEW_ID = "2023-09-30-quarter"
 
 
 @pytest.fixture

@@ -22,10 +22,13 @@ from layers.periods.rules import Period
 from layers.store.open import open_store
 from tests.support.accounts import login, make_user
 from tests.support.investor import investor_app
+from tests.support.period_sheets import meta
 
 LIST = "/admin/periods"
 API = "/admin/api/periods"
 PUBLISHED_ID = "2023-10-14-month"  # the report's period in the sample store
+NEW_ID = "2023-09-30-quarter"  # a period the sample store does not hold
+NEW = meta(end="30/09/2023", kind="quarter", title="Quý 3 năm 2023")  # its sheet
 PROBLEM_ROW = re.compile(
     r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td><td>(.*?)</td>"
 )

@@ -47,7 +47,7 @@ from webmap.core.openapi import LANG, Doc, documented, query, segment
 from webmap.core.params import InvalidParameter
 from webmap.core.store import get_store
 from webmap.periods import actions, edits, names
-from webmap.views.enquiries import CSP
+from webmap.views.enquiries import private
 
 bp = Blueprint("periods_admin", __name__, url_prefix="/admin/periods")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,30 +64,25 @@ REFUSED = r.merged(
 )
 
 
-@bp.record_once
-def _errors(state: BlueprintSetupState) -> None:
+def register_period_errors(state: BlueprintSetupState) -> None:
     """Add the periods' exceptions to the app's error table."""
     register_errors(state.app, periods.ERRORS, periods.EXTRA)
 
 
+bp.record_once(register_period_errors)
+
+
 @bp.before_request
-def _signed_in_admin() -> Response | None:
+def admin_only() -> Response | None:
     """Every route: an admin (sign-in redirect, 401 or 403)."""
     return require("admin")
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Unpublished figures: never cached, never framed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
-    return response
+bp.after_request(private)  # unpublished figures: never cached, never framed
 
 
-def _user() -> str:
+def username() -> str:
+    """The signed-in admin's name, kept with each change."""
     user = current_user()
     return user.username if user else ""
 
@@ -223,7 +218,7 @@ def upload() -> Response:
     draft = actions.upload_draft(store, request.files.get(actions.FILE), limit)
     base = actions.base_revision(request.form.get("base_revision"))
     into = request.form.get("period", "").strip()
-    period = actions.save_upload(store, draft, _user(), base, into)
+    period = actions.save_upload(store, draft, username(), base, into)
     return redirect(_url("period_page", period_id=period.id), 303)
 
 
@@ -296,7 +291,7 @@ def _change_doc(operation_id: str, summary: str, body: bool = True) -> Doc:
 @documented(_change_doc("editPeriodPage", "Save a draft's edited figures."))
 def edit(period_id: str) -> Response:
     """Save the edit form as the draft's next revision."""
-    period = actions.edit_draft(get_store(), period_id, request.form, _user())
+    period = actions.edit_draft(get_store(), period_id, request.form, username())
     return redirect(_url("period_page", period_id=period.id), 303)
 
 
@@ -304,7 +299,7 @@ def edit(period_id: str) -> Response:
 @documented(_change_doc("publishPeriodPage", "Publish a draft.", body=False))
 def publish(period_id: str) -> Response:
     """Publish the draft as it stands."""
-    get_store().periods.publish(period_id, _user())
+    get_store().periods.publish(period_id, username())
     return redirect(_url("period_page", period_id=period_id), 303)
 
 
@@ -312,7 +307,7 @@ def publish(period_id: str) -> Response:
 @documented(_change_doc("deletePeriodPage", "Delete a draft.", body=False))
 def delete(period_id: str) -> Response:
     """Remove the draft; back to the list."""
-    get_store().periods.delete_draft(period_id, _user())
+    get_store().periods.delete_draft(period_id, username())
     return redirect(_url("index"), 303)
 
 
@@ -337,7 +332,7 @@ def correct(period_id: str) -> Response:
         period_id,
         form=request.form,
         upload=request.files.get(actions.FILE),
-        user=_user(),
+        user=username(),
         max_bytes=limit,
     )
     return redirect(_url("period_page", period_id=period.id), 303)

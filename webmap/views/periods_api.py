@@ -21,18 +21,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
-from flask.blueprints import BlueprintSetupState
 
 from layers.periods.rules import Period
-from webmap import periods
-from webmap.auth import current_user, require
 from webmap.core import responses as r
-from webmap.core.errors import register_errors
 from webmap.core.limits import body_limit
 from webmap.core.openapi import Doc, documented, query
 from webmap.core.store import get_store
 from webmap.periods import actions, edits
-from webmap.views.periods_admin import PERIOD_ID
+from webmap.views.periods_admin import (
+    PERIOD_ID,
+    admin_only,
+    register_period_errors,
+    username,
+)
 
 bp = Blueprint("periods_api", __name__, url_prefix="/admin/api/periods")
 API = r.merged(r.API_SIGN_IN, r.STORE_DOWN)
@@ -51,16 +52,8 @@ ANSWER = {
 }
 
 
-@bp.record_once
-def _errors(state: BlueprintSetupState) -> None:
-    """Add the periods' exceptions to the app's error table."""
-    register_errors(state.app, periods.ERRORS, periods.EXTRA)
-
-
-@bp.before_request
-def _signed_in_admin() -> Response | None:
-    """Every route: an admin (401 or 403)."""
-    return require("admin")
+bp.record_once(register_period_errors)
+bp.before_request(admin_only)  # no session 401, a planner 403
 
 
 @bp.after_request
@@ -69,11 +62,6 @@ def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _user() -> str:
-    user = current_user()
-    return user.username if user else ""
 
 
 def _answer(period: Period, status: int = 200) -> tuple[Response, int, dict[str, str]]:
@@ -136,7 +124,7 @@ def upload() -> tuple[Response, int, dict[str, str]]:
     draft = actions.upload_draft(store, request.files.get(actions.FILE), limit)
     base = actions.base_revision(request.form.get("base_revision"))
     into = request.form.get("period", "").strip()
-    return _answer(actions.save_upload(store, draft, _user(), base, into), 201)
+    return _answer(actions.save_upload(store, draft, username(), base, into), 201)
 
 
 @bp.get("/<period_id>")
@@ -174,14 +162,14 @@ FORM_BODY = {
 @documented(_write_doc("editPeriod", "Save a draft's figures (form).", FORM_BODY))
 def edit(period_id: str) -> tuple[Response, int, dict[str, str]]:
     """The draft's next revision from the form's fields."""
-    return _answer(actions.edit_draft(get_store(), period_id, request.form, _user()))
+    return _answer(actions.edit_draft(get_store(), period_id, request.form, username()))
 
 
 @bp.post("/<period_id>/publish")
 @documented(_write_doc("publishPeriod", "Publish a draft.", None))
 def publish(period_id: str) -> tuple[Response, int, dict[str, str]]:
     """Publish the draft as it stands."""
-    return _answer(get_store().periods.publish(period_id, _user()))
+    return _answer(get_store().periods.publish(period_id, username()))
 
 
 @bp.post("/<period_id>/correct")
@@ -203,7 +191,7 @@ def correct(period_id: str) -> tuple[Response, int, dict[str, str]]:
         period_id,
         form=request.form,
         upload=upload,
-        user=_user(),
+        user=username(),
         max_bytes=limit,
     )
     return _answer(period, 201)
@@ -222,5 +210,5 @@ def correct(period_id: str) -> tuple[Response, int, dict[str, str]]:
 )
 def delete(period_id: str) -> tuple[str, int]:
     """Remove the draft (never a published period: 409)."""
-    get_store().periods.delete_draft(period_id, _user())
+    get_store().periods.delete_draft(period_id, username())
     return "", 204

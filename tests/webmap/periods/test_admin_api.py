@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.support.apps import close_store
-from tests.support.period_admin import API, PUBLISHED_ID, admin_session
+from tests.support.period_admin import API, NEW, NEW_ID, PUBLISHED_ID, admin_session
 from tests.support.period_sheets import filled, meta, park
 
 pytestmark = pytest.mark.both_stores
-
-NEW_ID = "2023-09-30-quarter"
-NEW = meta(end="30/09/2023", kind="quarter", title="Quý 3 năm 2023")
-
-
-@pytest.fixture
-def admin(editable_location: str, tmp_path: Path):
-    session = admin_session(editable_location, tmp_path)
-    yield session
-    close_store(session.app)
 
 
 def test_the_list_has_every_period_newest_first(admin) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +10,8 @@ from openpyxl import load_workbook
 from tests.support.apps import close_store
 from tests.support.period_admin import (
     LIST,
+    NEW,
+    NEW_ID,
     PUBLISHED_ID,
     Admin,
     admin_session,
@@ -19,16 +20,6 @@ from tests.support.period_admin import (
 from tests.support.period_sheets import filled, headline, meta, park, report
 
 pytestmark = pytest.mark.both_stores
-
-NEW_ID = "2023-09-30-quarter"
-NEW = meta(end="30/09/2023", kind="quarter", title="Quý 3 năm 2023")
-
-
-@pytest.fixture
-def admin(editable_location: str, tmp_path: Path):
-    session = admin_session(editable_location, tmp_path)
-    yield session
-    close_store(session.app)
 
 
 def _draft(admin: Admin, *edits) -> str:
