@@ -7,6 +7,9 @@ status names go through the translations.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 FIELD_NAMES = {
@@ -63,25 +66,27 @@ KIND_NAMES = {"month": _l("month"), "quarter": _l("quarter"), "year": _l("year")
 STATUS_NAMES = {"draft": _l("draft"), "published": _l("published")}
 
 
+def _named(table: Mapping[str, Any], key: str) -> str:
+    """``key``'s name from ``table`` in the request's language, or ``key``."""
+    name = table.get(key)
+    return str(name) if name is not None else key
+
+
 def field_name(key: str) -> str:
     """A field's name in the request's language (the key if unknown)."""
-    name = FIELD_NAMES.get(key)
-    return str(name) if name is not None else key
+    return _named(FIELD_NAMES, key)
 
 
 def unit_name(unit: str) -> str:
     """A unit's name in the request's language."""
-    name = UNIT_NAMES.get(unit)
-    return str(name) if name is not None else unit
+    return _named(UNIT_NAMES, unit)
 
 
 def kind_name(kind: str) -> str:
     """``month``, ``quarter`` or ``year`` in the request's language."""
-    name = KIND_NAMES.get(kind)
-    return str(name) if name is not None else kind
+    return _named(KIND_NAMES, kind)
 
 
 def status_name(status: str) -> str:
     """``draft`` or ``published`` in the request's language."""
-    name = STATUS_NAMES.get(status)
-    return str(name) if name is not None else status
+    return _named(STATUS_NAMES, status)
