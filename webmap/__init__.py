@@ -20,6 +20,8 @@ from webmap.views import land as land_views
 from webmap.views import map as map_views
 from webmap.views import pages
 from webmap.views import parcels as parcel_views
+from webmap.views import periods_admin as periods_admin_views
+from webmap.views import periods_api as periods_api_views
 from webmap.views import planner as planner_views
 from webmap.views import planner_map as planner_map_views
 from webmap.views import rasters as raster_views
@@ -71,6 +73,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(parcel_views.bp)  # /parcels, /parks, /compare: investors
     app.register_blueprint(enquiry_views.bp)  # /admin/enquiries: investors' leads
     app.register_blueprint(figure_views.bp)  # /figures, /reports: reporting periods
+    app.register_blueprint(periods_admin_views.bp)  # /admin/periods: reporting periods
+    app.register_blueprint(periods_api_views.bp)  # /admin/api/periods: the same, JSON
     caches = {
         "vector": app.extensions[tile_views.CACHE_KEY],
         "raster": app.extensions[imagery_service.SERVICE_KEY].cache,

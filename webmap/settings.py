@@ -32,6 +32,7 @@ from flask import Flask
 from geo.raster import DEFAULT_MAX_PIXELS
 from geo.tiles import MAX_ZOOM
 from layers.imagery.rasters import default_directory
+from layers.periods.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
 from layers.settings import SETTINGS_KEY, Settings
 from webmap import secretkey
 from webmap.settingtypes import (
@@ -175,6 +176,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("MAX_FORM_PARTS", Whole(8), 64, "most parts a multipart form may have", LIMITS),
     S("ENQUIRY_LIMIT_PER_HOUR", Whole(0, 10_000), 5, "enquiries one client address "
       "may send an hour (0: no limit)", LIMITS),
+    S("PERIOD_UPLOAD_MAX_BYTES", Whole(1024, WORKBOOK_MAX_BYTES), WORKBOOK_MAX_BYTES,
+      "largest reporting-period spreadsheet (.xlsx) an admin may upload, in bytes",
+      LIMITS),
     S("UPLOAD_LIMIT_PER_HOUR", Whole(0, 10_000), 30, "photo upload attempts one "
       "client address may make an hour, with the right token or not (0: no limit)",
       LIMITS),

@@ -36,8 +36,8 @@ CSP = (
 
 
 @bp.after_request
-def _private(response: Response) -> Response:
-    """Leads' personal data: never cached, never framed."""
+def private(response: Response) -> Response:
+    """Admins' pages (leads' data, unpublished figures): never cached or framed."""
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"

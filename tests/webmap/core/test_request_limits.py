@@ -15,7 +15,9 @@ from webmap.settings import ConfigError
 
 BIG = "x" * 300_000  # over the 256 KiB default, far under the upload's own limit
 PARCEL = "a-1"
-FORM, JSON, PHOTO = "form", "json", "photo"
+FORM, JSON, PHOTO, SHEET = "form", "json", "photo", "sheet"
+PERIOD = "2023-10-14-month"
+SHEET_LIMIT = 100_000  # the periods spreadsheet's own limit in these tests
 # (method, URL rule, URL, body kind): every route that takes a body.
 WRITES = [
     ("POST", "/login", "/login", FORM),
@@ -29,6 +31,41 @@ WRITES = [
         JSON,
     ),
     ("POST", "/vr/scenes", "/vr/scenes", PHOTO),
+    ("POST", "/admin/periods/upload", "/admin/periods/upload", SHEET),
+    ("POST", "/admin/periods/<period_id>", f"/admin/periods/{PERIOD}", FORM),
+    (
+        "POST",
+        "/admin/periods/<period_id>/publish",
+        f"/admin/periods/{PERIOD}/publish",
+        FORM,
+    ),
+    (
+        "POST",
+        "/admin/periods/<period_id>/delete",
+        f"/admin/periods/{PERIOD}/delete",
+        FORM,
+    ),
+    (
+        "POST",
+        "/admin/periods/<period_id>/correct",
+        f"/admin/periods/{PERIOD}/correct",
+        SHEET,
+    ),
+    ("POST", "/admin/api/periods", "/admin/api/periods", SHEET),
+    ("POST", "/admin/api/periods/<period_id>", f"/admin/api/periods/{PERIOD}", FORM),
+    (
+        "POST",
+        "/admin/api/periods/<period_id>/publish",
+        f"/admin/api/periods/{PERIOD}/publish",
+        FORM,
+    ),
+    (
+        "POST",
+        "/admin/api/periods/<period_id>/correct",
+        f"/admin/api/periods/{PERIOD}/correct",
+        SHEET,
+    ),
+    ("DELETE", "/admin/api/periods/<period_id>", f"/admin/api/periods/{PERIOD}", FORM),
 ]
 
 
@@ -37,6 +74,7 @@ def site(planner):
     """A signed-in planner (for the PATCH) on an app that also takes uploads."""
     planner.app.config["ADMIN_TOKEN"] = TOKEN
     planner.app.config["PANORAMA_MAX_BYTES"] = 100_000
+    planner.app.config["PERIOD_UPLOAD_MAX_BYTES"] = SHEET_LIMIT
     return planner
 
 
@@ -45,6 +83,9 @@ def send(site, method: str, url: str, kind: str, payload: str):
     if kind == PHOTO:
         form = {"image": (io.BytesIO(payload.encode()), "big.jpg")}
         headers = {"Authorization": f"Bearer {TOKEN}"}
+        return site.client.post(url, data=form, headers=headers)
+    if kind == SHEET:
+        form = {"file": (io.BytesIO(payload.encode()), "big.xlsx")}
         return site.client.post(url, data=form, headers=headers)
     if kind == JSON:
         body = json.dumps({"version": 0, "reason": payload})
@@ -81,6 +122,8 @@ def test_an_oversized_body_is_a_413_problem(site, method, rule, url, kind) -> No
     detail = resp.get_json()["detail"]
     if kind == PHOTO:
         assert "PARKMAP_PANORAMA_MAX_BYTES" in detail
+    elif kind == SHEET:
+        assert "PARKMAP_PERIOD_UPLOAD_MAX_BYTES" in detail
     else:
         assert f"{method} {url} is too large" in detail
         assert "262,144 bytes (PARKMAP_MAX_CONTENT_LENGTH)" in detail
@@ -189,3 +232,28 @@ def test_too_many_form_parts_is_a_413_problem(site) -> None:
 def test_a_bad_limit_fails_at_startup(built, key: str, value: object) -> None:
     with pytest.raises(ConfigError, match=f"PARKMAP_{key}"):
         create_app({"TESTING": True, "STORE": str(built), key: value})
+
+
+def test_a_spreadsheet_over_the_form_limit_reaches_the_upload(site) -> None:
+    """Its own limit holds from the start: the CSRF check reads it, no 413."""
+    site.app.config["MAX_CONTENT_LENGTH"] = 2048
+    body = {"file": (io.BytesIO(b"x" * 50_000), "big.xlsx")}
+    resp = site.client.post(
+        "/admin/api/periods", data=body, headers={"X-CSRFToken": site.token}
+    )
+    assert resp.status_code == 403  # past the body limits: a planner is no admin
+
+
+def test_a_multipart_part_without_a_name_is_ignored(site) -> None:
+    body = (
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        + site.token.encode()
+        + b"\r\n--b--\r\n"
+    )
+    resp = site.client.post(
+        "/admin/periods/upload",
+        data=body,
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert resp.status_code == 403  # the CSRF check passed; a planner is no admin
