@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from layers.periods.spreadsheet import header_key, write_template
+from tests.support.period_reports import REPORT_HEADLINE as _FACTS
 
 PARKS = (("nomura", "KCN Nhật Bản – Hải Phòng"), ("do_son", "KCN Đồ Sơn Hải Phòng"))
 PARK_IDS = frozenset(p for p, _ in PARKS)
@@ -28,23 +29,7 @@ END = dt.date(2023, 10, 14)
 
 # The report's headline figures (FACTS.md), and per-park rows that add up to
 # its revenue and exports (the split between the two parks is made up).
-REPORT_HEADLINE: Mapping[str, float] = {
-    "fdi_new_projects": 57,
-    "fdi_new_musd": 1171,
-    "fdi_added_projects": 37,
-    "fdi_added_musd": 1866,
-    "fdi_total_musd": 3037,
-    "fdi_plan_musd": 2000,
-    "fdi_cumulative_projects": 511,
-    "fdi_cumulative_musd": 25863,
-    "ddi_total_bn_vnd": 23762,
-    "workers_vietnamese": 176284,
-    "workers_foreign": 4469,
-    "income_m_vnd_month": 11.5,
-    "revenue_musd": 25078,
-    "exports_musd": 18574,
-    "occupancy_avg_pct": 63.25,
-}
+REPORT_HEADLINE: Mapping[str, float] = _FACTS
 REPORT_PARKS: Mapping[str, Mapping[str, float]] = {
     "nomura": {"occupancy_pct": 100, "revenue_musd": 15078, "exports_musd": 10574},
     "do_son": {"occupancy_pct": 96.3, "revenue_musd": 10000, "exports_musd": 8000},
