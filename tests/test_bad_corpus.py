@@ -42,8 +42,16 @@ PAYLOADS = (
     "</textarea><svg onload=window.__xss=4>",
     "{{7*7}}<iframe srcdoc='<script>parent.__xss=5</script>'>",
 )
-# Tags a payload would bring into a page if some text went out unescaped.
-RAW = re.compile(r"<(script|img|svg|iframe)[^>]*(__xss|onerror|onload|srcdoc)", re.I)
+# What a payload would bring into a page if some text went out unescaped: an
+# element it made: a handler or srcdoc attribute outside any quoted
+# value (an escaped payload inside an attribute, such as a chart's aria-label, is
+# text), or the payload's own script tag, raw.
+RAW = re.compile(
+    r"<(?:script|img|svg|iframe)\b(?:\"[^\"]*\"|'[^']*'|[^'\">])*?"
+    r"\b(?:onerror|onload|srcdoc)\s*="
+    r"|<script>window\.__xss",
+    re.I,
+)
 
 # Files no vector entry point may accept: file -> what the message must say.
 VECTOR_REFUSED = {

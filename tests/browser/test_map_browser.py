@@ -103,7 +103,7 @@ def test_park_popup_shows_occupancy(map_site, guarded_page, guard) -> None:
     assert page.locator(".leaflet-popup").count() == 0  # the card, not a popup
     text = card.inner_text()
     assert "KCN Nhật Bản – Hải Phòng (Japan – Hai Phong (Nomura) IP)" in text
-    assert re.search(r"Occupancy \(reported\)\s+100 %", text)
+    assert re.search(r"Occupancy as of Oct 14, 2023:?\s+100 %", text)  # the period's
     assert "Occupancy (from parcels)" in text
     page.wait_for_function("() => location.search.includes('sel=parks:nomura')")
     guard.check()
