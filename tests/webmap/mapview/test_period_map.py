@@ -108,3 +108,29 @@ def test_a_published_period_shows_up_on_a_cached_page(client, app) -> None:
     assert fill_of(page(client, ""), "a") == occupancy_color(50)
     publish(app, dt.date(2023, 11, 30), {"a": {"occupancy_pct": 97}})
     assert fill_of(page(client, ""), "a") == occupancy_color(97)
+
+
+HOSTILE_TITLE = "</script><script>window.__xss=1</script>${window.__xss=2}`"
+
+
+@pytest.mark.parametrize(
+    "path", ["/?lang=en&layers=parks&sel=parks:a", "/figures?lang=en", "/parks/a"]
+)
+def test_a_hostile_period_title_is_text_everywhere(client, app, path) -> None:
+    # an admin's title reaches the selector, the park card (JSON) and the pages
+    with app.app_context():
+        periods = get_store().periods
+        draft = PeriodDraft(
+            dt.date(2023, 12, 15),
+            "month",
+            HOSTILE_TITLE,
+            parks={"a": {"occupancy_pct": 60}},
+        )
+        periods.save_draft(draft, "test")
+        periods.publish(draft.period_id, "test")
+    resp = client.get(path)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "window.__xss" in html  # the title is on the page…
+    assert "<script>window.__xss" not in html  # …as text
+    assert "</script><script>window" not in html  # no way out of a script
