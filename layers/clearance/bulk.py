@@ -50,19 +50,6 @@ HEADING_ROWS = 3  # the export has a title above its headings
 SHEET = "clearance"
 
 
-class BulkRejected(ValueError):
-    """A bulk clearance sheet has problems; nothing was changed.
-
-    Attributes:
-        problems: every problem, each naming sheet, row and column.
-    """
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s):\n{lines}")
-
-
 @dataclass(frozen=True, slots=True)
 class BulkRow:
     """One parcel's row as read: its changes and what it was based on."""
