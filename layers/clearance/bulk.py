@@ -31,19 +31,18 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 
 from layers.clearance.contract import Edit
-from layers.clearance.rules import Clearance, EditRejected, StaleEdit, apply_change
+from layers.clearance.rules import (
+    EDITABLE,
+    Clearance,
+    EditRejected,
+    StaleEdit,
+    apply_change,
+)
 from layers.values import parse_number
 from layers.workbook import Cell, Problem, Rows, read_sheets
 
 REQUIRED = ("parcel_id", "version")
-VALUES = (
-    "stage",
-    "cleared_ha",
-    "households_affected",
-    "households_relocated",
-    "target_date",
-    "note",
-)
+VALUES = EDITABLE  # a row's values: what a single edit may change
 KEYS = (*REQUIRED, "stage_code", *VALUES, "reason")
 KEEP_IF_BLANK = frozenset({"stage", "cleared_ha"})
 HEADING_ROWS = 3  # the export has a title above its headings
