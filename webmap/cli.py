@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from layers.backupcli import backup_command, restore_command
+from layers.clearancecli import clearance_group
 from layers.cli import build_command, check_command, layers_group
 from layers.imagery.cli import raster_group
 from layers.periodscli import periods_group
@@ -23,3 +24,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(periods_group)
+    app.cli.add_command(clearance_group)

@@ -32,8 +32,8 @@ from flask import Flask
 from geo.raster import DEFAULT_MAX_PIXELS
 from geo.tiles import MAX_ZOOM
 from layers.imagery.rasters import default_directory
-from layers.periods.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
 from layers.settings import SETTINGS_KEY, Settings
+from layers.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
 from webmap import secretkey
 from webmap.settingtypes import (
     PROJECT_ROOT,

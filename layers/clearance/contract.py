@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
 
 from layers.clearance.rules import AuditRecord, Clearance
+
+
+class Edit(NamedTuple):
+    """One parcel's change within ``update_many`` (the arguments of ``update``)."""
+
+    parcel_id: str
+    base_version: int
+    changes: dict[str, Any]
+    reason: str = ""
 
 
 class ClearanceStore(Protocol):
@@ -62,6 +72,25 @@ class ClearanceStore(Protocol):
             ParcelNotTracked: no such parcel under clearance.
             StaleEdit: ``base_version`` is not the current version; nothing written.
             EditRejected: a value breaks a rule; names the field.
+            StoreUnavailable: the store stayed locked (a long build).
+        """
+        ...
+
+    def update_many(
+        self, edits: Sequence[Edit], user: str
+    ) -> list[tuple[Clearance, AuditRecord | None]]:
+        """Apply every edit in one transaction, each audited as ``update`` does.
+
+        All or nothing: the first edit that ``update`` would refuse refuses them
+        all. Two edits of one parcel are applied in order, so the second must be
+        based on the version the first makes.
+
+        Returns:
+            Per edit, in order, what ``update`` returns.
+
+        Raises:
+            ParcelNotTracked, StaleEdit, EditRejected: as ``update``; nothing is
+                written.
             StoreUnavailable: the store stayed locked (a long build).
         """
         ...

@@ -22,10 +22,11 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from layers.clearance.contract import Edit
 from layers.clearance.rules import (
     AUDIT,
     COLUMNS,
@@ -150,42 +151,40 @@ def select_audit(
     return [_record(r) for r in con.execute(sql + " ORDER BY seq", args)]
 
 
-def update(
-    con: sqlite3.Connection,
-    info: LayerInfo,
-    parcel_id: str,
-    base_version: int,
-    changes: dict[str, Any],
-    *,
-    user: str,
-    reason: str = "",
-) -> tuple[Clearance, AuditRecord | None]:
-    """Apply one change in one transaction (see the module docstring).
+def update_many(
+    con: sqlite3.Connection, info: LayerInfo, edits: Sequence[Edit], user: str
+) -> list[tuple[Clearance, AuditRecord | None]]:
+    """Apply every edit in one transaction (see the module docstring).
 
     Returns:
-        The record after the change and its audit record; (current, None) when the
-        change changes nothing.
+        Per edit, the record after it and its audit record; (current, None) when
+        the edit changes nothing.
 
     Raises:
         ParcelNotTracked, StaleEdit, EditRejected: nothing is written.
     """
     con.execute("BEGIN IMMEDIATE")
     try:
-        current = select_row(con, parcel_id)
-        if current.version != base_version:
-            raise StaleEdit(current, base_version)
-        changed = apply_change(current, changes, reason)
-        if changed is None:
-            con.execute("ROLLBACK")
-            return current, None
-        after = _write(con, info, current, changed, user)
-        record = _append_audit(con, current, after, user, reason.strip())
-        con.execute("COMMIT")
+        done = [_change(con, info, edit, user) for edit in edits]
+        con.execute("COMMIT" if any(r for _, r in done) else "ROLLBACK")
     except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")
         raise
-    return after, record
+    return done
+
+
+def _change(
+    con: sqlite3.Connection, info: LayerInfo, edit: Edit, user: str
+) -> tuple[Clearance, AuditRecord | None]:
+    current = select_row(con, edit.parcel_id)
+    if current.version != edit.base_version:
+        raise StaleEdit(current, edit.base_version)
+    changed = apply_change(current, edit.changes, edit.reason)
+    if changed is None:
+        return current, None
+    after = _write(con, info, current, changed, user)
+    return after, _append_audit(con, current, after, user, edit.reason.strip())
 
 
 def _write(
@@ -371,10 +370,14 @@ class GpkgClearance:
         user: str,
         reason: str = "",
     ) -> tuple[Clearance, AuditRecord | None]:
-        """Apply one planner's change (see ``update``) under the store's lock."""
+        """Apply one planner's change (see ``update_many``) under the store's lock."""
+        edit = Edit(parcel_id, base_version, changes, reason)
+        return self.update_many([edit], user)[0]
+
+    def update_many(
+        self, edits: Sequence[Edit], user: str
+    ) -> list[tuple[Clearance, AuditRecord | None]]:
+        """Apply every edit in one transaction under the store's lock, or none."""
         info = self._layer(LAYER)
         with self._db.writer() as con:
-            return update(
-                con, info, parcel_id, base_version, changes,
-                user=user, reason=reason,
-            )  # fmt: skip
+            return update_many(con, info, edits, user)

@@ -22,6 +22,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from layers.clearance.contract import Edit
 from layers.clearance.rules import (
     AUDIT,
     COLUMNS,
@@ -147,19 +148,16 @@ def select_audit(
     return [_record(r) for r in con.execute(query + sql.SQL(" ORDER BY seq"), args)]
 
 
-def update(
+def update_many(
     con: psycopg.Connection,
     schema: str,
     info: LayerInfo,
-    parcel_id: str,
+    edits: Sequence[Edit],
     *,
-    base_version: int,
-    changes: dict[str, Any],
     user: str,
-    reason: str = "",
     lock_timeout_s: float,
-) -> tuple[Clearance, AuditRecord | None]:
-    """Apply one change in one transaction (see the module docstring).
+) -> list[tuple[Clearance, AuditRecord | None]]:
+    """Apply every edit in one transaction (see the module docstring).
 
     Raises:
         ParcelNotTracked, StaleEdit, EditRejected: nothing is written.
@@ -167,26 +165,25 @@ def update(
     """
     with con.transaction() as tx:
         take_edit_lock(con, schema, lock_timeout_s)
-        current = select_row(con, schema, parcel_id, for_update=True)
-        if current.version != base_version:
-            raise StaleEdit(current, base_version)
-        changed = apply_change(current, changes, reason)
-        if changed is None:
-            tx.force_rollback = True  # nothing to write; locks go
-            return current, None
-        after = Clearance(
-            **{
-                **changed.to_dict(),
-                "version": current.version + 1,
-                "updated_at": now(),
-                "updated_by": user,
-            }
-        )
-        _write(con, schema, info, after)
-        record = _append_audit(
-            con, schema, current, after, user=user, reason=reason.strip()
-        )
-    return after, record
+        done = [_change(con, schema, info, edit, user) for edit in edits]
+        tx.force_rollback = not any(r for _, r in done)  # nothing written: unlock
+    return done
+
+
+def _change(
+    con: psycopg.Connection, schema: str, info: LayerInfo, edit: Edit, user: str
+) -> tuple[Clearance, AuditRecord | None]:
+    current = select_row(con, schema, edit.parcel_id, for_update=True)
+    if current.version != edit.base_version:
+        raise StaleEdit(current, edit.base_version)
+    changed = apply_change(current, edit.changes, edit.reason)
+    if changed is None:
+        return current, None
+    stamp = {"version": current.version + 1, "updated_at": now(), "updated_by": user}
+    after = Clearance(**{**changed.to_dict(), **stamp})
+    _write(con, schema, info, after)
+    reason = edit.reason.strip()
+    return after, _append_audit(con, schema, current, after, user=user, reason=reason)
 
 
 def _write(
@@ -379,13 +376,19 @@ class PgClearance:
         user: str,
         reason: str = "",
     ) -> tuple[Clearance, AuditRecord | None]:
-        """Apply one planner's change (see ``update``) as one transaction."""
+        """Apply one planner's change (see ``update_many``) as one transaction."""
+        edit = Edit(parcel_id, base_version, changes, reason)
+        return self.update_many([edit], user)[0]
+
+    def update_many(
+        self, edits: Sequence[Edit], user: str
+    ) -> list[tuple[Clearance, AuditRecord | None]]:
+        """Apply every edit in one transaction, or none."""
         info = self._layer(LAYER)
         if not tracks_clearance(info):
-            raise ParcelNotTracked(parcel_id)
+            raise ParcelNotTracked(edits[0].parcel_id if edits else "")
         with self._db.connection() as con:
-            return update(
-                con, self._db.schema, info, parcel_id, base_version=base_version,
-                changes=changes, user=user, reason=reason,
+            return update_many(
+                con, self._db.schema, info, edits, user=user,
                 lock_timeout_s=self._db.lock_timeout_s,
             )  # fmt: skip

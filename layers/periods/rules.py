@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from layers.workbook import Problem
+
 KINDS = ("month", "quarter", "year")
 DRAFT, PUBLISHED = "draft", "published"
 STATUSES = (DRAFT, PUBLISHED)
@@ -214,28 +216,6 @@ class StalePeriod(Exception):
         super().__init__(
             f"period '{period}' is at revision {current}, the edit was based on {base}"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in a spreadsheet: where, and what.
-
-    ``sheet`` and ``column`` as the spreadsheet names them, ``row`` 1-based as
-    Excel shows it (0 for the whole sheet or file).
-    """
-
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'" if self.sheet else "file"
-        if self.row:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
 
 
 class PeriodRejected(ValueError):

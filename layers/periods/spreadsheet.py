@@ -46,8 +46,8 @@ from layers.periods.template import (
     PERIOD,
     write_template,
 )
-from layers.periods.workbook import Cell, Rows, read_sheets
 from layers.values import coerce, has_control, parse_number
+from layers.workbook import Cell, Rows, read_sheets
 
 __all__ = ["given_number", "header_key", "read_workbook", "write_template"]
 

@@ -40,7 +40,7 @@ from layers.periods.sheetlabels import (
     pick,
     unit_label,
 )
-from layers.periods.workbook import MAX_COLUMNS, MAX_ROWS
+from layers.workbook import MAX_COLUMNS, MAX_ROWS
 
 PERIOD, HEADLINE, PARKS, READ_ME = "period", "headline", "parks", "read me"
 META_KEYS = ("end", "kind", "title", "illustrative")

@@ -19,6 +19,7 @@ import pytest
 from geo.tiles import tile_for_lonlat
 from layers.build import build
 from layers.clearance import rules as model
+from layers.clearance.contract import Edit
 from layers.errors import StoreUnavailable
 from layers.store import Store
 from layers.store.gpkg import GpkgStore
@@ -409,3 +410,50 @@ def test_a_nul_in_an_id_matches_nothing(store: Store):
         store.clearance.record("a-1\x00")
     assert store.clearance.records(park_id="\x00") == []
     assert store.clearance.history(park_id="\x00") == []
+
+
+def test_update_many_applies_every_edit_with_one_audit_record_each(store: Store):
+    first, second = store.clearance.records()[:2]
+    done = store.clearance.update_many(
+        [
+            Edit(first.parcel_id, 0, {"note": "weekly sheet"}),
+            Edit(second.parcel_id, 0, {"note": second.note}),  # changes nothing
+            Edit(first.parcel_id, 1, {"households_affected": 7}),
+        ],
+        user="board",
+    )
+    assert [(row.version, record is None) for row, record in done] == [
+        (1, False),
+        (0, True),
+        (2, False),
+    ]
+    audit = store.clearance.history()
+    assert [(r.parcel_id, r.version, r.user) for r in audit] == [
+        (first.parcel_id, 1, "board"),
+        (first.parcel_id, 2, "board"),
+    ]
+    now = store.clearance.record(first.parcel_id)
+    assert (now.note, now.households_affected, now.version) == ("weekly sheet", 7, 2)
+
+
+@pytest.mark.parametrize(
+    ("last", "error"),
+    [
+        (Edit("", 0, {"note": "stale"}), model.StaleEdit),
+        (Edit("", 1, {"cleared_ha": -1.0}), model.EditRejected),
+        (Edit("no-such-parcel", 0, {"note": "x"}), model.ParcelNotTracked),
+    ],
+)
+def test_update_many_writes_nothing_when_one_edit_fails(
+    store: Store, last: Edit, error: type
+):
+    good, bad = store.clearance.records()[:2]
+    store.clearance.update(bad.parcel_id, 0, {"note": "meanwhile"}, user="a")
+    before = tables(store)
+    if not last.parcel_id:
+        last = last._replace(parcel_id=bad.parcel_id)
+    edits = [Edit(good.parcel_id, 0, {"note": "would be applied"}), last]
+    with pytest.raises(error):
+        store.clearance.update_many(edits, user="board")
+    assert tables(store) == before
+    assert store.clearance.record(good.parcel_id).version == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from layers.periods import workbook
+from layers import workbook
 from layers.periods.rules import (
     HEADLINE_FIELDS,
     PARK_FIELDS,

@@ -1,5 +1,8 @@
 """Open an uploaded .xlsx safely and hand back its cells (pure).
 
+Shared by the spreadsheets users upload (reporting periods, bulk clearance):
+each reader names what is wrong as a ``Problem`` (sheet, row, column, message).
+
 An upload may be anything: a CSV renamed .xlsx, an old .xls, random bytes, a zip
 bomb, a sheet formatted down to row 1,048,576. Before openpyxl sees it the file
 must be a zip holding a workbook, within ``MAX_BYTES`` packed and
@@ -24,8 +27,6 @@ from typing import Any, BinaryIO
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-
-from layers.periods.rules import Problem
 
 MAX_BYTES = 5 * 2**20
 MAX_UNPACKED_BYTES = 50 * 2**20
@@ -63,6 +64,28 @@ class Cell:
     value: Any
     percent: bool = False
     formula: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a spreadsheet: where, and what.
+
+    ``sheet`` and ``column`` as the spreadsheet names them, ``row`` 1-based as
+    Excel shows it (0 for the whole sheet or file).
+    """
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'" if self.sheet else "file"
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
 
 
 BLANK = Cell(None)
